@@ -1,0 +1,75 @@
+using CloudMart.DatabaseService.Storage;
+using CloudMart.ServiceDefaults.Contracts;
+using CloudMart.ServiceDefaults.Http;
+using CloudMart.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudMart.DatabaseService.Apis;
+
+public static partial class StoreApi
+{
+    const int DefaultListLimit = 100;
+    const int MaxListLimit = 1000;
+
+    static readonly System.Diagnostics.Metrics.Counter<long> Stored =
+        CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.orders.stored", "{order}", "Orders written to the database, by result");
+
+    public static IEndpointRouteBuilder MapStoreApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/store", Store);
+        app.MapGet("/orders", List);
+        app.MapGet("/orders/{id}", Get);
+        return app;
+    }
+
+    public static async Task<IResult> Store(HttpRequest request, OrderStore store, ChaosInjector chaos, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("CloudMart.DatabaseService.Store");
+        var (order, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.Order);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (OrderRules.Check(order!) is { } reason)
+        {
+            return Problems.BadRequest(reason);
+        }
+
+        // Fault 8 of the lab: CHAOS_FAILURE_RATE above 0 fails this share of stores on purpose.
+        if (chaos.ShouldFail())
+        {
+            Stored.Add(1, new KeyValuePair<string, object?>("result", "injected_failure"));
+            LogInjectedFailure(logger, order!.Id, chaos.Rate);
+            return TypedResults.Problem(
+                $"Injected failure: CHAOS_FAILURE_RATE={chaos.Rate} makes this share of store calls fail on purpose; order {order.Id} was not stored.",
+                statusCode: StatusCodes.Status500InternalServerError, title: "Store failed");
+        }
+
+        var result = await store.StoreAsync(order!);
+        Stored.Add(1, new KeyValuePair<string, object?>("result", result.Created ? "created" : "duplicate"));
+        LogStored(logger, result.Order.Id, result.Created);
+        return result.Created
+            ? TypedResults.Created($"/orders/{Uri.EscapeDataString(result.Order.Id)}", result)
+            : TypedResults.Ok(result);
+    }
+
+    public static Results<Ok<OrderList>, ProblemHttpResult> List(OrderStore store, int? limit)
+    {
+        if (limit is < 1 or > MaxListLimit)
+        {
+            return TypedResults.Problem($"'limit' must be from 1 to {MaxListLimit} (got {limit}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+        }
+        var orders = store.List(limit ?? DefaultListLimit);
+        return TypedResults.Ok(new OrderList(orders, orders.Count));
+    }
+
+    public static IResult Get(OrderStore store, string id) =>
+        store.Find(id) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"No order has the id '{id}'.");
+
+    [LoggerMessage(EventId = 1, EventName = "OrderStored", Level = LogLevel.Information, Message = "Stored order {OrderId} (new: {Created})")]
+    static partial void LogStored(ILogger logger, string orderId, bool created);
+
+    [LoggerMessage(EventId = 2, EventName = "ChaosInjectedFailure", Level = LogLevel.Error,
+        Message = "Injected failure: CHAOS_FAILURE_RATE={Rate} failed the store of order {OrderId} on purpose")]
+    static partial void LogInjectedFailure(ILogger logger, string orderId, double rate);
+}

@@ -1,0 +1,28 @@
+using CloudMart.DatabaseService.Apis;
+using CloudMart.DatabaseService.Storage;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.DatabaseService;
+
+static class DatabaseSetup
+{
+    public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings)
+    {
+        builder.Services.AddSingleton(_ => new OrderStore(OrderStore.PathFor(settings)));
+        builder.Services.AddSingleton(provider => new ChaosInjector(settings.Rate("CHAOS_FAILURE_RATE")));
+        builder.Services.AddHealthChecks().AddCheck<OrderStoreHealthCheck>("sqlite");
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        // Open the database before the first request, so a bad DATA_DIR stops the start, not an order.
+        var store = app.Services.GetRequiredService<OrderStore>();
+        app.Logger.LogInformation("Orders are kept in {Path} ({Count} stored)", store.Path, store.Count());
+        var chaos = app.Services.GetRequiredService<ChaosInjector>();
+        if (chaos.Rate > 0)
+        {
+            app.Logger.LogWarning("CHAOS_FAILURE_RATE is {Rate}: about {Percent:0}% of store calls will fail on purpose", chaos.Rate, chaos.Rate * 100);
+        }
+        app.MapStoreApi();
+    }
+}

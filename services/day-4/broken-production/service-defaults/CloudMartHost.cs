@@ -1,0 +1,38 @@
+using CloudMart.ServiceDefaults.Logging;
+using Microsoft.AspNetCore.Builder;
+
+namespace CloudMart.ServiceDefaults;
+
+/// <summary>
+/// Starts a CloudMart service. Every service's Program.cs is one call to <see cref="Run"/>.
+/// </summary>
+public static class CloudMartHost
+{
+    /// <summary>
+    /// Checks the service's variables, builds it and serves until stopped. A missing or malformed
+    /// variable ends the start at once with one fatal log line that names it, and exit code 1.
+    /// </summary>
+    public static int Run(string[] args, ServiceSpec service,
+        Action<WebApplicationBuilder, ServiceSettings> addServices, Action<WebApplication> mapEndpoints)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        ServiceSettings settings;
+        try
+        {
+            settings = builder.AddServiceDefaults(service);
+        }
+        catch (ServiceConfigurationException ex)
+        {
+            JsonLineFormatter.WriteFatal(Console.Out, service.Name, $"FATAL: {ex.Message}. {service.Name} cannot start.",
+                new Dictionary<string, string?> { ["variable"] = ex.Variable, ["value"] = ex.Value, ["expected"] = ex.Expected });
+            return 1;
+        }
+
+        addServices(builder, settings);
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        mapEndpoints(app);
+        app.Run();
+        return 0;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CloudMart.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+
+namespace CloudMart.ServiceDefaults.Http;
+
+/// <summary>A call to another service failed; the message names the dependency, the URL and the error.</summary>
+public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null)
+    : Exception($"{dependency} {method} {url} failed: {error}", inner)
+{
+    public string Dependency { get; } = dependency;
+    public string Url { get; } = url.ToString();
+    public HttpStatusCode? Status { get; } = status;
+    public string Reason { get; } = error;
+}
+
+/// <summary>
+/// JSON calls to one other CloudMart service. Records each call's outcome and duration by
+/// dependency, and turns every failure into a <see cref="DependencyException"/> that says what failed.
+/// </summary>
+public sealed partial class DependencyClient(HttpClient http, string dependency, Uri baseUrl, ILogger logger)
+{
+    public string Dependency { get; } = dependency;
+    public Uri BaseUrl { get; } = baseUrl;
+
+    public Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, JsonContent.Create(body, requestType), responseType, cancellationToken);
+
+    public Task<TResponse> GetAsync<TResponse>(string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null, responseType, cancellationToken);
+
+    /// <summary>Sends a request and returns the raw response for status codes the caller wants to handle itself.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
+        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null)
+    {
+        var url = new Uri(BaseUrl, path);
+        var started = Stopwatch.GetTimestamp();
+        string outcome = "success";
+        try
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = content };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var value = await response.Content.ReadFromJsonAsync(responseType, cancellationToken);
+                return value ?? throw new DependencyException(Dependency, method.Method, url, "the response body was empty");
+            }
+
+            var status = (int)response.StatusCode;
+            outcome = status >= 500 ? "http_5xx" : "http_4xx";
+            if (status < 500 && onClientError is not null && await onClientError(response) is { } handled)
+            {
+                return handled;
+            }
+            var detail = await ReadDetailAsync(response, cancellationToken);
+            throw new DependencyException(Dependency, method.Method, url, $"answered {status} {response.ReasonPhrase}{detail}", response.StatusCode);
+        }
+        catch (DependencyException ex)
+        {
+            if (outcome == "success")
+            {
+                outcome = "bad_response";
+            }
+            LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            throw;
+        }
+        catch (Exception ex) when ((ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = ex is HttpRequestException ? "unreachable" : "timeout";
+            var error = ex is HttpRequestException hre ? Describe(hre) : "timed out";
+            var failure = new DependencyException(Dependency, method.Method, url, error, inner: ex);
+            LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
+            throw failure;
+        }
+        catch (JsonException ex)
+        {
+            outcome = "bad_response";
+            var failure = new DependencyException(Dependency, method.Method, url, $"the response was not the expected JSON: {ex.Message}", inner: ex);
+            LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
+            throw failure;
+        }
+        finally
+        {
+            CloudMartTelemetry.RecordCall(Dependency, outcome, Stopwatch.GetElapsedTime(started));
+            if (outcome != "success")
+            {
+                Activity.Current?.SetStatus(ActivityStatusCode.Error, $"{Dependency} call failed ({outcome})");
+            }
+        }
+    }
+
+    static string Describe(HttpRequestException ex)
+    {
+        // The innermost message is the useful one: "Name or service not known (database:8080)", "Connection refused".
+        var inner = ex.InnerException?.Message;
+        return inner is null || ex.Message.Contains(inner, StringComparison.Ordinal) ? ex.Message : $"{ex.Message} ({inner})";
+    }
+
+    static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                return "";
+            }
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
+                ? $": {detail.GetString()}"
+                : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+
+    [LoggerMessage(EventId = 100, EventName = "DependencyCallFailed", Level = LogLevel.Error,
+        Message = "Call to {Dependency} failed: {Method} {Url}: {Error}")]
+    static partial void LogFailed(ILogger logger, string dependency, string method, string url, string error);
+}

@@ -1,0 +1,127 @@
+namespace CloudMart.ServiceDefaults;
+
+/// <summary>How a variable's value is checked when a service starts.</summary>
+public enum VariableKind
+{
+    Text,
+    Port,
+    HttpUrl,
+    Rate,
+    Boolean,
+    PositiveInteger,
+}
+
+/// <summary>
+/// One environment variable a service reads. <see cref="TargetService"/> is set on the
+/// variables that hold another service's address, so tools can check them against the
+/// Services of a namespace.
+/// </summary>
+public sealed record VariableSpec(
+    string Name,
+    VariableKind Kind,
+    bool Required,
+    string? Default,
+    string Expected,
+    string? TargetService = null,
+    string? Pattern = null);
+
+/// <summary>
+/// The facts about one CloudMart component: its name (also its Kubernetes Service, Deployment,
+/// image and <c>app</c> label), the port it listens on in a container, the port the local run
+/// gives it, the variables it reads and the memory it needs under load.
+/// </summary>
+public sealed record ServiceSpec(
+    string Name,
+    int ContainerPort,
+    int LocalPort,
+    IReadOnlyList<VariableSpec> Variables,
+    int MemoryNeedMiB)
+{
+    public IEnumerable<VariableSpec> DependencyVariables => Variables.Where(v => v.TargetService is not null);
+
+    public VariableSpec Variable(string name) =>
+        Variables.FirstOrDefault(v => v.Name == name)
+        ?? throw new ArgumentException($"{Name} has no variable {name}", nameof(name));
+
+    public string Image => $"{Name}:latest";
+}
+
+/// <summary>
+/// The one place that says what each CloudMart component is. Services validate their start
+/// against it; the local runner, the manifest tests and <c>cloudmart diagnose</c> read it too.
+/// </summary>
+public static class ServiceCatalog
+{
+    public const string Namespace = "production";
+
+    static VariableSpec Port(int port) =>
+        new("PORT", VariableKind.Port, Required: false, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "a TCP port number from 1 to 65535");
+
+    static VariableSpec DependencyUrl(string name, string service, int port) =>
+        new(name, VariableKind.HttpUrl, Required: false, $"http://{service}:{port}",
+            $"an http:// URL of the {service} (http://{service}:{port} in the cluster)", TargetService: service);
+
+    static readonly VariableSpec[] Telemetry =
+    [
+        new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
+        new("OTEL_EXPORTER_OTLP_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
+            "an http:// URL of an OTLP/gRPC collector, such as http://tempo.monitoring.svc.cluster.local:4317"),
+    ];
+
+    public static readonly ServiceSpec Gateway = new("gateway", 80, 8080, [], MemoryNeedMiB: 16);
+
+    public static readonly ServiceSpec Api = new("api-service", 3000, 3000,
+    [
+        Port(3000),
+        DependencyUrl("AUTH_SERVICE_URL", "auth-service", 3000),
+        DependencyUrl("ORDER_SERVICE_URL", "order-service", 3000),
+        .. Telemetry,
+    ], MemoryNeedMiB: 64);
+
+    public static readonly ServiceSpec Auth = new("auth-service", 3000, 3001,
+    [
+        Port(3000),
+        new("JWT_SIGNING_KEY", VariableKind.Text, Required: false, null,
+            "a secret of at least 32 characters used to sign tokens (a random key is made when it is unset)",
+            Pattern: "^.{32,}$"),
+        new("TOKEN_LIFETIME_MINUTES", VariableKind.PositiveInteger, Required: false, "60", "a whole number of minutes greater than 0"),
+        new("ALLOW_GUEST_CHECKOUT", VariableKind.Boolean, Required: false, "true", "true or false"),
+        .. Telemetry,
+    ], MemoryNeedMiB: 80);
+
+    public static readonly ServiceSpec Order = new("order-service", 3000, 3002,
+    [
+        Port(3000),
+        DependencyUrl("DATABASE_URL", "database-service", 8080),
+        DependencyUrl("NOTIFICATION_URL", "notification-service", 3000),
+        .. Telemetry,
+    ], MemoryNeedMiB: 64);
+
+    public static readonly ServiceSpec Database = new("database-service", 8080, 3003,
+    [
+        Port(8080),
+        new("DB_NAME", VariableKind.Text, Required: true, null,
+            "a database name of letters, digits, '.', '_' or '-', such as cloudmart-db",
+            Pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
+        new("DATA_DIR", VariableKind.Text, Required: false, "data", "a writable directory for the database file"),
+        new("CHAOS_FAILURE_RATE", VariableKind.Rate, Required: false, "0", "a number from 0 to 1, such as 0 or 0.25"),
+        .. Telemetry,
+    ], MemoryNeedMiB: 64);
+
+    public static readonly ServiceSpec Notification = new("notification-service", 3000, 3004,
+    [
+        Port(3000),
+        new("WEBHOOK_URL", VariableKind.HttpUrl, Required: false, null, "an http:// or https:// URL to forward notifications to"),
+        .. Telemetry,
+    ], MemoryNeedMiB: 64);
+
+    /// <summary>The five C# services, in the order a request meets them.</summary>
+    public static IReadOnlyList<ServiceSpec> Services { get; } = [Api, Auth, Order, Database, Notification];
+
+    /// <summary>Every component, the nginx gateway first.</summary>
+    public static IReadOnlyList<ServiceSpec> All { get; } = [Gateway, .. Services];
+
+    public static ServiceSpec Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no CloudMart service is called {name}", nameof(name));
+}

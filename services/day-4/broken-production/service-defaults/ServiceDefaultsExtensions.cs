@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CloudMart.ServiceDefaults.Contracts;
+using CloudMart.ServiceDefaults.Http;
+using CloudMart.ServiceDefaults.Logging;
+using CloudMart.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CloudMart.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    static readonly string[] QuietPaths = ["/health", "/metrics"];
+
+    /// <summary>
+    /// Reads and checks the service's variables, then sets up what every service shares:
+    /// the listening port, JSON logs, traces and metrics, health checks, problem details and JSON contracts.
+    /// </summary>
+    public static ServiceSettings AddServiceDefaults(this WebApplicationBuilder builder, ServiceSpec service)
+    {
+        var settings = ServiceSettings.Load(service, builder.Configuration);
+        builder.Services.AddSingleton(settings);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenAnyIP(settings.Port);
+        });
+
+        JsonLineFormatter.ServiceName = settings.ServiceName;
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(options => options.FormatterName = JsonLineFormatter.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JsonLineFormatter>());
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CloudMartJson.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+
+        builder.AddTelemetry(settings);
+        return settings;
+    }
+
+    static void AddTelemetry(this WebApplicationBuilder builder, ServiceSettings settings)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(settings.ServiceName,
+                serviceNamespace: "cloudmart", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
+            .WithTracing(tracing => tracing
+                .AddSource(CloudMartTelemetry.Name)
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsQuiet(context.Request.Path))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(CloudMartTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+
+        if (settings.OptionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT") is { } endpoint)
+        {
+            otel.UseOtlpExporter(OtlpExportProtocol.Grpc, endpoint);
+        }
+    }
+
+    static bool IsQuiet(PathString path)
+    {
+        foreach (var quiet in QuietPaths)
+        {
+            if (path.StartsWithSegments(quiet, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Adds the shared middleware and endpoints: a <c>traceparent</c> header on every response,
+    /// <c>GET /health</c> (JSON naming the service) and <c>GET /metrics</c> (Prometheus text).
+    /// Mapped always, in every environment, because the probes and Prometheus depend on them.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<ServiceSettings>();
+        app.Use((context, next) =>
+        {
+            if (Activity.Current is { } activity)
+            {
+                context.Response.Headers["traceparent"] = activity.Id;
+            }
+            return next(context);
+        });
+
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => WriteHealth(context, report, settings.ServiceName),
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    static Task WriteHealth(HttpContext context, HealthReport report, string service)
+    {
+        context.Response.ContentType = "application/json";
+        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant());
+        var body = new HealthResponse(report.Status == HealthStatus.Healthy ? "ok" : report.Status.ToString().ToLowerInvariant(), service, checks);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, CloudMartJson.Default.HealthResponse, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Registers a <see cref="DependencyClient"/> for another service, keyed by that service's
+    /// name, over a pooled HttpClient. The returned builder takes resilience handlers.
+    /// </summary>
+    public static IHttpClientBuilder AddDependency(this IServiceCollection services, string dependency, Uri baseUrl, TimeSpan? timeout = null)
+    {
+        services.AddKeyedSingleton(dependency, (provider, _) => new DependencyClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(dependency), dependency, baseUrl,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"CloudMart.Dependency.{dependency}")));
+
+        return services.AddHttpClient(dependency, client => client.Timeout = timeout ?? TimeSpan.FromSeconds(10))
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+                ConnectTimeout = TimeSpan.FromSeconds(3),
+                UseProxy = false,
+                UseCookies = false,
+                AllowAutoRedirect = false,
+            });
+    }
+}
