@@ -13,6 +13,7 @@
 # The script only ever produces the :latest tags. The manifests of the broken lab ask for
 # notification-service:v2.0 on purpose; that image must not exist in the cluster.
 #
+# It calls no program but docker and k3d (the tests run it with stand-ins for both).
 # It stops at the first failure: a later image is not built or imported after an earlier one failed.
 set -euo pipefail
 
@@ -26,14 +27,14 @@ repo_root=$(cd "$script_dir/../../.." && pwd)
 readonly script_dir repo_root
 
 usage() {
-    cat <<EOF
-Usage: ${BASH_SOURCE[0]##*/} [CLUSTER]
-       ${BASH_SOURCE[0]##*/} --list-images
-
-Builds the images ${SERVICES[*]/%/:latest}
-with docker (build context: the repository root) and imports each into the k3d cluster
-CLUSTER (default: $DEFAULT_CLUSTER).
-EOF
+    local me=${BASH_SOURCE[0]##*/}
+    printf '%s\n' \
+        "Usage: $me [CLUSTER]" \
+        "       $me --list-images" \
+        "" \
+        "Builds the images ${SERVICES[*]/%/:latest}" \
+        "with docker (build context: the repository root) and imports each into the k3d cluster" \
+        "CLUSTER (default: $DEFAULT_CLUSTER)."
 }
 
 fail() {
