@@ -39,8 +39,9 @@ public class ManifestFolderTests
             Assert.Equal(file, set.FileOf<V1Service>(name));
         }
         Assert.Equal("02-gateway.yaml", set.FileOf<V1ConfigMap>("gateway-config"));
+        Assert.Equal("02-gateway.yaml", set.FileOf<V1Ingress>("gateway"));
         Assert.Equal("04-auth-service.yaml", set.FileOf<V1Secret>("auth-service-jwt"));
-        Assert.Equal(ServiceCatalog.All.Count * 2 + 3, set.Objects.Count);
+        Assert.Equal(ServiceCatalog.All.Count * 2 + 4, set.Objects.Count);
     }
 
     [Theory]

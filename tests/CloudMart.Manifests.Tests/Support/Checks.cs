@@ -241,6 +241,18 @@ public static class Checks
                 yield return $"{obj.Kind} {obj.Name} is not in namespace {ServiceCatalog.Namespace}";
             }
         }
+        foreach (var ingress in set.All<V1Ingress>())
+        {
+            var backends = ingress.Spec.Rules.SelectMany(r => r.Http.Paths).Select(p => p.Backend.Service).ToList();
+            if (backends.Count == 0 || backends.Any(b => set.FindService(b.Name) is not { } target || !target.Spec.Ports.Any(p => p.Port == b.Port.Number)))
+            {
+                yield return $"Ingress {ingress.Metadata.Name} sends traffic to a Service or port that does not exist";
+            }
+            if (backends.Any(b => b.Name != ServiceCatalog.Gateway.Name))
+            {
+                yield return $"Ingress {ingress.Metadata.Name} bypasses the gateway";
+            }
+        }
         foreach (var spec in ServiceCatalog.All)
         {
             var name = spec.Name;
