@@ -1,0 +1,10 @@
+using CloudMart.ApiService.Apis;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.ApiService;
+
+public static class Program
+{
+    public static int Main(string[] args) =>
+        CloudMartHost.Run(args, ServiceCatalog.Api, ApiSetup.AddServices, app => app.MapShopApi());
+}

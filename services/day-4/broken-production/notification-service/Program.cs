@@ -1,0 +1,10 @@
+using CloudMart.NotificationService.Apis;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.NotificationService;
+
+public static class Program
+{
+    public static int Main(string[] args) =>
+        CloudMartHost.Run(args, ServiceCatalog.Notification, NotificationSetup.AddServices, app => app.MapNotifyApi());
+}

@@ -1,0 +1,10 @@
+using CloudMart.OrderService.Apis;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.OrderService;
+
+public static class Program
+{
+    public static int Main(string[] args) =>
+        CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app => app.MapOrdersApi());
+}
