@@ -3,8 +3,12 @@ using CloudMart.ServiceDefaults;
 
 namespace CloudMart.ApiService;
 
-public static class Program
+public sealed class Program
 {
+    Program()
+    {
+    }
+
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Api, ApiSetup.AddServices, app => app.MapShopApi());
 }

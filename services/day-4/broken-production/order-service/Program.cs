@@ -3,8 +3,12 @@ using CloudMart.ServiceDefaults;
 
 namespace CloudMart.OrderService;
 
-public static class Program
+public sealed class Program
 {
+    Program()
+    {
+    }
+
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app => app.MapOrdersApi());
 }
