@@ -1,7 +1,13 @@
-using CloudMart.DatabaseService;
 using CloudMart.ServiceDefaults;
 
-return CloudMartHost.Run(args, ServiceCatalog.Database, DatabaseSetup.AddServices, DatabaseSetup.MapEndpoints);
+namespace CloudMart.DatabaseService;
 
-/// <summary>The entry point; public so functional tests can host it.</summary>
-public partial class Program;
+public sealed class Program
+{
+    Program()
+    {
+    }
+
+    public static int Main(string[] args) =>
+        CloudMartHost.Run(args, ServiceCatalog.Database, DatabaseSetup.AddServices, DatabaseSetup.MapEndpoints);
+}

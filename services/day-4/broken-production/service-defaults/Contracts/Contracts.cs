@@ -23,7 +23,8 @@ public sealed record OrderList(IReadOnlyList<Order> Orders, int Count);
 /// <summary>Body of auth-service <c>POST /auth/validate</c>. A null or empty token is a guest.</summary>
 public sealed record ValidateRequest(string? Token);
 
-public sealed record ValidateResult(bool Valid, string Subject, bool Guest, string SessionId, DateTimeOffset? ExpiresAt);
+/// <summary>The answer of <c>POST /auth/validate</c>; <c>Reason</c> says why a token was refused.</summary>
+public sealed record ValidateResult(bool Valid, string? Subject, bool Guest, string? SessionId, DateTimeOffset? ExpiresAt, string? Reason = null);
 
 /// <summary>Body of auth-service <c>POST /auth/token</c>.</summary>
 public sealed record TokenRequest(string? Username);

@@ -32,12 +32,16 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, JsonContent.Create(body, requestType), responseType, cancellationToken);
 
+    /// <summary>Posts JSON and accepts any 2xx answer without reading its body (for webhooks).</summary>
+    public Task PostAsync<TRequest>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken) =>
+        SendAsync<bool>(HttpMethod.Post, path, JsonContent.Create(body, requestType), null, cancellationToken);
+
     public Task<TResponse> GetAsync<TResponse>(string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, responseType, cancellationToken);
 
     /// <summary>Sends a request and returns the raw response for status codes the caller wants to handle itself.</summary>
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
-        JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null)
+        JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null)
     {
         var url = new Uri(BaseUrl, path);
         var started = Stopwatch.GetTimestamp();
@@ -48,6 +52,10 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
+                if (responseType is null)
+                {
+                    return default!;
+                }
                 var value = await response.Content.ReadFromJsonAsync(responseType, cancellationToken);
                 return value ?? throw new DependencyException(Dependency, method.Method, url, "the response body was empty");
             }
@@ -58,8 +66,9 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             {
                 return handled;
             }
-            var detail = await ReadDetailAsync(response, cancellationToken);
-            throw new DependencyException(Dependency, method.Method, url, $"answered {status} {response.ReasonPhrase}{detail}", response.StatusCode);
+            var detail = await ReadProblemDetailAsync(response, cancellationToken);
+            throw new DependencyException(Dependency, method.Method, url,
+                $"answered {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}", response.StatusCode);
         }
         catch (DependencyException ex)
         {
@@ -102,23 +111,25 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         return inner is null || ex.Message.Contains(inner, StringComparison.Ordinal) ? ex.Message : $"{ex.Message} ({inner})";
     }
 
-    static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The <c>detail</c> of a problem+json response, or null when the body has none.</summary>
+    public static async Task<string?> ReadProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (string.IsNullOrWhiteSpace(body))
             {
-                return "";
+                return null;
             }
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
-                ? $": {detail.GetString()}"
-                : "";
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
+                ? detail.GetString()
+                : null;
         }
         catch (JsonException)
         {
-            return "";
+            return null;
         }
     }
 

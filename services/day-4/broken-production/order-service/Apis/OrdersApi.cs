@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using CloudMart.ServiceDefaults;
+using CloudMart.ServiceDefaults.Contracts;
+using CloudMart.ServiceDefaults.Http;
+using CloudMart.ServiceDefaults.Telemetry;
+
+namespace CloudMart.OrderService.Apis;
+
+public static partial class OrdersApi
+{
+    static readonly Counter<long> Orders =
+        CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.orders.created", "{order}", "Orders the order-service was asked to create, by result");
+
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/orders", Create);
+        app.MapGet("/orders", List);
+        return app;
+    }
+
+    public static async Task<IResult> Create(HttpRequest request,
+        [FromKeyedServices("database-service")] DependencyClient database,
+        [FromKeyedServices("notification-service")] DependencyClient notifications,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("CloudMart.OrderService.Orders");
+        var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.OrderRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (OrderRules.Check(body!) is { } reason)
+        {
+            return Problems.BadRequest(reason);
+        }
+
+        var order = new Order(NewOrderId(), body!.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
+        StoreResult stored;
+        try
+        {
+            stored = await database.PostAsync("/store", order, CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, request.HttpContext.RequestAborted);
+        }
+        catch (DependencyException ex)
+        {
+            Orders.Add(1, new KeyValuePair<string, object?>("result", "store_failed"));
+            LogNotStored(logger, order.Id, ex.Message);
+            return Problems.DependencyFailed(ex);
+        }
+
+        try
+        {
+            await notifications.PostAsync("/notify", new NotifyRequest("order_created", stored.Order),
+                CloudMartJson.Default.NotifyRequest, CloudMartJson.Default.NotifyResult, request.HttpContext.RequestAborted);
+        }
+        catch (DependencyException ex)
+        {
+            LogNotNotified(logger, order.Id, ex.Message);
+        }
+
+        Orders.Add(1, new KeyValuePair<string, object?>("result", "created"));
+        LogCreated(logger, stored.Order.Id, stored.Order.Item, stored.Order.Quantity);
+        return TypedResults.Created($"/orders/{stored.Order.Id}", new OrderCreated(true, stored.Order, "Order created successfully"));
+    }
+
+    public static async Task<IResult> List(HttpRequest request, [FromKeyedServices("database-service")] DependencyClient database, int? limit)
+    {
+        try
+        {
+            var path = limit is null ? "/orders" : $"/orders?limit={limit}";
+            return TypedResults.Ok(await database.GetAsync(path, CloudMartJson.Default.OrderList, request.HttpContext.RequestAborted));
+        }
+        catch (DependencyException ex) when (ex.Status == System.Net.HttpStatusCode.BadRequest)
+        {
+            return Problems.BadRequest(ex.Reason);
+        }
+        catch (DependencyException ex)
+        {
+            return Problems.DependencyFailed(ex);
+        }
+    }
+
+    /// <summary>Time-ordered ids, so the newest orders sort last and ids never collide across replicas.</summary>
+    static string NewOrderId() => "ord-" + Guid.CreateVersion7().ToString("N");
+
+    [LoggerMessage(EventId = 10, EventName = "OrderCreated", Level = LogLevel.Information, Message = "Created order {OrderId}: {Quantity} x {Item}")]
+    static partial void LogCreated(ILogger logger, string orderId, string item, int quantity);
+
+    [LoggerMessage(EventId = 11, EventName = "OrderNotStored", Level = LogLevel.Error, Message = "Order {OrderId} was not created: {Error}")]
+    static partial void LogNotStored(ILogger logger, string orderId, string error);
+
+    [LoggerMessage(EventId = 12, EventName = "NotificationFailed", Level = LogLevel.Warning,
+        Message = "Order {OrderId} is stored, but its notification failed: {Error}")]
+    static partial void LogNotNotified(ILogger logger, string orderId, string error);
+}
