@@ -345,6 +345,10 @@ public static class Checks
                 {
                     yield return $"{name} DATA_DIR is not a writable emptyDir mount";
                 }
+                if (name == ServiceCatalog.Database.Name && !writable.Contains("/tmp"))
+                {
+                    yield return $"{name} has no writable /tmp for SQLite's temporary files";
+                }
             }
             else
             {
