@@ -41,7 +41,8 @@ public class ManifestFolderTests
         Assert.Equal("02-gateway.yaml", set.FileOf<V1ConfigMap>("gateway-config"));
         Assert.Equal("02-gateway.yaml", set.FileOf<V1Ingress>("gateway"));
         Assert.Equal("04-auth-service.yaml", set.FileOf<V1Secret>("auth-service-jwt"));
-        Assert.Equal(ServiceCatalog.All.Count * 2 + 4, set.Objects.Count);
+        Assert.Equal("06-database-service.yaml", set.FileOf<V1PersistentVolumeClaim>("database-data"));
+        Assert.Equal(ServiceCatalog.All.Count * 2 + 5, set.Objects.Count);
     }
 
     [Theory]

@@ -325,7 +325,9 @@ public static class Checks
                     yield return $"{name} mounts volume {mount.Name}, which the pod does not declare";
                 }
             }
-            var writable = mounts.Where(m => m.ReadOnlyProperty != true && volumes.Any(v => v.Name == m.Name && v.EmptyDir is not null))
+            var writable = mounts.Where(m => m.ReadOnlyProperty != true && volumes.Any(v => v.Name == m.Name && (v.EmptyDir is not null || v.PersistentVolumeClaim is not null)))
+                .Select(m => m.MountPath).ToHashSet();
+            var persistent = mounts.Where(m => m.ReadOnlyProperty != true && volumes.Any(v => v.Name == m.Name && v.PersistentVolumeClaim is not null))
                 .Select(m => m.MountPath).ToHashSet();
             if (dotnet)
             {
@@ -341,9 +343,9 @@ public static class Checks
                 {
                     yield return $"{name} PORT is not {spec.ContainerPort}";
                 }
-                if (spec.Variables.Any(v => v.Name == "DATA_DIR") && (container.EnvValue("DATA_DIR") is not { } dataDir || !writable.Contains(dataDir)))
+                if (spec.Variables.Any(v => v.Name == "DATA_DIR") && (container.EnvValue("DATA_DIR") is not { } dataDir || !persistent.Contains(dataDir)))
                 {
-                    yield return $"{name} DATA_DIR is not a writable emptyDir mount";
+                    yield return $"{name} DATA_DIR is not a writable PersistentVolumeClaim mount (acknowledged orders must outlive the pod)";
                 }
                 if (name == ServiceCatalog.Database.Name && !writable.Contains("/tmp"))
                 {
