@@ -35,12 +35,16 @@ public static class YamlLocator
         var line = (int)node.Start.Line;
         foreach (var (key, selector) in Segments(fieldPath))
         {
-            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
+            var entry = node is YamlMappingNode mapping
+                ? mapping.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode { Value: var name } && name == key)
+                : default;
+            if (entry.Key is null)
             {
                 break;
             }
-            node = child;
-            line = (int)child.Start.Line;
+            // The key's line: for a nested block that is the line naming it, not its first entry.
+            node = entry.Value;
+            line = (int)entry.Key.Start.Line;
             if (selector is null)
             {
                 continue;
