@@ -104,6 +104,9 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<ServiceSettings>();
+        // Errors raised outside the handlers (a query value that does not bind, such as ?limit=abc,
+        // an unknown path, a wrong method) otherwise leave with an empty body; give them problem+json too.
+        app.UseStatusCodePages();
         app.Use((context, next) =>
         {
             if (Activity.Current is { } activity)
