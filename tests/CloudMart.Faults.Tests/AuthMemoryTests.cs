@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Xunit.Abstractions;
+
+namespace CloudMart.Faults.Tests;
+
+/// <summary>The auth-service published the way its image is: native AOT, Release.</summary>
+public sealed class PublishedAuthService : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("cloudmart-auth-aot-").FullName;
+
+    public PublishedAuthService()
+    {
+        var publish = Process.Start(new ProcessStartInfo("dotnet",
+            ["publish", Path.Combine(Repo.ServiceDir("auth-service"), "AuthService.csproj"), "-c", "Release", "-o", _dir, "--nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = publish.StandardOutput.ReadToEndAsync();
+        var errors = publish.StandardError.ReadToEndAsync();
+        if (!publish.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            publish.Kill(entireProcessTree: true);
+            throw new TimeoutException("publishing the auth-service took more than 8 minutes");
+        }
+        if (publish.ExitCode != 0 || !File.Exists(Binary))
+        {
+            throw new InvalidOperationException($"publishing the auth-service failed:\n{output.Result}\n{errors.Result}");
+        }
+    }
+
+    public string Binary => Path.Combine(_dir, "auth-service");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
+
+/// <summary>
+/// Fault 6: the auth-service's memory need under load is real and bounded (its session cache),
+/// about 80 MiB. In a 64 MiB memory cgroup the kernel kills it; in 128 MiB it stays up, flat.
+/// </summary>
+public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputHelper output) : IClassFixture<PublishedAuthService>
+{
+    static readonly TimeSpan LoadTime = TimeSpan.FromSeconds(8);
+
+    [Fact]
+    public async Task Fault6_with_a_64_MiB_limit_the_kernel_oom_kills_the_auth_service_under_load()
+    {
+        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
+        var port = Repo.FreePort();
+        using (var auth = cgroup.Start(published.Binary, Variables(port)))
+        {
+            await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
+            var samples = await LoadAsync(port, auth);
+
+            Assert.True(await auth.WaitForExitAsync(TimeSpan.FromSeconds(5)), "the auth-service survived a 64 MiB limit: " + string.Join(", ", samples));
+            Assert.Equal(128 + 9, auth.ExitCode); // killed by SIGKILL
+            Assert.True(cgroup.OomKills >= 1, "the kernel's OOM killer did not act");
+            Assert.DoesNotContain(auth.Lines, l => l.Contains("OutOfMemoryException", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Fault6_with_a_128_MiB_limit_the_auth_service_stays_up_under_the_same_load_and_its_memory_levels_off()
+    {
+        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 128);
+        var port = Repo.FreePort();
+        using var auth = cgroup.Start(published.Binary, Variables(port));
+        await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
+        var samples = await LoadAsync(port, auth);
+
+        Assert.False(auth.HasExited, "the auth-service died within 128 MiB: " + string.Join(", ", samples));
+        Assert.Equal(0, cgroup.OomKills);
+        var peak = samples.Max();
+        Assert.InRange(peak, 60, 127);
+
+        // Flat: the last third of the run holds no more than the middle third, give or take a GC cycle.
+        var third = samples.Count / 3;
+        var middle = samples.Skip(third).Take(third).Max();
+        var last = samples.Skip(2 * third).Max();
+        Assert.True(last <= middle + 16, "memory kept rising: " + string.Join(", ", samples));
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        Assert.Contains("cloudmart_auth_sessions{otel_scope_name=\"CloudMart\"} 560", metrics);
+    }
+
+    static Dictionary<string, string> Variables(int port) => new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>Guest validations from 16 concurrent clients for <see cref="LoadTime"/>, sampling the process's RSS (MiB) every 250 ms.</summary>
+    async Task<List<int>> LoadAsync(int port, ServiceProcess auth)
+    {
+        using var stop = new CancellationTokenSource(LoadTime);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var url = $"http://127.0.0.1:{port}/auth/validate";
+        long requests = 0;
+        var clients = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested && !auth.HasExited && Interlocked.Read(ref requests) < 2_000_000)
+            {
+                try
+                {
+                    using var response = await http.PostAsJsonAsync(url, new { token = (string?)null }, stop.Token);
+                    Interlocked.Increment(ref requests);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    if (auth.HasExited)
+                    {
+                        return;
+                    }
+                }
+            }
+        }).ToList();
+
+        var samples = new List<int>();
+        while (!stop.IsCancellationRequested && !auth.HasExited)
+        {
+            if (ResidentMiB(auth.Pid) is { } rss)
+            {
+                samples.Add(rss);
+            }
+            await Task.Delay(250);
+        }
+        await Task.WhenAll(clients);
+        output.WriteLine($"{requests} validations; RSS MiB every 250 ms: {string.Join(", ", samples)}");
+        return samples;
+    }
+
+    static int? ResidentMiB(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : (int)(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
