@@ -1,0 +1,29 @@
+namespace CloudMart.Cli;
+
+/// <summary>
+/// The exit codes of every cloudmart verb; scripts may rely on them. Verbs added later reuse
+/// these and add their own after <see cref="StartFailed"/>.
+/// </summary>
+public enum ExitCodes
+{
+    /// <summary>Done as asked (for <c>up</c>: ran, then stopped cleanly on Ctrl-C or SIGTERM).</summary>
+    Success = 0,
+
+    /// <summary>An unexpected error; the message says what.</summary>
+    Error = 1,
+
+    /// <summary>The command line was wrong: an unknown verb or option, or a bad option value.</summary>
+    UsageError = 2,
+
+    /// <summary>nginx, which serves as the gateway, is not installed and could not be installed.</summary>
+    NginxMissing = 3,
+
+    /// <summary>A port the local run needs is taken by another program.</summary>
+    PortInUse = 4,
+
+    /// <summary>A component could not start: its build is missing, it exited, or it never became healthy.</summary>
+    StartFailed = 5,
+
+    /// <summary>Stopped by a signal before it was ready (128 + SIGINT, as shells report it).</summary>
+    Interrupted = 130,
+}

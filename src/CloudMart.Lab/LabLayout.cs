@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.Lab;
+
+/// <summary>
+/// Where things are for a local run: the repository (sources, build output, the gateway's
+/// nginx.conf) and the state folder the run writes to (logs, data, nginx's files, the signing key).
+/// </summary>
+public sealed class LabLayout
+{
+    /// <summary>The state folder's name under the repository root, ignored by git.</summary>
+    public const string DefaultStateFolder = ".cloudmart";
+
+    public LabLayout(string repositoryRoot, string? stateDirectory = null, string? dataDirectory = null)
+    {
+        RepositoryRoot = Path.GetFullPath(repositoryRoot);
+        StateDirectory = Path.GetFullPath(stateDirectory ?? Path.Combine(RepositoryRoot, DefaultStateFolder));
+        DataDirectory = Path.GetFullPath(dataDirectory ?? Path.Combine(StateDirectory, "data"));
+    }
+
+    public string RepositoryRoot { get; }
+
+    public string StateDirectory { get; }
+
+    /// <summary>database-service's DATA_DIR: the SQLite file lives here.</summary>
+    public string DataDirectory { get; }
+
+    public string LogsDirectory => Path.Combine(StateDirectory, "logs");
+
+    /// <summary>nginx's prefix: the rendered nginx.conf, its pid file and temporary folders.</summary>
+    public string NginxDirectory => Path.Combine(StateDirectory, "nginx");
+
+    public string SigningKeyFile => Path.Combine(StateDirectory, "jwt-signing-key");
+
+    /// <summary>What is running now (pids, ports, logs), so a later command can find it or clean up after a crash.</summary>
+    public string RunFile => Path.Combine(StateDirectory, "run.json");
+
+    public string ServicesDirectory => Path.Combine(RepositoryRoot, "services", "day-4", "broken-production");
+
+    public string ServiceDirectory(string component) => Path.Combine(ServicesDirectory, component);
+
+    /// <summary>The gateway's nginx.conf, exactly as the cluster gets it.</summary>
+    public string GatewayConfigSource => Path.Combine(ServiceDirectory(ServiceCatalog.Gateway.Name), "nginx.conf");
+
+    public string LogFile(string component) => Path.Combine(LogsDirectory, component + ".log");
+
+    /// <summary>Finds the repository root (the folder holding CloudMart.slnx) at or above <paramref name="start"/>.</summary>
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CloudMart.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException($"no CloudMart.slnx at or above {start}: run cloudmart from inside the CloudMart repository");
+    }
+
+    /// <summary>
+    /// The auth-service's signing key: made once and kept in the state folder, so tokens issued
+    /// before a restart stay valid after it.
+    /// </summary>
+    public string EnsureSigningKey()
+    {
+        if (File.Exists(SigningKeyFile) && File.ReadAllText(SigningKeyFile).Trim() is { Length: >= 32 } existing)
+        {
+            return existing;
+        }
+        Directory.CreateDirectory(StateDirectory);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var writer = new StreamWriter(SigningKeyFile, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(key);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.Lab;
+
+/// <summary>
+/// The healthy configuration of each service for a local run, derived from the catalog: every
+/// address variable points at the local port of the service it names, the database is named
+/// and kept in the run's data folder, no failure is injected.
+/// </summary>
+public static class LocalEnvironment
+{
+    /// <summary>The database name the lab's fix sets (fault 1).</summary>
+    public const string DatabaseName = "cloudmart-db";
+
+    /// <summary>
+    /// The variables that change a service's behaviour are set here, or removed from what the
+    /// service inherits. Only the collector address is carried over from the caller's environment,
+    /// so a developer can point the local run at their own OTLP collector.
+    /// </summary>
+    public static readonly string[] InheritedVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT"];
+
+    public static Dictionary<string, string> For(ServiceSpec service, LabPorts ports, LabLayout layout, string signingKey)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in service.Variables)
+        {
+            if (Value(service, variable, ports, layout, signingKey) is { } value)
+            {
+                variables[variable.Name] = value;
+            }
+        }
+        foreach (var required in service.Variables.Where(v => v.Required && v.Default is null))
+        {
+            if (!variables.ContainsKey(required.Name))
+            {
+                throw new InvalidOperationException($"the local run has no value for {service.Name}'s required variable {required.Name}");
+            }
+        }
+        return variables;
+    }
+
+    static string? Value(ServiceSpec service, VariableSpec variable, LabPorts ports, LabLayout layout, string signingKey)
+    {
+        if (variable.TargetService is { } target)
+        {
+            return ports.Url(ServiceCatalog.Find(target)).ToString().TrimEnd('/');
+        }
+        return variable.Name switch
+        {
+            "PORT" => ports.For(service).ToString(CultureInfo.InvariantCulture),
+            "OTEL_SERVICE_NAME" => service.Name,
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Environment.GetEnvironmentVariable(variable.Name) is { Length: > 0 } endpoint ? endpoint : null,
+            "DB_NAME" => DatabaseName,
+            "DATA_DIR" => layout.DataDirectory,
+            "CHAOS_FAILURE_RATE" => "0",
+            "JWT_SIGNING_KEY" => signingKey,
+            // Everything else keeps the service's own default (token lifetime, guest checkout, webhook).
+            _ => null,
+        };
+    }
+
+    /// <summary>Every variable any CloudMart service reads: none of them leaks in from the caller unless listed in <see cref="InheritedVariables"/>.</summary>
+    public static IEnumerable<string> AllCatalogVariables =>
+        ServiceCatalog.Services.SelectMany(s => s.Variables).Select(v => v.Name).Distinct();
+}

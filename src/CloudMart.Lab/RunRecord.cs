@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CloudMart.Lab;
+
+/// <summary>One running component as written to run.json.</summary>
+public sealed record RunRecordComponent(string Name, string Url, int Pid, long? StartTicks, string LogFile);
+
+/// <summary>
+/// The state folder's run.json: who runs the local system (the cloudmart process) and each
+/// component's pid, address and log. Later commands read it to find the running system; a new
+/// run reads it to stop what a crashed run left behind.
+/// </summary>
+public sealed record RunRecord(int OwnerPid, long? OwnerStartTicks, DateTimeOffset Started, IReadOnlyList<RunRecordComponent> Components)
+{
+    public static RunRecord? Read(string file)
+    {
+        try
+        {
+            return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllText(file), RunRecordJson.Default.RunRecord) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Write(string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var temporary = file + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, RunRecordJson.Default.RunRecord));
+        File.Move(temporary, file, overwrite: true);
+    }
+
+    public bool OwnerIsAlive => OwnerStartTicks is { } ticks && ProcessInfo.IsAlive(OwnerPid, ticks);
+
+    /// <summary>The components whose very process (same pid, same start time) still runs.</summary>
+    public IEnumerable<RunRecordComponent> Survivors =>
+        Components.Where(c => c.StartTicks is { } ticks && ProcessInfo.IsAlive(c.Pid, ticks));
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(RunRecord))]
+internal sealed partial class RunRecordJson : JsonSerializerContext;
