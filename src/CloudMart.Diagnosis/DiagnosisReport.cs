@@ -1,6 +1,7 @@
 namespace CloudMart.Diagnosis;
 
 /// <summary>What was diagnosed: a manifests folder or a cluster's namespace.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<DiagnosisMode>))]
 public enum DiagnosisMode
 {
     Folder,
@@ -8,6 +9,7 @@ public enum DiagnosisMode
 }
 
 /// <summary>Where one lab fault stands, for grading.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<FaultState>))]
 public enum FaultState
 {
     /// <summary>Looked for and not found.</summary>
@@ -30,6 +32,9 @@ public sealed record DiagnosisReport(
     IReadOnlyList<string> Notes,
     IReadOnlyList<FaultStatus> Faults)
 {
+    /// <summary>The detail of a fault that is simply fixed.</summary>
+    public const string FixedDetail = "fixed";
+
     public int FaultsFixed => Faults.Count(f => f.State == FaultState.Fixed);
 
     public int FaultsTotal => Faults.Count;
@@ -58,6 +63,6 @@ public sealed record DiagnosisReport(
             }
             return notCheckedReason(fault) is { } reason
                 ? new FaultStatus(fault.Number, fault.Title, FaultState.NotChecked, reason)
-                : new FaultStatus(fault.Number, fault.Title, FaultState.Fixed, "fixed");
+                : new FaultStatus(fault.Number, fault.Title, FaultState.Fixed, FixedDetail);
         }).ToList();
 }

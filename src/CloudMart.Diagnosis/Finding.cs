@@ -1,6 +1,7 @@
 namespace CloudMart.Diagnosis;
 
 /// <summary>How much a finding matters.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<Severity>))]
 public enum Severity
 {
     /// <summary>Something is broken: a pod cannot start, a request cannot succeed.</summary>
@@ -19,6 +20,7 @@ public sealed record FindingLocation(string? File, int? Line, string Kind, strin
     public string Resource => $"{Kind}/{Name}";
 
     /// <summary><c>file:line</c>, or the file alone, or null for a live object.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? FileAndLine => File is null ? null : Line is { } line ? $"{File}:{line}" : File;
 }
 

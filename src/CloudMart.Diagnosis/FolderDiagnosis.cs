@@ -1,6 +1,5 @@
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Diagnosis;
 
@@ -33,7 +32,9 @@ public static class FolderDiagnosis
             retry.Note,
         };
         var ordered = DiagnosisReport.Ordered(findings);
-        var faults = DiagnosisReport.Grade(ordered, fault => NotCheckedReason(fault, set, retry));
+        var faults = DiagnosisReport.Grade(ordered, fault => NotCheckedReason(fault, set, retry))
+            .Select(f => f.Number == 7 && retry.State == RetryPolicyState.FixedByPatch ? f with { Detail = "fixed by the patch in the folder, once applied and the order-service image rebuilt" } : f)
+            .ToList();
         return new DiagnosisReport(DiagnosisMode.Folder, full, ordered, notes, faults);
     }
 
@@ -50,7 +51,4 @@ public static class FolderDiagnosis
         }
         return set.FindContainer(fault.Service) is null ? $"no Deployment {fault.Service} (with its container) in the folder" : null;
     }
-
-    /// <summary>The catalog components a folder or cluster is expected to run, for messages.</summary>
-    public static string Components => string.Join(", ", ServiceCatalog.All.Select(s => s.Name));
 }
