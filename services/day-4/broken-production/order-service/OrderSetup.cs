@@ -3,7 +3,7 @@ using CloudMart.ServiceDefaults;
 
 namespace CloudMart.OrderService;
 
-static class OrderSetup
+static partial class OrderSetup
 {
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings) =>
         AddServices(builder, settings, RetryFault.Shipped);
@@ -16,4 +16,25 @@ static class OrderSetup
         // A notification is best effort: a short timeout, no retry, and its failure never fails the order.
         builder.Services.AddDependency(ServiceCatalog.Notification.Name, settings.Url("NOTIFICATION_URL"), TimeSpan.FromSeconds(2));
     }
+
+    /// <summary>Says at start how failed stores will be retried, so the policy shows in the logs.</summary>
+    public static void LogRetryPolicy(ILogger logger, RetryStrategy retry)
+    {
+        if (retry == RetryStrategy.Immediate)
+        {
+            LogImmediate(logger, StoreRetry.MaxRetryAttempts);
+        }
+        else
+        {
+            LogBackoff(logger, StoreRetry.MaxRetryAttempts, StoreRetry.BaseDelay.TotalMilliseconds, StoreRetry.AttemptTimeout.TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 21, EventName = "RetryPolicyImmediate", Level = LogLevel.Information,
+        Message = "Store retry policy: immediate, up to {Retries} retries with no delay between attempts")]
+    static partial void LogImmediate(ILogger logger, int retries);
+
+    [LoggerMessage(EventId = 22, EventName = "RetryPolicyBackoff", Level = LogLevel.Information,
+        Message = "Store retry policy: exponential backoff with jitter, up to {Retries} retries from {BaseDelayMs} ms, {TimeoutMs} ms per attempt")]
+    static partial void LogBackoff(ILogger logger, int retries, double baseDelayMs, double timeoutMs);
 }

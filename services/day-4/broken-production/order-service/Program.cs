@@ -1,4 +1,5 @@
 using CloudMart.OrderService.Apis;
+using CloudMart.OrderService.Faults;
 using CloudMart.ServiceDefaults;
 
 namespace CloudMart.OrderService;
@@ -10,5 +11,9 @@ public sealed class Program
     }
 
     public static int Main(string[] args) =>
-        CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app => app.MapOrdersApi());
+        CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app =>
+        {
+            OrderSetup.LogRetryPolicy(app.Logger, RetryFault.Shipped);
+            app.MapOrdersApi();
+        });
 }

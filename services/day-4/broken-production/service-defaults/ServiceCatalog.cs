@@ -67,6 +67,8 @@ public static class ServiceCatalog
         new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
             "an http:// URL of an OTLP/gRPC collector, such as http://tempo.monitoring.svc.cluster.local:4317"),
+        new("OTEL_SDK_DISABLED", VariableKind.Boolean, Required: false, "false",
+            "true or false; true turns tracing and metrics off (the benchmark compares both)"),
     ];
 
     public static readonly ServiceSpec Gateway = new("gateway", 80, 8080, [], MemoryNeedMiB: 16);

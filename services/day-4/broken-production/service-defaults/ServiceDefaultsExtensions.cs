@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -40,10 +39,8 @@ public static class ServiceDefaultsExtensions
             kestrel.ListenAnyIP(settings.Port);
         });
 
-        JsonLineFormatter.ServiceName = settings.ServiceName;
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(options => options.FormatterName = JsonLineFormatter.FormatterName);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JsonLineFormatter>());
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new JsonLogProvider(settings.ServiceName));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
@@ -104,6 +101,9 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<ServiceSettings>();
+        // Errors raised outside the handlers (a query value that does not bind, such as ?limit=abc,
+        // an unknown path, a wrong method) otherwise leave with an empty body; give them problem+json too.
+        app.UseStatusCodePages();
         app.Use((context, next) =>
         {
             if (Activity.Current is { } activity)

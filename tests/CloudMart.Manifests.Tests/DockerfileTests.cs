@@ -1,0 +1,111 @@
+using System.Xml.Linq;
+using CloudMart.Manifests.Tests.Support;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.Manifests.Tests;
+
+/// <summary>
+/// The Dockerfiles, read without a docker engine: multi-stage native AOT builds from the repository
+/// root, a non-root chiseled runtime, the catalog's port, the service's own binary.
+/// </summary>
+public class DockerfileTests
+{
+    const string BuildImage = "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot";
+    const string RuntimeImage = "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled";
+
+    public static TheoryData<string> DotnetServices() => new(ServiceCatalog.Services.Select(s => s.Name));
+
+    static Dockerfile Load(string service)
+    {
+        var path = Path.Combine(Repo.ServiceDir(service), "Dockerfile");
+        Assert.True(File.Exists(path), $"missing {path}");
+        return Dockerfile.Load(path);
+    }
+
+    static string AssemblyName(string service)
+    {
+        var projects = Directory.Exists(Repo.ServiceDir(service)) ? Directory.GetFiles(Repo.ServiceDir(service), "*.csproj") : [];
+        var project = Assert.Single(projects);
+        return XDocument.Load(project).Descendants("AssemblyName").Single().Value;
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Dotnet_BuildsWithTheAotSdkAndRunsOnChiseled(string service)
+    {
+        var dockerfile = Load(service);
+
+        Assert.Equal([(BuildImage, "build"), (RuntimeImage, "runtime")], dockerfile.Stages);
+        Assert.Equal(["--from=build /app/ ./", "--from=build /usr/bin/env /usr/bin/env"], dockerfile.InStage(1, "COPY").Select(c => c.Arguments));
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Dotnet_PublishesTheServiceForLinuxX64(string service)
+    {
+        var dockerfile = Load(service);
+        var project = $"services/day-4/broken-production/{service}";
+
+        var publish = Assert.Single(dockerfile.InStage(0, "RUN"), r => r.Arguments.StartsWith("dotnet publish", StringComparison.Ordinal));
+        Assert.Contains($"dotnet publish {project} ", publish.Arguments, StringComparison.Ordinal);
+        Assert.Contains("-r linux-x64", publish.Arguments, StringComparison.Ordinal);
+        Assert.Contains("-c Release", publish.Arguments, StringComparison.Ordinal);
+        Assert.Contains("-o /app", publish.Arguments, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Dotnet_RunsTheServicesBinaryAsNonRootOnTheCatalogPort(string service)
+    {
+        var dockerfile = Load(service);
+        var spec = ServiceCatalog.Find(service);
+        var final = dockerfile.FinalStage;
+
+        Assert.Equal(service, AssemblyName(service));
+        Assert.Equal($"[\"/app/{AssemblyName(service)}\"]", Assert.Single(dockerfile.InStage(final, "ENTRYPOINT")).Arguments);
+        Assert.Equal(spec.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(dockerfile.InStage(final, "EXPOSE")).Arguments);
+        Assert.Contains(Assert.Single(dockerfile.InStage(final, "USER")).Arguments, new[] { "$APP_UID", "app", Checks.DotnetAppUid.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var env = dockerfile.EnvOf(final);
+        Assert.Equal("0", env["DOTNET_EnableDiagnostics"]);
+        Assert.Equal("", env["ASPNETCORE_HTTP_PORTS"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    [InlineData("gateway")]
+    public void EveryCopySource_ExistsRelativeToTheRepositoryRoot(string service)
+    {
+        var dockerfile = Load(service);
+
+        Assert.NotEmpty(dockerfile.ContextSources);
+        Assert.All(dockerfile.ContextSources, source =>
+        {
+            var path = Path.Combine(Repo.Root, source.Contains('*', StringComparison.Ordinal) ? Path.GetDirectoryName(source)! : source);
+            Assert.True(File.Exists(path) || Directory.Exists(path), $"{service}/Dockerfile copies {source}, which is not in the repository root");
+        });
+    }
+
+    [Fact]
+    public void Gateway_IsNginxAlpineWithTheProjectsNginxConf()
+    {
+        var dockerfile = Load("gateway");
+        var final = dockerfile.FinalStage;
+
+        Assert.Equal([("nginx:alpine", (string?)null)], dockerfile.Stages);
+        Assert.Contains(dockerfile.InStage(final, "COPY"), c => c.Arguments == "services/day-4/broken-production/gateway/nginx.conf /etc/nginx/nginx.conf");
+        Assert.Equal("80", Assert.Single(dockerfile.InStage(final, "EXPOSE")).Arguments);
+        Assert.Equal(Checks.NginxUid.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(dockerfile.InStage(final, "USER")).Arguments);
+    }
+
+    [Fact]
+    public void DockerIgnore_KeepsLocalBuildOutputOutOfTheContext()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Repo.Root, ".dockerignore")).Select(l => l.Trim()).ToList();
+
+        Assert.Contains("**/bin/", lines);
+        Assert.Contains("**/obj/", lines);
+        Assert.Contains("!services/", lines);
+        Assert.Contains("!global.json", lines);
+        Assert.Contains("!Directory.Packages.props", lines);
+    }
+}

@@ -1,0 +1,71 @@
+using CloudMart.Manifests.Tests.Support;
+using CloudMart.ServiceDefaults;
+using k8s.Models;
+
+namespace CloudMart.Manifests.Tests;
+
+/// <summary>The shape both manifest folders share: the guide's file names, one object set, the gateway's ConfigMap.</summary>
+public class ManifestFolderTests
+{
+    static readonly string[] GuideFiles =
+    [
+        "01-namespace.yaml", "02-gateway.yaml", "03-api-service.yaml", "04-auth-service.yaml",
+        "05-order-service.yaml", "06-database-service.yaml", "07-notification-service.yaml",
+    ];
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void Folder_HasTheGuidesFileNames(string folder)
+    {
+        var set = ManifestSet.Named(folder);
+
+        Assert.Equal(GuideFiles, ManifestSet.ManifestFiles(set.Folder).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void EachFile_HoldsItsServicesObjects(string folder)
+    {
+        var set = ManifestSet.Named(folder);
+
+        Assert.Equal("01-namespace.yaml", set.Objects.Single(o => o.Object is V1Namespace { Metadata.Name: ServiceCatalog.Namespace }).File);
+        for (var i = 0; i < ServiceCatalog.All.Count; i++)
+        {
+            var name = ServiceCatalog.All[i].Name;
+            var file = GuideFiles[i + 1];
+            Assert.Equal(file, set.FileOf<V1Deployment>(name));
+            Assert.Equal(file, set.FileOf<V1Service>(name));
+        }
+        Assert.Equal("02-gateway.yaml", set.FileOf<V1ConfigMap>("gateway-config"));
+        Assert.Equal("02-gateway.yaml", set.FileOf<V1Ingress>("gateway"));
+        Assert.Equal("04-auth-service.yaml", set.FileOf<V1Secret>("auth-service-jwt"));
+        Assert.Equal("06-database-service.yaml", set.FileOf<V1PersistentVolumeClaim>("database-data"));
+        Assert.Equal(ServiceCatalog.All.Count * 2 + 5, set.Objects.Count);
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void GatewayConfigMap_EqualsGatewayNginxConfByteForByte(string folder)
+    {
+        var set = ManifestSet.Named(folder);
+        Assert.True(File.Exists(Repo.GatewayNginxConf), $"missing {Repo.GatewayNginxConf}");
+
+        var configMap = set.Single<V1ConfigMap>("gateway-config");
+
+        Assert.Equal(File.ReadAllBytes(Repo.GatewayNginxConf), System.Text.Encoding.UTF8.GetBytes(configMap.Data["nginx.conf"]));
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void AuthSigningKey_IsALabKeyLongEnough(string folder)
+    {
+        var secret = ManifestSet.Named(folder).Single<V1Secret>("auth-service-jwt");
+
+        Assert.True(ServiceSettings.IsValid(ServiceCatalog.Auth.Variable("JWT_SIGNING_KEY"), secret.StringData["JWT_SIGNING_KEY"]));
+        Assert.Contains("lab key", File.ReadAllText(Path.Combine(ManifestSet.Named(folder).Folder, "04-auth-service.yaml")), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,86 @@
+using CloudMart.Manifests.Tests.Support;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.Manifests.Tests;
+
+/// <summary>k8s/day-4/solution has none of the eight faults and every property of a healthy deployment.</summary>
+public class SolutionTests
+{
+    static ManifestSet Solution => ManifestSet.Solution;
+
+    [Theory]
+    [MemberData(nameof(BrokenProductionFaultTests.AllChecks), MemberType = typeof(BrokenProductionFaultTests))]
+    public void EveryCheck_FindsNothing(string check)
+    {
+        Assert.Empty(BrokenProductionFaultTests.CheckNamed(check)(Solution));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void ManifestFault_IsFixed(int number)
+    {
+        var fault = LabFaults.All.Single(f => f.Number == number);
+
+        Assert.DoesNotContain(fault.ExpectedViolation, fault.Check!(Solution));
+    }
+
+    [Fact]
+    public void Fixes_HaveTheDocumentedValues()
+    {
+        Assert.Equal("cloudmart-db", Solution.Container("database-service").EnvValue("DB_NAME"));
+        Assert.Equal("notification-service:latest", Solution.Container("notification-service").Image);
+        Assert.Equal("http://database-service:8080", Solution.Container("order-service").EnvValue("DATABASE_URL"));
+        Assert.Equal(3000, Solution.Container("api-service").LivenessProbe.HttpPort());
+        Assert.Equal(new Dictionary<string, string> { ["app"] = "gateway" }, Solution.Service("gateway").Spec.Selector);
+        Assert.Equal("128Mi", Solution.Container("auth-service").Resources.Limits["memory"].ToString());
+        Assert.Contains(Solution.Container("database-service").EnvValue("CHAOS_FAILURE_RATE"), new string?[] { null, "0" });
+    }
+
+    [Fact]
+    public void Fault7_IsFixedByThePatchShippedWithTheSolution()
+    {
+        Assert.True(File.Exists(Repo.RetryFixPatch), $"missing {Repo.RetryFixPatch}");
+
+        // kubectl apply -f reads only .yaml, .yml and .json files, so the patch can sit among the manifests.
+        Assert.DoesNotContain(Repo.RetryFixPatch, ManifestSet.ManifestFiles(Repo.SolutionManifestsDir));
+
+        var touched = File.ReadAllLines(Repo.RetryFixPatch)
+            .Where(l => l.StartsWith("+++ ", StringComparison.Ordinal) || l.StartsWith("--- ", StringComparison.Ordinal))
+            .Select(l => l[4..].Split('\t')[0])
+            .Where(p => p != "/dev/null")
+            .Select(p => p.StartsWith("a/", StringComparison.Ordinal) || p.StartsWith("b/", StringComparison.Ordinal) ? p[2..] : p)
+            .ToHashSet();
+        Assert.Equal(["services/day-4/broken-production/order-service/Faults/RetryFault.cs"], touched);
+    }
+
+    [Fact]
+    public void EveryService_HasItsDeploymentAndService()
+    {
+        Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), Solution.Deployments.Select(d => d.Metadata.Name).Order());
+        Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), Solution.Services.Select(s => s.Metadata.Name).Order());
+    }
+
+    [Fact]
+    public void EveryImage_IsBuiltByTheScript_AndEveryBuiltImageIsUsed()
+    {
+        var used = Solution.Deployments.SelectMany(d => d.Spec.Template.Spec.Containers).Select(c => c.Image).ToHashSet();
+
+        Assert.Equal(BuildScript.Images.Order(), used.Order());
+        Assert.Equal(ServiceCatalog.All.Select(s => s.Image).Order(), used.Order());
+    }
+
+    [Fact]
+    public void EveryMemoryLimit_CoversTheServicesNeed()
+    {
+        Assert.All(ServiceCatalog.All, spec =>
+            Assert.True(Solution.Container(spec.Name).MemoryLimitMiB() >= spec.MemoryNeedMiB,
+                $"{spec.Name} limit {Solution.Container(spec.Name).MemoryLimitMiB()}Mi < need {spec.MemoryNeedMiB}Mi"));
+        Assert.Equal(128, Solution.Container("auth-service").MemoryLimitMiB());
+    }
+}

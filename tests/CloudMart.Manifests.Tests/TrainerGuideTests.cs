@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+using CloudMart.Manifests.Tests.Support;
+
+namespace CloudMart.Manifests.Tests;
+
+/// <summary>docs/trainer-guide.md covers every fault the same way, and the commands it gives exist.</summary>
+public partial class TrainerGuideTests
+{
+    static readonly string Guide = File.ReadAllText(Path.Combine(Repo.Root, "docs", "trainer-guide.md"));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void EachFault_HasSymptomCauseImpactHowToFindAndFix(int number)
+    {
+        var section = Regex.Match(Guide, $@"^### Fault {number} — .*?(?=^##)", RegexOptions.Multiline | RegexOptions.Singleline);
+
+        Assert.True(section.Success, $"no section '### Fault {number} — …'");
+        foreach (var part in new[] { "**Symptom:**", "**Root cause:**", "**Impact:**", "**How to find it:**", "**Fix:**" })
+        {
+            Assert.Contains(part, section.Value, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void SolutionSteps_ApplyThePatchRebuildApplyAndRestart()
+    {
+        string[] steps =
+        [
+            "git apply k8s/day-4/solution/fault-7-retry-backoff.patch",
+            "./services/day-4/broken-production/build-and-import.sh brokenprod",
+            "kubectl apply -f k8s/day-4/solution/",
+            "kubectl rollout restart deployment -n production",
+        ];
+
+        var section = Guide[Guide.IndexOf("## Applying the solution", StringComparison.Ordinal)..];
+        var positions = steps.Select(step => section.IndexOf(step, StringComparison.Ordinal)).ToList();
+        Assert.All(positions, p => Assert.True(p >= 0));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
+    public void EveryRepositoryPathItNames_Exists()
+    {
+        var paths = RepoPath().Matches(Guide).Select(m => m.Value.TrimEnd('.', ',', ')')).Distinct().ToList();
+
+        Assert.NotEmpty(paths);
+        Assert.All(paths, path => Assert.True(File.Exists(Path.Combine(Repo.Root, path)) || Directory.Exists(Path.Combine(Repo.Root, path)), $"{path} does not exist"));
+    }
+
+    [GeneratedRegex(@"(?<![\w/.-])(?:k8s|services)/day-4/[\w./-]+")]
+    private static partial Regex RepoPath();
+}
