@@ -23,12 +23,15 @@ public sealed class KebabCaseEnumConverter<T>() : JsonStringEnumConverter<T>(Jso
 
 public static class DiagnosisJson
 {
-    public static string Serialize(DiagnosisReport report) =>
-        JsonSerializer.Serialize(report, DiagnosisJsonContext.Default.DiagnosisReport);
+    /// <summary>The generated context, writing quotes and apostrophes as themselves (the output is read by people and jq, not put into HTML).</summary>
+    static readonly DiagnosisJsonContext Context = new(new JsonSerializerOptions(DiagnosisJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
-    public static string Serialize(DiagnosisError error) =>
-        JsonSerializer.Serialize(error, DiagnosisJsonContext.Default.DiagnosisError);
+    public static string Serialize(DiagnosisReport report) => JsonSerializer.Serialize(report, Context.DiagnosisReport);
 
-    public static DiagnosisReport? Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, DiagnosisJsonContext.Default.DiagnosisReport);
+    public static string Serialize(DiagnosisError error) => JsonSerializer.Serialize(error, Context.DiagnosisError);
+
+    public static DiagnosisReport? Deserialize(string json) => JsonSerializer.Deserialize(json, Context.DiagnosisReport);
 }

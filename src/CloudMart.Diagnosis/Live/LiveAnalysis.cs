@@ -35,7 +35,8 @@ public static class LiveAnalysis
             observations.AddRange(ObservePod(snapshot, set, images, pod, retry));
         }
         observations.AddRange(ObserveEndpoints(snapshot, set));
-        foreach (var observation in observations)
+        // Causes first, so a finding's evidence starts with what it explains directly.
+        foreach (var observation in observations.OrderBy(o => o.Consequence))
         {
             Merge(findings, observation);
         }
@@ -524,6 +525,7 @@ public static class LiveAnalysis
             var events = snapshot.Events
                 .Where(e => e.Type == "Warning" && e.InvolvedObject?.Name is { } involved
                     && (e.InvolvedObject.Kind == "Pod" ? podComponent.GetValueOrDefault(involved) == component : involved == component || involved.StartsWith(component + "-", StringComparison.Ordinal)))
+                .Where(e => !findings[i].Evidence.Any(line => e.Message is { } message && line.Contains(message, StringComparison.Ordinal)))
                 .Select(e => $"event {e.Reason} on {e.InvolvedObject.Kind}/{e.InvolvedObject.Name}{(e.Count is > 1 ? $" (x{e.Count})" : "")}: {e.Message}")
                 .Distinct()
                 .Take(3);
