@@ -227,3 +227,22 @@ public sealed class DiagnoseCommandTests : IDisposable
 
     static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
+
+/// <summary>docs/diagnose.md documents the verb's exit codes as the tool defines them.</summary>
+public class DiagnoseDocumentationTests
+{
+    [Fact]
+    public void The_documented_exit_codes_are_the_tools_own()
+    {
+        var doc = File.ReadAllText(Path.Combine(LabCopy.Repository.Root, "docs", "diagnose.md"));
+
+        var documented = System.Text.RegularExpressions.Regex.Matches(doc, @"^\| (\d+) \| `(\w+)` \|", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[2].Value, m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        foreach (var code in new[] { ExitCodes.Success, ExitCodes.Error, ExitCodes.UsageError, ExitCodes.ProblemsFound, ExitCodes.BadManifests, ExitCodes.ClusterUnreachable })
+        {
+            Assert.True(documented.TryGetValue(code.ToString(), out var value), $"docs/diagnose.md does not document {code}");
+            Assert.Equal((int)code, value);
+        }
+    }
+}
