@@ -24,6 +24,15 @@ public enum ExitCodes
     /// <summary>A component could not start: its build is missing, it exited, or it never became healthy.</summary>
     StartFailed = 5,
 
+    /// <summary><c>load</c>: the guide's criteria were missed: an order did not get HTTP 200, or took 2 s or more.</summary>
+    CriteriaMissed = 10,
+
+    /// <summary><c>verify</c>: at least one check failed.</summary>
+    ChecksFailed = 11,
+
+    /// <summary><c>verify</c>: there was nothing to check: no local run, or the cluster's API could not be used.</summary>
+    TargetUnreachable = 12,
+
     /// <summary>Stopped by a signal before it was ready (128 + SIGINT, as shells report it).</summary>
     Interrupted = 130,
 }

@@ -17,6 +17,8 @@ static class Program
         var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
         {
             UpCommand.Create(console, UpEnvironment.FromMachine()),
+            LoadCommand.Create(console),
+            VerifyCommand.Create(console, VerifyEnvironment.FromMachine()),
         };
         return CliInvocation.InvokeAsync(root, args, console);
     }
