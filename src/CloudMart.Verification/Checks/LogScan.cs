@@ -66,6 +66,38 @@ public static partial class LogScan
         && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
             ? stamp : null;
 
+    /// <summary>
+    /// A log line as evidence: for a JSON line its level and message (and the first line of its
+    /// exception), the parts a reader needs; any other line as it is. Shortened either way.
+    /// </summary>
+    public static string Summarize(string line, int length = 240)
+    {
+        var text = line.Trim();
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+                {
+                    var level = root.TryGetProperty("level", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : "?";
+                    var summary = $"{level}: {message.GetString()}";
+                    if (root.TryGetProperty("exception", out var exception) && exception.ValueKind == JsonValueKind.String
+                        && exception.GetString() is { Length: > 0 } thrown)
+                    {
+                        summary += " — " + thrown.Split('\n')[0].Trim();
+                    }
+                    return Shorten(summary, length);
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return Shorten(text, length);
+    }
+
     /// <summary>A line shortened for evidence.</summary>
     public static string Shorten(string line, int length = 240)
     {

@@ -409,7 +409,7 @@ public sealed class ClusterVerification(ClusterVerifyOptions options)
                 total += errors.Count;
                 noisy.Add(who);
                 evidence.Add($"{who}: {errors.Count} error line{(errors.Count == 1 ? "" : "s")} of {lines.Count}, e.g.");
-                evidence.AddRange(errors.Take(3).Select(line => "  " + LogScan.Shorten(line)));
+                evidence.AddRange(errors.Take(3).Select(line => "  " + LogScan.Summarize(line)));
             }
         }
         return CheckResult.From(total == 0 && pods.Count > 0, name, title,

@@ -181,7 +181,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
             total += scan.Matches;
             noisy.Add(component.Name);
             evidence.Add($"{component.Name}: {scan.Matches} error line{(scan.Matches == 1 ? "" : "s")} in {Shown(component.LogFile)}, e.g.");
-            evidence.AddRange(scan.Kept.Select(line => "  " + LogScan.Shorten(line)));
+            evidence.AddRange(scan.Kept.Select(line => "  " + LogScan.Summarize(line)));
         }
         return CheckResult.From(total == 0, name, title,
             total == 0
