@@ -36,6 +36,15 @@ public enum ExitCodes
     /// <summary><c>diagnose --cluster</c> could not read the cluster: no usable kubeconfig or context, or the API server did not answer or refused.</summary>
     ClusterUnreachable = 12,
 
+    /// <summary><c>load</c>: the guide's criteria were missed: an order did not get HTTP 200, or took 2 s or more.</summary>
+    CriteriaMissed = 13,
+
+    /// <summary><c>verify</c>: at least one check failed.</summary>
+    ChecksFailed = 14,
+
+    /// <summary><c>verify</c>: there was nothing to check: no local run, or the cluster's API could not be used.</summary>
+    TargetUnreachable = 15,
+
     /// <summary>Stopped by a signal before it was ready (128 + SIGINT, as shells report it).</summary>
     Interrupted = 130,
 }

@@ -18,6 +18,8 @@ static class Program
         {
             UpCommand.Create(console, UpEnvironment.FromMachine()),
             DiagnoseCommand.Create(console, DiagnoseEnvironment.FromMachine()),
+            LoadCommand.Create(console),
+            VerifyCommand.Create(console, VerifyEnvironment.FromMachine()),
         };
         return CliInvocation.InvokeAsync(root, args, console);
     }

@@ -1,0 +1,290 @@
+using System.CommandLine;
+using System.Text.Json;
+using CloudMart.Lab;
+using CloudMart.ServiceDefaults;
+using CloudMart.Verification;
+using CloudMart.Verification.Checks;
+using CloudMart.Verification.Cluster;
+using CloudMart.Verification.Load;
+using CloudMart.Verification.Local;
+using Spectre.Console;
+
+namespace CloudMart.Cli.Commands;
+
+/// <summary>What <c>verify</c> was asked for, from its options.</summary>
+public sealed record VerifySettings
+{
+    /// <summary>Check a cluster through its API instead of the local run.</summary>
+    public bool Cluster { get; init; }
+
+    public string? Kubeconfig { get; init; }
+
+    public string? Context { get; init; }
+
+    public string Namespace { get; init; } = ServiceCatalog.Namespace;
+
+    /// <summary>Where to send the orders; null for the local run's gateway, or a port-forward on a cluster.</summary>
+    public Uri? Url { get; init; }
+
+    public Uri? TempoUrl { get; init; }
+
+    public int Orders { get; init; } = LoadPlan.DefaultOrders;
+
+    public TimeSpan Interval { get; init; } = LoadPlan.DefaultInterval;
+
+    /// <summary>How far back a cluster's logs are searched for errors.</summary>
+    public TimeSpan Since { get; init; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan TempoWait { get; init; } = TempoTraceCheck.DefaultWait;
+
+    public bool Json { get; init; }
+}
+
+/// <summary>Where <c>verify</c> finds the local run; tests point it at their own.</summary>
+public sealed record VerifyEnvironment
+{
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary>The local run's state folder; null for <c>.cloudmart</c> in the repository.</summary>
+    public string? StateDirectory { get; init; }
+
+    public LabLayout Layout => new(RepositoryRoot, StateDirectory);
+
+    public static VerifyEnvironment FromMachine() => new()
+    {
+        RepositoryRoot = Environment.GetEnvironmentVariable("CLOUDMART_ROOT") is { Length: > 0 } root
+            ? root : LabLayout.FindRepositoryRoot(AppContext.BaseDirectory),
+    };
+}
+
+/// <summary>
+/// <c>cloudmart verify</c>: the guide's final health checklist as one command, on the local run
+/// or (with <c>--cluster</c>) on a cluster, each check shown as pass or fail with what was seen.
+/// Exits 0 only when every check passes.
+/// </summary>
+public static class VerifyCommand
+{
+    public static Command Create(IAnsiConsole console, VerifyEnvironment environment)
+    {
+        var cluster = new Option<bool>("--cluster") { Description = "Check the cluster of the kubeconfig's current context instead of the local run" };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "The kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]; implies --cluster",
+            HelpName = "file",
+        };
+        var context = new Option<string?>("--context") { Description = "The kubeconfig context to use [default: its current context]; implies --cluster", HelpName = "name" };
+        var ns = new Option<string?>("--namespace", "-n") { Description = $"The namespace of the lab [default: {ServiceCatalog.Namespace}]; implies --cluster", HelpName = "name" };
+        var url = OptionValues.Url("--url", "Send the orders to this gateway [default: the local run's gateway; on a cluster a port-forward to a gateway pod that verify opens itself]");
+        var tempo = OptionValues.Url("--tempo-url", "Tempo's HTTP address (e.g. http://localhost:3200), to check that one order's trace spans all five services");
+        var orders = OptionValues.Count("--orders", $"How many orders to send [default: {LoadPlan.DefaultOrders}]", 1, 10_000);
+        var interval = OptionValues.Duration("--interval", "Pause after each order, as the guide's loop sleeps [default: 1s]");
+        var since = OptionValues.Duration("--since", "How far back a cluster's logs are searched for error lines [default: 2m]; implies --cluster");
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON (and nothing else)" };
+
+        var command = new Command("verify", "Check that CloudMart is healthy, as the guide's final checklist asks: processes or pods up, no restarts, endpoints, 20 orders under 2 s, no errors in the logs, resources, traces. Exits 0 only when every check passes.")
+        {
+            cluster, kubeconfig, context, ns, url, tempo, orders, interval, since, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.TryGet(ns, out var name) && name is not null && !IsDnsLabel(name))
+            {
+                result.AddError($"--namespace must be a Kubernetes namespace name (lower-case letters, digits and '-'), not '{name}'.");
+            }
+            if (result.TryGet(interval, out var pause) && pause is { } p && p > LoadPlan.MaxInterval)
+            {
+                result.AddError($"--interval must be at most {LoadPlan.Describe(LoadPlan.MaxInterval)}, not {LoadPlan.Describe(p)}.");
+            }
+            if (result.TryGet(since, out var window) && window is { } w && (w < TimeSpan.FromSeconds(1) || w > TimeSpan.FromDays(1)))
+            {
+                result.AddError($"--since must be from 1s to 24h, not {LoadPlan.Describe(w)}.");
+            }
+            if (result.TryGet(kubeconfig, out var file) && file is not null && (file.Length == 0 || Directory.Exists(file)))
+            {
+                result.AddError($"--kubeconfig must be a file, and '{file}' is {(file.Length == 0 ? "empty" : "a folder")}.");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new VerifySettings
+            {
+                Cluster = parse.GetValue(cluster) || parse.GetValue(kubeconfig) is not null || parse.GetValue(context) is not null
+                    || parse.GetValue(ns) is not null || parse.GetValue(since) is not null,
+                Kubeconfig = parse.GetValue(kubeconfig),
+                Context = parse.GetValue(context),
+                Namespace = parse.GetValue(ns) ?? ServiceCatalog.Namespace,
+                Url = parse.GetValue(url),
+                TempoUrl = parse.GetValue(tempo),
+                Orders = parse.GetValue(orders) ?? LoadPlan.DefaultOrders,
+                Interval = parse.GetValue(interval) ?? LoadPlan.DefaultInterval,
+                Since = parse.GetValue(since) ?? TimeSpan.FromMinutes(2),
+                Json = parse.GetValue(json),
+            };
+            using var signals = ShutdownSignals.Listen(cancellationToken);
+            return (int)await RunAsync(settings, console, environment, signals.Token);
+        });
+        return command;
+    }
+
+    static bool IsDnsLabel(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        && name[0] != '-' && name[^1] != '-';
+
+    public static async Task<ExitCodes> RunAsync(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment, CancellationToken stop)
+    {
+        string target;
+        IReadOnlyList<VerifyStep> steps;
+        if (settings.Cluster)
+        {
+            ClusterAccess access;
+            try
+            {
+                access = ClusterAccess.Connect(settings.Kubeconfig, settings.Context);
+            }
+            catch (ClusterAccessException ex)
+            {
+                return Unreachable(console, settings, $"namespace {settings.Namespace} of a cluster", ex.Message);
+            }
+            var verification = new ClusterVerification(new ClusterVerifyOptions
+            {
+                Client = access.Client,
+                ClusterName = access.Context is { } name ? $"{access.Server} (context {name})" : access.Server,
+                Namespace = settings.Namespace,
+                GatewayUrl = settings.Url,
+                TempoUrl = settings.TempoUrl,
+                TempoWait = settings.TempoWait,
+                Orders = settings.Orders,
+                Interval = settings.Interval,
+                LogWindow = settings.Since,
+            });
+            (target, steps) = (verification.Target, verification.Steps);
+        }
+        else
+        {
+            var verification = new LocalVerification(new LocalVerifyOptions
+            {
+                Layout = environment.Layout,
+                GatewayUrl = settings.Url,
+                TempoUrl = settings.TempoUrl,
+                TempoWait = settings.TempoWait,
+                Orders = settings.Orders,
+                Interval = settings.Interval,
+            });
+            (target, steps) = (verification.Target, verification.Steps);
+        }
+
+        VerifyReport report;
+        try
+        {
+            if (settings.Json)
+            {
+                report = await VerifyReport.RunAsync(target, steps, cancellationToken: stop);
+            }
+            else
+            {
+                console.MarkupLineInterpolated($"Verifying [bold]{target}[/]");
+                console.WriteLine();
+                report = await RunShownAsync(target, steps, console, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            if (!settings.Json)
+            {
+                console.MarkupLine("Interrupted; nothing was changed.");
+            }
+            return ExitCodes.Interrupted;
+        }
+
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.VerifyJson));
+        }
+        else
+        {
+            ShowVerdict(report, console);
+        }
+        return report.TargetMissing ? ExitCodes.TargetUnreachable
+            : report.Passed ? ExitCodes.Success
+            : ExitCodes.ChecksFailed;
+    }
+
+    static ExitCodes Unreachable(IAnsiConsole console, VerifySettings settings, string target, string why)
+    {
+        var report = new VerifyReport(target, [new CheckResult("cluster", "The cluster's API can be used", CheckOutcome.Failed, why, [], Stops: true)]);
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.VerifyJson));
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[red]Cannot verify the cluster:[/] {why}.");
+        }
+        return ExitCodes.TargetUnreachable;
+    }
+
+    /// <summary>Runs each check under a spinner (on a terminal) and prints its result as soon as it is known.</summary>
+    static async Task<VerifyReport> RunShownAsync(string target, IReadOnlyList<VerifyStep> steps, IAnsiConsole console, CancellationToken stop)
+    {
+        var results = new List<CheckResult>();
+        var stopped = false;
+        foreach (var step in steps)
+        {
+            CheckResult result;
+            if (stopped)
+            {
+                result = new CheckResult(step.Name, step.Title, CheckOutcome.NotRun, "not checked: there is nothing to check against", []);
+            }
+            else if (console.Profile.Capabilities.Interactive)
+            {
+                result = await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}…",
+                    context => step.RunAsync(text => context.Status($"{Markup.Escape(step.Title)}: {Markup.Escape(text)}"), stop));
+            }
+            else
+            {
+                result = await step.RunAsync(_ => { }, stop);
+            }
+            stopped |= result.Stops;
+            results.Add(result);
+            Show(result, console);
+        }
+        return new VerifyReport(target, results);
+    }
+
+    static void Show(CheckResult result, IAnsiConsole console)
+    {
+        var (mark, colour) = result.Outcome switch
+        {
+            CheckOutcome.Passed => ("✓ PASS", "green"),
+            CheckOutcome.Failed => ("✗ FAIL", "red"),
+            CheckOutcome.NotAvailable => ("– N/A ", "yellow"),
+            _ => ("· SKIP", "grey"),
+        };
+        console.MarkupLine($"[{colour}]{mark}[/]  [bold]{Markup.Escape(result.Title)}[/]: {Markup.Escape(result.Summary)}");
+        foreach (var line in result.Evidence)
+        {
+            console.MarkupLine($"        [grey]{Markup.Escape(line)}[/]");
+        }
+    }
+
+    static void ShowVerdict(VerifyReport report, IAnsiConsole console)
+    {
+        console.WriteLine();
+        var failed = report.Checks.Where(c => c.Outcome == CheckOutcome.Failed).Select(c => c.Name).ToList();
+        var unavailable = report.Checks.Where(c => c.Outcome == CheckOutcome.NotAvailable).Select(c => c.Name).ToList();
+        var passed = report.Count(CheckOutcome.Passed);
+        var note = unavailable.Count > 0 ? $" ({string.Join(", ", unavailable)}: not available here)" : "";
+        if (report.Passed)
+        {
+            console.MarkupLineInterpolated($"[green]All {passed} checks passed[/]{note}: CloudMart is healthy.");
+        }
+        else if (report.TargetMissing)
+        {
+            console.MarkupLineInterpolated($"[red]Nothing to verify:[/] {report.Checks.First(c => c.Stops).Summary}.");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[red]{failed.Count} of {report.Checks.Count} checks failed[/]: {string.Join(", ", failed)}{note}.");
+        }
+    }
+}

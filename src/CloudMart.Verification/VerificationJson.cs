@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using CloudMart.Verification.Checks;
+using CloudMart.Verification.Load;
+
+namespace CloudMart.Verification;
+
+/// <summary>The documents <c>load --json</c> and <c>verify --json</c> print.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LoadJson))]
+[JsonSerializable(typeof(VerifyJson))]
+public sealed partial class VerificationJson : JsonSerializerContext;
