@@ -23,9 +23,11 @@ public sealed class LiveDiagnosisTests : IDisposable
 
     static FakeCluster Broken() => FakeCluster.FromFolder(Repo.BrokenManifestsDir, retryImmediately: true);
 
-    static FakeCluster Healthy(Action<k8s.Models.V1Deployment>? edit = null, string component = "") =>
-        FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: false,
-            edit is null ? null : set => edit(set.Deployment(component)));
+    static FakeCluster Healthy() => FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: false);
+
+    /// <summary>The solution deployed with one Deployment changed before it runs.</summary>
+    static FakeCluster HealthyExcept(string component, Action<V1Deployment> edit) =>
+        FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: false, set => edit(set.Deployment(component)));
 
     static async Task<DiagnosisReport> Diagnose(FakeKubernetesApi api, string @namespace = ServiceCatalog.Namespace)
     {
@@ -101,13 +103,16 @@ public sealed class LiveDiagnosisTests : IDisposable
         await Diagnose(api);
 
         var paths = api.Requests.Select(r => r.Split('?')[0]).Distinct().ToList();
-        Assert.Contains("/apis/apps/v1/namespaces/production/deployments", paths);
-        Assert.Contains("/api/v1/namespaces/production/services", paths);
-        Assert.Contains("/api/v1/namespaces/production/endpoints", paths);
-        Assert.Contains("/api/v1/namespaces/production/pods", paths);
-        Assert.Contains("/api/v1/namespaces/production/events", paths);
-        Assert.All(paths.Where(p => p.Contains("/log", StringComparison.Ordinal)), p => Assert.Matches("^/api/v1/namespaces/production/pods/[a-z0-9-]+/log$", p));
-        Assert.Equal(6, paths.Count(p => !p.EndsWith("/log", StringComparison.Ordinal)) + 1);
+        string[] lists =
+        [
+            "/api/v1/namespaces/production/endpoints",
+            "/api/v1/namespaces/production/events",
+            "/api/v1/namespaces/production/pods",
+            "/api/v1/namespaces/production/services",
+            "/apis/apps/v1/namespaces/production/deployments",
+        ];
+        Assert.Equal(lists, paths.Where(p => !p.EndsWith("/log", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.All(paths.Where(p => p.EndsWith("/log", StringComparison.Ordinal)), p => Assert.Matches("^/api/v1/namespaces/production/pods/[a-z0-9-]+/log$", p));
         Assert.Contains(api.Requests, r => r.Contains("previous=true", StringComparison.Ordinal) && r.Contains("database-service", StringComparison.Ordinal));
         Assert.DoesNotContain(api.Requests, r => r.Contains("secrets", StringComparison.Ordinal));
     }
@@ -146,7 +151,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     [Fact]
     public async Task ChaosRateAboveZero_IsFault8Alone_WithTheInjectedFailuresAsEvidence()
     {
-        var cluster = Healthy(d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = "0.5", "database-service");
+        var cluster = HealthyExcept("database-service", d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = "0.5");
         await using var api = await FakeKubernetesApi.StartAsync(cluster);
 
         var finding = Assert.Single((await Diagnose(api)).Findings);
