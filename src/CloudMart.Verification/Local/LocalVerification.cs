@@ -155,7 +155,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
         var plan = new LoadPlan { BaseUrl = gateway, Orders = options.Orders, Interval = options.Interval };
         // The orders' lines are written after this point: the trace search starts here, not at the top of a long log.
         _logStart = LogLengths(_record!);
-        var (result, report) = await OrdersCheck.RunAsync(plan, "the local gateway", progress, cancellationToken);
+        var (result, report) = await OrdersCheck.RunAsync(plan, options.GatewayUrl is null ? "the local run's gateway" : "--url", progress, cancellationToken);
         _orders = report;
         return result;
     }

@@ -63,6 +63,53 @@ public sealed class ClusterScenario
         return scenario;
     }
 
+    /// <summary>
+    /// The lab as shipped, as a cluster shows it a few minutes after <c>kubectl apply</c>: the
+    /// symptoms of faults 1, 2, 4, 5 and 6, and no metrics-server.
+    /// </summary>
+    public static ClusterScenario BrokenLab()
+    {
+        var scenario = Healthy();
+        var now = scenario.Now;
+        // Fault 1: database-service crash-loops on its missing DB_NAME.
+        scenario.SetPod("database-service", 0, new ContainerState
+        {
+            Ready = false,
+            RestartCount = 6,
+            Waiting = ("CrashLoopBackOff", "back-off 2m40s restarting failed container=database-service pod=database-service-7d9c8b6f5-x2k4q_production"),
+            LastTerminated = ("Error", 1, now.AddSeconds(-21), now.AddSeconds(-20)),
+        });
+        scenario.Logs["database-service-7d9c8b6f5-x2k4q"] =
+            $$"""{"timestamp":"{{Stamp(now.AddSeconds(-20))}}","level":"fatal","service":"database-service","message":"FATAL: DB_NAME is not set; expected the database's name, e.g. cloudmart-db","attributes":{"variable":"DB_NAME"} }""";
+        // Fault 2: notification-service's image tag does not exist.
+        scenario.SetPod("notification-service", 0, new ContainerState
+        {
+            Ready = false,
+            Waiting = ("ImagePullBackOff", "Back-off pulling image \"notification-service:v2.0\""),
+        }, phase: "Pending", image: "notification-service:v2.0");
+        scenario.Logs.Remove("notification-service-7d9c8b6f5-x2k4q");
+        // Fault 4: api-service killed by its liveness probe over and over.
+        scenario.SetPod("api-service", 1, new ContainerState
+        {
+            RestartCount = 7,
+            RunningSince = now.AddSeconds(-25),
+            LastTerminated = ("Error", 137, now.AddSeconds(-56), now.AddSeconds(-26)),
+        });
+        // Fault 6: auth-service OOM-killed under load.
+        scenario.SetPod("auth-service", 0, new ContainerState
+        {
+            RestartCount = 2,
+            RunningSince = now.AddSeconds(-50),
+            LastTerminated = ("OOMKilled", 137, now.AddMinutes(-3), now.AddSeconds(-51)),
+        }, memoryLimit: "64Mi");
+        // Fault 5: the gateway Service selects no pod.
+        scenario.SetSelector("gateway", "nginx-gateway");
+        scenario.Logs["gateway-7d9c8b6f5-x2k4q"] += "\n" + AccessLine(now, 502, 9)
+            + "\n2026/11/24 08:50:57 [error] 29#29: *41 connect() failed (111: Connection refused) while connecting to upstream, client: 10.42.0.1, upstream: \"http://10.43.0.5:3000/api/orders\"";
+        scenario.Metrics = null;
+        return scenario;
+    }
+
     public void SetPod(string app, int index, ContainerState state, string phase = "Running", string? image = null, string memoryLimit = "128Mi") =>
         Pods[PodName(app, index)] = KubeObjects.Pod(PodName(app, index), app, state, Now - TimeSpan.FromMinutes(15), phase, image, memoryLimit: memoryLimit);
 
