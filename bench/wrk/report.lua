@@ -60,13 +60,18 @@ function done(summary, latency, requests)
     end
 
     local e = summary.errors
+    -- With no response at all, wrk's minimum latency is still its initial value, 2^64 - 1.
+    local min_latency = latency.min
+    if summary.requests == 0 then
+        min_latency = 0
+    end
     io.write("BENCH_RESULT {",
         '"duration_us":', number(summary.duration), ",",
         '"requests":', number(summary.requests), ",",
         '"bytes":', number(summary.bytes), ",",
         '"errors":{"connect":', number(e.connect), ',"read":', number(e.read),
         ',"write":', number(e.write), ',"status":', number(e.status), ',"timeout":', number(e.timeout), "},",
-        '"latency_us":{"min":', number(latency.min), ',"mean":', number(latency.mean),
+        '"latency_us":{"min":', number(min_latency), ',"mean":', number(latency.mean),
         ',"stdev":', number(latency.stdev), ',"max":', number(latency.max),
         ',"p50":', number(latency:percentile(50)), ',"p90":', number(latency:percentile(90)),
         ',"p99":', number(latency:percentile(99)), ',"p999":', number(latency:percentile(99.9)), "},",
