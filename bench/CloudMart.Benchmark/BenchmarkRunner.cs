@@ -313,7 +313,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
     static MemoryFigure MemoryOf(RunningComponent component)
     {
         var memory = ProcStat.Memory(component.Pid);
-        return new MemoryFigure(Round(memory.RssMiB, 1), Round(memory.PeakMiB, 1));
+        return new MemoryFigure(Round(memory.RssMib, 1), Round(memory.PeakMib, 1));
     }
 
     /// <summary>One order through the gateway must succeed before any load: otherwise the numbers would measure errors.</summary>

@@ -12,9 +12,9 @@ public sealed record MachineCpuSample(long Busy, long Total);
 /// <summary>Resident memory of a process group: current (VmRSS) and peak (VmHWM), in KiB, summed over its processes.</summary>
 public sealed record GroupMemory(long RssKiB, long PeakKiB, int Processes)
 {
-    public double RssMiB => RssKiB / 1024.0;
+    public double RssMib => RssKiB / 1024.0;
 
-    public double PeakMiB => PeakKiB / 1024.0;
+    public double PeakMib => PeakKiB / 1024.0;
 }
 
 /// <summary>

@@ -57,6 +57,10 @@ public static class Report
             }
             console.Write(table);
         }
+        foreach (var pass in new[] { on, off }.OfType<PassResult>().Where(p => p.MetricsEndpoint is not null))
+        {
+            console.MarkupLineInterpolated($"GET /metrics on the api-service in the {pass.Name} pass: {pass.MetricsEndpoint}");
+        }
         if (results.OrdersPerNginxHealth is { } ratio)
         {
             console.MarkupLineInterpolated($"Orders/s at {results.Settings.ReferenceConnections} connections ÷ nginx /health requests/s: [bold]{ratio:0.00%}[/]");
@@ -79,14 +83,14 @@ public static class Report
             var table = NewTable("Resident memory, MiB (VmRSS; nginx = master + workers)", [.. headers]);
             foreach (var component in ServiceCatalog.All.Select(c => c.Name).Where(on.MemoryIdle.ContainsKey))
             {
-                var cells = new List<string> { component, Mib(on.MemoryIdle[component].RssMiB) };
-                cells.AddRange(on.Levels.Select(l => l.MemoryAfter?.GetValueOrDefault(component)?.RssMiB is { } rss ? Mib(rss) : "-"));
-                cells.Add(on.MemoryAfter.GetValueOrDefault(component)?.RssMiB is { } end ? Mib(end) : "-");
-                cells.Add(on.MemoryAfter.GetValueOrDefault(component)?.PeakMiB is { } peak ? Mib(peak) : "-");
+                var cells = new List<string> { component, Mib(on.MemoryIdle[component].RssMib) };
+                cells.AddRange(on.Levels.Select(l => l.MemoryAfter?.GetValueOrDefault(component)?.RssMib is { } rss ? Mib(rss) : "-"));
+                cells.Add(on.MemoryAfter.GetValueOrDefault(component)?.RssMib is { } end ? Mib(end) : "-");
+                cells.Add(on.MemoryAfter.GetValueOrDefault(component)?.PeakMib is { } peak ? Mib(peak) : "-");
                 if (off is not null && off.MemoryIdle.Count > 0)
                 {
-                    cells.Add(off.MemoryIdle.GetValueOrDefault(component)?.RssMiB is { } idleOff ? Mib(idleOff) : "-");
-                    cells.Add(off.MemoryAfter.GetValueOrDefault(component)?.PeakMiB is { } peakOff ? Mib(peakOff) : "-");
+                    cells.Add(off.MemoryIdle.GetValueOrDefault(component)?.RssMib is { } idleOff ? Mib(idleOff) : "-");
+                    cells.Add(off.MemoryAfter.GetValueOrDefault(component)?.PeakMib is { } peakOff ? Mib(peakOff) : "-");
                 }
                 AddRow(table, [.. cells]);
             }

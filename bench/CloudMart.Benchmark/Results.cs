@@ -77,7 +77,7 @@ public sealed record PassResult
     public List<string> Exited { get; } = [];
 }
 
-public sealed record MemoryFigure(double RssMiB, double PeakMiB);
+public sealed record MemoryFigure(double RssMib, double PeakMib);
 
 public sealed record LatencyMs(double P50, double P90, double P99, double P999, double Max, double Mean);
 

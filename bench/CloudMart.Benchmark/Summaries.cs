@@ -86,19 +86,19 @@ public static class Summaries
         if (on is not null && on.MemoryIdle.Count > 0)
         {
             var services = ServiceCatalog.Services.Select(s => s.Name).Where(on.MemoryIdle.ContainsKey).ToList();
-            var worstIdle = services.MaxBy(s => on.MemoryIdle[s].RssMiB)!;
+            var worstIdle = services.MaxBy(s => on.MemoryIdle[s].RssMib)!;
             yield return new TargetCheck($"every service < {Targets.IdleMiB:0} MiB resident when idle",
-                $"largest {worstIdle} {on.MemoryIdle[worstIdle].RssMiB.ToString("0.0", inv)} MiB", on.MemoryIdle[worstIdle].RssMiB < Targets.IdleMiB);
+                $"largest {worstIdle} {on.MemoryIdle[worstIdle].RssMib.ToString("0.0", inv)} MiB", on.MemoryIdle[worstIdle].RssMib < Targets.IdleMiB);
             if (on.MemoryAfter.Count > 0)
             {
                 var others = services.Where(s => s != ServiceCatalog.Auth.Name).ToList();
-                var worst = others.MaxBy(s => on.MemoryAfter[s].PeakMiB)!;
+                var worst = others.MaxBy(s => on.MemoryAfter[s].PeakMib)!;
                 yield return new TargetCheck($"every service but the auth-service < {Targets.AfterLoadMiB:0} MiB after the load (peak)",
-                    $"largest {worst} {on.MemoryAfter[worst].PeakMiB.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].PeakMiB < Targets.AfterLoadMiB);
+                    $"largest {worst} {on.MemoryAfter[worst].PeakMib.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].PeakMib < Targets.AfterLoadMiB);
                 if (on.MemoryAfter.TryGetValue(ServiceCatalog.Auth.Name, out var auth))
                 {
                     yield return new TargetCheck("auth-service after the load (its session cache is bounded by the faults issue; 128 MiB limit)",
-                        $"{auth.PeakMiB.ToString("0.0", inv)} MiB peak", auth.PeakMiB < 128 ? null : false);
+                        $"{auth.PeakMib.ToString("0.0", inv)} MiB peak", auth.PeakMib < 128 ? null : false);
                 }
             }
         }
