@@ -98,7 +98,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             Machine = Machine.Describe(root, wrkPath, nginx),
             Settings = new RunSettings(settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, [.. settings.Connections],
                 settings.ReferenceConnections, settings.WrkThreads, _ports.Offset, "published Native AOT (" + ServiceBinaries.DefaultPublishFolder + ")",
-                OrderBody, settings.TelemetryOffPass, settings.DurabilityCheck),
+                OrderBody, settings.TelemetryOffPass, settings.DurabilityCheck, new(settings.ExtraEnvironment)),
         };
         Report.Header(console, results, _ports);
         var exitCode = 0;
@@ -181,6 +181,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
                     throw new InvalidOperationException($"port {_ports.For(service)}, which {service.Name} needs, is in use");
                 }
                 var variables = LocalEnvironment.For(service, _ports, layout, key);
+                foreach (var (name, value) in settings.ExtraEnvironment)
+                {
+                    variables[name] = value;
+                }
                 var health = new Uri(_ports.Url(service), "/health");
                 var clock = Stopwatch.StartNew();
                 using var process = ChildProcess.Start(service.Name, _binaries.For(service, layout), variables, RemovedVariables(),
@@ -224,15 +228,23 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             .Append("DOTNET_ENVIRONMENT")
             .ToArray();
 
-    LocalRunOptions RunOptions(LabLayout layout, IReadOnlyDictionary<string, string> variables) => new()
+    /// <summary>The local run's options: its own ports, the published binaries, the pass's variables and those of --env.</summary>
+    LocalRunOptions RunOptions(LabLayout layout, IReadOnlyDictionary<string, string> variables)
     {
-        Layout = layout,
-        Ports = _ports,
-        Binaries = _binaries,
-        NginxPath = _nginx,
-        VariableOverrides = ServiceCatalog.Services.ToDictionary(s => s.Name,
-            s => (IReadOnlyDictionary<string, string?>)variables.ToDictionary(v => v.Key, v => (string?)v.Value)),
-    };
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in settings.ExtraEnvironment.Concat(variables))
+        {
+            overrides[name] = value;
+        }
+        return new LocalRunOptions
+        {
+            Layout = layout,
+            Ports = _ports,
+            Binaries = _binaries,
+            NginxPath = _nginx,
+            VariableOverrides = ServiceCatalog.Services.ToDictionary(s => s.Name, s => (IReadOnlyDictionary<string, string?>)overrides),
+        };
+    }
 
     async Task<PassResult> RunPassAsync(string name, Dictionary<string, string> variables, bool full, CancellationToken stop)
     {

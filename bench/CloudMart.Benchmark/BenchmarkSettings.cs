@@ -28,6 +28,12 @@ public sealed record BenchmarkSettings
     /// <summary>How many times each service is started alone to time its start-up; 0 skips it.</summary>
     public int StartupRepeats { get; init; } = 3;
 
+    /// <summary>
+    /// Extra environment variables for all five services in every pass (a runtime knob to try, such
+    /// as DOTNET_GCgen0size), on top of the local run's configuration.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where results-TIMESTAMP.json, latest.json and the run's logs go.</summary>
     public string? OutputDirectory { get; init; }
 

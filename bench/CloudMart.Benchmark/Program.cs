@@ -72,6 +72,13 @@ static class Program
         DefaultValueFactory = _ => 3,
     };
 
+    static readonly Option<string[]> EnvOption = new("--env")
+    {
+        Description = "NAME=VALUE: an extra environment variable for all five services (repeatable), to try a runtime knob",
+        HelpName = "NAME=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     static readonly Option<string?> OutputOption = new("--output")
     {
         Description = "Folder of the results and the run's logs [default: artifacts/bench]",
@@ -89,7 +96,7 @@ static class Program
         var root = new RootCommand("CloudMart's benchmark: starts the published system on ports of its own, drives POST /api/orders through nginx with wrk, and reports throughput, latency, CPU per order, memory and start-up (docs/benchmark.md). Run it with ./bench/run.")
         {
             RepositoryOption, WarmupOption, DurationOption, ConnectionsOption, ReferenceConnectionsOption, ThreadsOption,
-            PortOffsetOption, NoTelemetryOffOption, DurabilityOption, StartupRepeatsOption, OutputOption,
+            PortOffsetOption, NoTelemetryOffOption, DurabilityOption, StartupRepeatsOption, EnvOption, OutputOption,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -107,6 +114,7 @@ static class Program
                 DurabilityCheck = parse.GetValue(DurabilityOption),
                 StartupRepeats = parse.GetValue(StartupRepeatsOption),
                 OutputDirectory = parse.GetValue(OutputOption),
+                ExtraEnvironment = ParseEnvironment(parse.GetValue(EnvOption) ?? []),
             };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Ctrl-C, SIGTERM or a closed terminal stop the run; what it started is then stopped too.
@@ -146,6 +154,17 @@ static class Program
         ReferenceConnectionsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 10_000, "--reference-connections"));
         ThreadsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 64, "--threads"));
         StartupRepeatsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 0, 50, "--startup-repeats"));
+        EnvOption.Validators.Add(r =>
+        {
+            try
+            {
+                ParseEnvironment(r.GetValueOrDefault<string[]>() ?? []);
+            }
+            catch (FormatException ex)
+            {
+                r.AddError(ex.Message);
+            }
+        });
         ConnectionsOption.Validators.Add(r =>
         {
             try
@@ -184,5 +203,22 @@ static class Program
             throw new FormatException("--connections needs at least one level.");
         }
         return [.. levels.Distinct().Order()];
+    }
+
+    /// <summary>["A=1", "B=x=y"] → {A: 1, B: x=y}; the name must be a plain environment variable name.</summary>
+    internal static Dictionary<string, string> ParseEnvironment(IEnumerable<string> assignments)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var assignment in assignments)
+        {
+            var equals = assignment.IndexOf('=');
+            var name = equals > 0 ? assignment[..equals] : "";
+            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0]))
+            {
+                throw new FormatException($"--env takes NAME=VALUE with a name of letters, digits and underscores, not '{assignment}'.");
+            }
+            variables[name] = assignment[(equals + 1)..];
+        }
+        return variables;
     }
 }

@@ -18,6 +18,10 @@ public static class Report
         console.MarkupLineInterpolated($"Machine: {m.Cores} cores ({m.CpuModel}), {m.MemoryMiB} MiB, Linux {m.Kernel}; load average {Load(m.LoadAverageAtStart)}; {m.Wrk}; nginx {m.Nginx}");
         console.MarkupLineInterpolated($"Services: {s.Binaries}; gateway http://127.0.0.1:{ports.For(ServiceCatalog.Gateway)} (port offset {ports.Offset})");
         console.MarkupLineInterpolated($"Load: POST /api/orders {s.Body} through nginx, wrk -t{s.WrkThreads}, {s.DurationSeconds:0} s per level at {string.Join(", ", s.Connections)} connections after {s.WarmupSeconds:0} s of warm-up");
+        if (s.ExtraEnvironment.Count > 0)
+        {
+            console.MarkupLineInterpolated($"Extra environment of the five services (--env): {string.Join(' ', s.ExtraEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+        }
         if (m.LoadAverageAtStart[0] > m.Cores * 0.5)
         {
             console.MarkupLineInterpolated($"[yellow]The machine is busy (load average {m.LoadAverageAtStart[0]:0.00} on {m.Cores} cores): the figures will be low and noisy; the ratios to nginx hold better.[/]");

@@ -44,7 +44,8 @@ public sealed record MachineInfo(
 
 public sealed record RunSettings(
     double WarmupSeconds, double DurationSeconds, int[] Connections, int ReferenceConnections,
-    int WrkThreads, int PortOffset, string Binaries, string Body, bool TelemetryOffPass, bool DurabilityCheck);
+    int WrkThreads, int PortOffset, string Binaries, string Body, bool TelemetryOffPass, bool DurabilityCheck,
+    Dictionary<string, string> ExtraEnvironment);
 
 public sealed record StartupFigure(string Service, double MedianMs, double MinMs, double MaxMs, double[] SamplesMs);
 

@@ -27,4 +27,22 @@ public class OptionsTests
 
         Assert.Equal(37, ProcStat.Delta(before, after));
     }
+
+    [Fact]
+    public void ParseEnvironment_SplitsAtTheFirstEquals()
+    {
+        var variables = Program.ParseEnvironment(["DOTNET_GCgen0size=0x400000", "EMPTY=", "B=x=y"]);
+
+        Assert.Equal(new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000", ["EMPTY"] = "", ["B"] = "x=y" }, variables);
+    }
+
+    [Theory]
+    [InlineData("NOEQUALS")]
+    [InlineData("=value")]
+    [InlineData("1ABC=x")]
+    [InlineData("A B=x")]
+    public void ParseEnvironment_BadAssignment_Throws(string assignment)
+    {
+        Assert.Throws<FormatException>(() => Program.ParseEnvironment([assignment]));
+    }
 }
