@@ -140,8 +140,9 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         results.LoadAverageAtEnd = ProcStat.LoadAverage();
         Summaries.Complete(results);
         Report.Results(console, results);
-        var file = ResultsFile.Write(results, settings.Output);
-        console.MarkupLineInterpolated($"Results: {Path.GetRelativePath(root, file)} (and {Path.GetRelativePath(root, Path.Combine(settings.Output, "latest.json"))}); logs of the run under {Path.GetRelativePath(root, _stateRoot)}/.");
+        var file = ResultsFile.Write(results, settings.Output, complete: exitCode == 0);
+        var latest = exitCode == 0 ? $" (and {Path.GetRelativePath(root, Path.Combine(settings.Output, "latest.json"))})" : " (latest.json keeps the last complete run)";
+        console.MarkupLineInterpolated($"Results: {Path.GetRelativePath(root, file)}{latest}; logs of the run under {Path.GetRelativePath(root, _stateRoot)}/.");
         return exitCode;
     }
 

@@ -138,14 +138,20 @@ internal sealed partial class ResultsJson : JsonSerializerContext;
 
 public static class ResultsFile
 {
-    /// <summary>Writes results-TIMESTAMP.json and latest.json in <paramref name="folder"/>; returns the first.</summary>
-    public static string Write(BenchmarkResults results, string folder)
+    /// <summary>
+    /// Writes results-TIMESTAMP.json in <paramref name="folder"/>, and latest.json too when the run
+    /// went to its end (a failed or interrupted run does not replace the last complete one). Returns the first.
+    /// </summary>
+    public static string Write(BenchmarkResults results, string folder, bool complete)
     {
         Directory.CreateDirectory(folder);
         var json = JsonSerializer.Serialize(results, ResultsJson.Default.BenchmarkResults);
         var file = Path.Combine(folder, $"results-{results.Started.ToUniversalTime():yyyyMMdd-HHmmss}.json");
         File.WriteAllText(file, json + "\n");
-        File.WriteAllText(Path.Combine(folder, "latest.json"), json + "\n");
+        if (complete)
+        {
+            File.WriteAllText(Path.Combine(folder, "latest.json"), json + "\n");
+        }
         return file;
     }
 }
