@@ -17,6 +17,7 @@ static class Program
         var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
         {
             UpCommand.Create(console, UpEnvironment.FromMachine()),
+            DiagnoseCommand.Create(console, DiagnoseEnvironment.FromMachine()),
         };
         return CliInvocation.InvokeAsync(root, args, console);
     }

@@ -15,10 +15,11 @@ public static class LocalEnvironment
 
     /// <summary>
     /// The variables that change a service's behaviour are set here, or removed from what the
-    /// service inherits. Only the collector address is carried over from the caller's environment,
-    /// so a developer can point the local run at their own OTLP collector.
+    /// service inherits. Only the telemetry switches are carried over from the caller's
+    /// environment, so a developer can point the local run at their own OTLP collector, or turn
+    /// telemetry off to compare.
     /// </summary>
-    public static readonly string[] InheritedVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT"];
+    public static readonly string[] InheritedVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SDK_DISABLED"];
 
     public static Dictionary<string, string> For(ServiceSpec service, LabPorts ports, LabLayout layout, string signingKey)
     {
@@ -42,6 +43,10 @@ public static class LocalEnvironment
 
     static string? Value(ServiceSpec service, VariableSpec variable, LabPorts ports, LabLayout layout, string signingKey)
     {
+        if (InheritedVariables.Contains(variable.Name))
+        {
+            return Environment.GetEnvironmentVariable(variable.Name) is { Length: > 0 } inherited ? inherited : null;
+        }
         if (variable.TargetService is { } target)
         {
             return ports.Url(ServiceCatalog.Find(target)).ToString().TrimEnd('/');
@@ -50,7 +55,6 @@ public static class LocalEnvironment
         {
             "PORT" => ports.For(service).ToString(CultureInfo.InvariantCulture),
             "OTEL_SERVICE_NAME" => service.Name,
-            "OTEL_EXPORTER_OTLP_ENDPOINT" => Environment.GetEnvironmentVariable(variable.Name) is { Length: > 0 } endpoint ? endpoint : null,
             "DB_NAME" => DatabaseName,
             "DATA_DIR" => layout.DataDirectory,
             "CHAOS_FAILURE_RATE" => "0",

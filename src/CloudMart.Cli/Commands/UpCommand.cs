@@ -33,6 +33,9 @@ public sealed record UpEnvironment
 
     public required NginxSetup Nginx { get; init; }
 
+    /// <summary>The folder for logs, data and nginx's files; null for <c>.cloudmart</c> in the repository.</summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>When the command was given, for the time-to-ready figure.</summary>
     public required DateTimeOffset CommandStarted { get; init; }
 
@@ -64,85 +67,87 @@ public sealed record UpEnvironment
 /// </summary>
 public static class UpCommand
 {
-    public static readonly Option<int?> GatewayPortOption = new("--gateway-port")
+    public static Command Create(IAnsiConsole console, UpEnvironment environment)
     {
-        Description = $"The port the gateway listens on, on 127.0.0.1 [default: {ServiceCatalog.Gateway.LocalPort}, moved by --port-offset]",
-        HelpName = "port",
-    };
-
-    public static readonly Option<int> PortOffsetOption = new("--port-offset")
-    {
-        Description = "Added to every component's local port, to run beside another CloudMart (3000-3004 and 8080 by default)",
-        HelpName = "n",
-        DefaultValueFactory = _ => 0,
-    };
-
-    public static readonly Option<string?> DataDirOption = new("--data-dir")
-    {
-        Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
-        HelpName = "folder",
-    };
-
-    public static readonly Option<bool> PublishedOption = new("--published")
-    {
-        Description = $"Run the Native AOT binaries published under {ServiceBinaries.DefaultPublishFolder}/SERVICE/ (as the images ship) instead of the dotnet build",
-    };
-
-    public static readonly Option<int> StartupTimeoutOption = new("--startup-timeout")
-    {
-        Description = "Seconds every component together may take to answer /health",
-        HelpName = "seconds",
-        DefaultValueFactory = _ => 60,
-    };
-
-    static UpCommand()
-    {
-        GatewayPortOption.Validators.Add(result =>
+        var gatewayPort = new Option<int?>("--gateway-port")
+        {
+            Description = $"The port the gateway listens on, on 127.0.0.1 [default: {ServiceCatalog.Gateway.LocalPort}, moved by --port-offset]",
+            HelpName = "port",
+        };
+        gatewayPort.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is { } port && port is < 1 or > 65535)
             {
                 result.AddError($"--gateway-port must be a TCP port from 1 to 65535, not {port}.");
             }
         });
-        StartupTimeoutOption.Validators.Add(result =>
+        var portOffset = new Option<int>("--port-offset")
         {
-            if (result.GetValueOrDefault<int>() is var seconds && seconds is < 1 or > 3600)
-            {
-                result.AddError($"--startup-timeout must be from 1 to 3600 seconds, not {seconds}.");
-            }
-        });
-        DataDirOption.Validators.Add(result =>
+            Description = "Added to every component's local port (3000-3004 and 8080), to run beside another CloudMart",
+            HelpName = "n",
+            DefaultValueFactory = _ => 0,
+        };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
+            HelpName = "folder",
+        };
+        dataDir.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } folder && (folder.Length == 0 || File.Exists(folder)))
             {
                 result.AddError($"--data-dir must be a folder, and '{folder}' is {(folder.Length == 0 ? "empty" : "a file")}.");
             }
         });
-    }
+        var published = new Option<bool>("--published")
+        {
+            Description = $"Run the Native AOT binaries published under {ServiceBinaries.DefaultPublishFolder}/SERVICE/ (as the images ship) instead of the dotnet build",
+        };
+        var startupTimeout = new Option<int>("--startup-timeout")
+        {
+            Description = "Seconds every component together may take to answer /health",
+            HelpName = "seconds",
+            DefaultValueFactory = _ => 60,
+        };
+        startupTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var seconds && seconds is < 1 or > 3600)
+            {
+                result.AddError($"--startup-timeout must be from 1 to 3600 seconds, not {seconds}.");
+            }
+        });
 
-    public static Command Create(IAnsiConsole console, UpEnvironment environment)
-    {
         var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
         {
-            GatewayPortOption, PortOffsetOption, DataDirOption, PublishedOption, StartupTimeoutOption,
+            gatewayPort, portOffset, dataDir, published, startupTimeout,
         };
         command.Validators.Add(result =>
         {
-            var ports = new LabPorts(result.GetValue(PortOffsetOption), result.GetValue(GatewayPortOption));
+            LabPorts ports;
+            try
+            {
+                ports = new LabPorts(result.GetValue(portOffset), result.GetValue(gatewayPort));
+            }
+            catch (InvalidOperationException)
+            {
+                return; // a value that is not a number: its own error says so
+            }
             if (ports.Problem() is { } problem)
             {
-                result.AddError($"--port-offset {result.GetValue(PortOffsetOption)} does not fit: {problem}.");
+                result.AddError(result.GetValue(gatewayPort) is { } port
+                    ? $"--gateway-port {port} with --port-offset {ports.Offset} does not fit: {problem}."
+                    : $"--port-offset {ports.Offset} does not fit: {problem}.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new UpSettings
             {
-                GatewayPort = parse.GetValue(GatewayPortOption),
-                PortOffset = parse.GetValue(PortOffsetOption),
-                DataDirectory = parse.GetValue(DataDirOption),
-                Published = parse.GetValue(PublishedOption),
-                StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(StartupTimeoutOption)),
+                GatewayPort = parse.GetValue(gatewayPort),
+                PortOffset = parse.GetValue(portOffset),
+                DataDirectory = parse.GetValue(dataDir),
+                Published = parse.GetValue(published),
+                StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(startupTimeout)),
             };
             using var signals = ShutdownSignals.Listen(cancellationToken);
             return (int)await RunAsync(settings, console, environment, signals.Token);
@@ -155,7 +160,7 @@ public static class UpCommand
     /// </summary>
     public static async Task<ExitCodes> RunAsync(UpSettings settings, IAnsiConsole console, UpEnvironment environment, CancellationToken stop)
     {
-        var layout = new LabLayout(environment.RepositoryRoot, dataDirectory: settings.DataDirectory);
+        var layout = new LabLayout(environment.RepositoryRoot, environment.StateDirectory, settings.DataDirectory);
 
         var nginx = await EnsureNginxAsync(console, environment.Nginx, layout, stop);
         if (nginx is null)

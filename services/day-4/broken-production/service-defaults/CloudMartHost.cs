@@ -23,7 +23,7 @@ public static class CloudMartHost
         }
         catch (ServiceConfigurationException ex)
         {
-            JsonLineFormatter.WriteFatal(Console.Out, service.Name, $"FATAL: {ex.Message}. {service.Name} cannot start.",
+            JsonLogLine.WriteFatal(Console.OpenStandardOutput(), service.Name, $"FATAL: {ex.Message}. {service.Name} cannot start.",
                 new Dictionary<string, string?> { ["variable"] = ex.Variable, ["value"] = ex.Value, ["expected"] = ex.Expected });
             return 1;
         }

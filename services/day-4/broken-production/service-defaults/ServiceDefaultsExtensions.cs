@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -40,10 +39,8 @@ public static class ServiceDefaultsExtensions
             kestrel.ListenAnyIP(settings.Port);
         });
 
-        JsonLineFormatter.ServiceName = settings.ServiceName;
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(options => options.FormatterName = JsonLineFormatter.FormatterName);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JsonLineFormatter>());
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new JsonLogProvider(settings.ServiceName));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

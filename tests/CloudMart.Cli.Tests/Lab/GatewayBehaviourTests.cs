@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CloudMart.Lab;
+
+namespace CloudMart.Cli.Tests.Lab;
+
+/// <summary>The real nginx with the rendered gateway config, in front of a stand-in api-service that records what reaches it.</summary>
+public sealed class GatewayBehaviourTests : IAsyncLifetime
+{
+    const string CallerTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const string UpstreamTraceId = "0af7651916cd43dd8448eb211c80319c";
+
+    readonly TempFolder _folder = new();
+    readonly ConcurrentQueue<HttpListenerRequest> _received = new();
+    readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+    HttpListener _upstream = null!;
+    ChildProcess _nginx = null!;
+    int _gatewayPort;
+
+    public async Task InitializeAsync()
+    {
+        var ports = TestMachine.FreePorts();
+        _gatewayPort = ports.For("gateway");
+        var apiPort = ports.For("api-service");
+        _upstream = new HttpListener();
+        _upstream.Prefixes.Add($"http://127.0.0.1:{apiPort}/");
+        _upstream.Start();
+        _ = Task.Run(ServeUpstreamAsync);
+        _nginx = await StartNginxAsync(_folder.Path, _gatewayPort, apiPort);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _nginx.StopAsync(TimeSpan.FromSeconds(5));
+        _nginx.Dispose();
+        _upstream.Close();
+        _http.Dispose();
+        _folder.Dispose();
+    }
+
+    public static async Task<ChildProcess> StartNginxAsync(string folder, int gatewayPort, int apiPort)
+    {
+        var layout = new LabLayout(TestMachine.RepositoryRoot, folder);
+        Directory.CreateDirectory(layout.NginxDirectory);
+        await File.WriteAllTextAsync(Path.Combine(layout.NginxDirectory, GatewayConfig.RenderedFileName),
+            GatewayConfig.Render(await File.ReadAllTextAsync(layout.GatewayConfigSource), gatewayPort, apiPort, layout.NginxDirectory));
+        var nginx = ChildProcess.Start("gateway",
+            new LaunchCommand(TestMachine.NginxPath, NginxSetup.RunArguments(layout.NginxDirectory, NginxSetup.VersionOf(TestMachine.NginxPath))),
+            new Dictionary<string, string>(), [], layout.LogFile("gateway"), folder);
+        var clock = Stopwatch.StartNew();
+        while (!await LocalRun.IsHealthyAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health"), "gateway", CancellationToken.None))
+        {
+            if (nginx.HasExited || clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                nginx.Dispose();
+                throw new InvalidOperationException("nginx did not become healthy:\n" + ChildProcess.Tail(layout.LogFile("gateway"), 20));
+            }
+            await Task.Delay(50);
+        }
+        return nginx;
+    }
+
+    async Task ServeUpstreamAsync()
+    {
+        while (_upstream.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _upstream.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _received.Enqueue(context.Request);
+            using (var reader = new StreamReader(context.Request.InputStream))
+            {
+                await reader.ReadToEndAsync();
+            }
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["traceparent"] = $"00-{UpstreamTraceId}-b7ad6b7169203331-01";
+            var body = Encoding.UTF8.GetBytes("{\"success\":true}");
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+    }
+
+    HttpRequestMessage Order(string? traceparent)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{_gatewayPort}/api/orders")
+        {
+            Content = new StringContent("{\"item\": \"laptop\", \"quantity\": 1}", Encoding.UTF8, "application/json"),
+        };
+        if (traceparent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+            request.Headers.TryAddWithoutValidation("tracestate", "vendor=1");
+        }
+        return request;
+    }
+
+    [Fact]
+    public async Task An_order_reaches_the_api_service_with_its_path_and_trace_context_and_the_forwarding_headers()
+    {
+        using var response = await _http.SendAsync(Order(CallerTraceparent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(_received);
+        Assert.Equal("POST", received.HttpMethod);
+        Assert.Equal("/api/orders", received.Url!.AbsolutePath);
+        Assert.Equal(CallerTraceparent, received.Headers["traceparent"]);
+        Assert.Equal("vendor=1", received.Headers["tracestate"]);
+        Assert.Matches("^[0-9a-f]{32}$", received.Headers["X-Request-ID"]);
+        Assert.Equal("127.0.0.1", received.Headers["X-Forwarded-For"]);
+        Assert.Equal("http", received.Headers["X-Forwarded-Proto"]);
+        Assert.Equal(new Version(1, 1), received.ProtocolVersion);
+        Assert.Null(received.Headers["Connection"]);
+        Assert.Equal(received.Headers["X-Request-ID"], response.Headers.GetValues("X-Request-ID").Single());
+        Assert.StartsWith($"00-{UpstreamTraceId}-", response.Headers.GetValues("traceparent").Single());
+    }
+
+    [Fact]
+    public async Task Health_is_answered_by_the_gateway_itself()
+    {
+        using var response = await _http.GetAsync($"http://127.0.0.1:{_gatewayPort}/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"status\":\"ok\",\"service\":\"gateway\"}", await response.Content.ReadAsStringAsync());
+        Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task A_body_over_32_KiB_is_refused_with_413_problem_json_and_never_forwarded()
+    {
+        var request = Order(null);
+        request.Content = new StringContent("{\"item\": \"" + new string('x', 40 * 1024) + "\", \"quantity\": 1}", Encoding.UTF8, "application/json");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task Paths_outside_api_and_health_get_404_problem_json()
+    {
+        using var response = await _http.GetAsync($"http://127.0.0.1:{_gatewayPort}/orders");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_as_one_JSON_line_with_its_trace_id_from_the_caller_or_else_from_the_api_service()
+    {
+        using (await _http.SendAsync(Order(CallerTraceparent)))
+        {
+        }
+        using (await _http.SendAsync(Order(null)))
+        {
+        }
+
+        var lines = await WaitForLinesAsync(Path.Combine(_folder.Path, "logs", "gateway.log"), 2);
+        var entries = lines.Select(line => JsonDocument.Parse(line).RootElement).Where(e => e.GetProperty("uri").GetString() == "/api/orders").ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", entries[0].GetProperty("trace_id").GetString());
+        Assert.Equal(UpstreamTraceId, entries[1].GetProperty("trace_id").GetString());
+        foreach (var entry in entries)
+        {
+            Assert.Equal("gateway", entry.GetProperty("service").GetString());
+            Assert.Equal("POST", entry.GetProperty("method").GetString());
+            Assert.Equal(200, entry.GetProperty("status").GetInt32());
+            Assert.True(entry.GetProperty("request_time").GetDouble() >= 0);
+            Assert.Matches(@"^\d+\.\d{3}$", entry.GetProperty("upstream_response_time").GetString());
+            Assert.True(DateTimeOffset.TryParse(entry.GetProperty("timestamp").GetString(), out _));
+        }
+    }
+
+    static async Task<string[]> WaitForLinesAsync(string file, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var lines = ChildProcess.Tail(file, 1000).Split('\n').Where(l => l.StartsWith('{')).ToArray();
+            if (lines.Length >= count || clock.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                return lines;
+            }
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>The gateway with no api-service behind it.</summary>
+public sealed class GatewayWithoutUpstreamTests
+{
+    [Fact]
+    public async Task An_order_gets_502_problem_json_that_names_the_upstream_address()
+    {
+        using var folder = new TempFolder();
+        var ports = TestMachine.FreePorts();
+        var nginx = await GatewayBehaviourTests.StartNginxAsync(folder.Path, ports.For("gateway"), ports.For("api-service"));
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+            using var content = new StringContent("{\"item\": \"laptop\", \"quantity\": 1}");
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+            using var response = await http.PostAsync($"http://127.0.0.1:{ports.For("gateway")}/api/orders", content);
+
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(502, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Contains($"127.0.0.1:{ports.For("api-service")}", problem.RootElement.GetProperty("detail").GetString());
+        }
+        finally
+        {
+            await nginx.StopAsync(TimeSpan.FromSeconds(5));
+            nginx.Dispose();
+        }
+    }
+}

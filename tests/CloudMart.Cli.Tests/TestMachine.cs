@@ -1,0 +1,70 @@
+using CloudMart.Cli.Commands;
+using CloudMart.Lab;
+
+namespace CloudMart.Cli.Tests;
+
+/// <summary>A scratch folder that goes away after the test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = Directory.CreateTempSubdirectory("cloudmart-test-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string File(string name, string content, bool executable = false)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        System.IO.File.WriteAllText(path, content);
+        if (executable)
+        {
+            System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Machines for <c>up</c> to run on: this repository, a scratch state folder, and an nginx setup the test chooses.</summary>
+public static class TestMachine
+{
+    public static string RepositoryRoot { get; } = LabLayout.FindRepositoryRoot(AppContext.BaseDirectory);
+
+    /// <summary>A machine with no nginx anywhere, where nothing may be installed unless said.</summary>
+    public static NginxSetup NoNginx(string emptyFolder, bool isRoot = false, string? aptGet = null, string? debianMarker = null) => new()
+    {
+        ExplicitPath = null,
+        SearchDirectories = [emptyFolder],
+        IsRoot = isRoot,
+        AptGet = aptGet ?? System.IO.Path.Combine(emptyFolder, "no-apt-get"),
+        DebianMarker = debianMarker ?? System.IO.Path.Combine(emptyFolder, "no-debian_version"),
+    };
+
+    /// <summary>This machine's nginx; the tests that need it fail (not skip) where it is missing, as CI installs it.</summary>
+    public static NginxSetup RealNginx { get; } = new() { IsRoot = false };
+
+    public static string NginxPath => RealNginx.Find() ?? throw new InvalidOperationException("nginx is not installed: " + NginxSetup.InstallHint);
+
+    public static UpEnvironment Environment(NginxSetup nginx, string stateDirectory) => new()
+    {
+        RepositoryRoot = RepositoryRoot,
+        BuildConfiguration = UpEnvironment.ThisConfiguration,
+        Nginx = nginx,
+        StateDirectory = stateDirectory,
+        CommandStarted = DateTimeOffset.Now,
+    };
+
+    /// <summary>A port offset whose six ports are free now, away from the default ones and from the end-to-end tests' range.</summary>
+    public static LabPorts FreePorts() => LabPorts.FirstFree(Enumerable.Range(0, 40).Select(i => 10_000 + 250 * i + Random.Shared.Next(0, 200)));
+}

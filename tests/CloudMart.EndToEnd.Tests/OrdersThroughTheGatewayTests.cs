@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CloudMart.Lab;
+using CloudMart.ServiceDefaults;
+using Xunit.Abstractions;
+
+namespace CloudMart.EndToEnd.Tests;
+
+/// <summary>The guide's health check on the real system: orders through nginx, stored, listed and traced through every service.</summary>
+public sealed class OrdersThroughTheGatewayTests(LocalSystemFixture system, ITestOutputHelper output) : IClassFixture<LocalSystemFixture>
+{
+    static readonly TimeSpan Sla = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Twenty_orders_through_the_gateway_all_succeed_within_2_seconds_are_listed_and_one_is_traced_through_all_five_services()
+    {
+        // The guide's loop runs against a system that has been up for a while; one listing first
+        // lets each process compile its request path (JIT), which a fresh Debug build pays once.
+        using (var warmUp = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders")))
+        {
+            output.WriteLine($"warm-up listing: {(int)warmUp.StatusCode}");
+        }
+
+        var orders = new List<(string Id, string TraceId)>();
+        for (var i = 1; i <= 20; i++)
+        {
+            using var content = new StringContent($"{{\"item\": \"item-{i}\", \"quantity\": 1}}", Encoding.UTF8, "application/json");
+            var clock = Stopwatch.StartNew();
+            using var response = await system.Http.PostAsync(new Uri(system.Gateway, "/api/orders"), content);
+            var body = await response.Content.ReadAsStringAsync();
+            clock.Stop();
+            output.WriteLine($"order {i}: {(int)response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms");
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"order {i}: {(int)response.StatusCode} {body}");
+            Assert.True(clock.Elapsed < Sla, $"order {i} took {clock.Elapsed.TotalMilliseconds:0} ms");
+            using var json = JsonDocument.Parse(body);
+            Assert.True(json.RootElement.GetProperty("success").GetBoolean());
+            var order = json.RootElement.GetProperty("order");
+            Assert.Equal($"item-{i}", order.GetProperty("item").GetString());
+            var traceparent = Assert.Single(response.Headers.GetValues("traceparent"));
+            orders.Add((order.GetProperty("id").GetString()!, traceparent.Split('-')[1]));
+        }
+
+        using (var list = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders")))
+        {
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+            var listed = json.RootElement.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToHashSet();
+            Assert.All(orders, o => Assert.Contains(o.Id, listed));
+        }
+
+        var (id, traceId) = orders[^1];
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        foreach (var component in ServiceCatalog.All)
+        {
+            var line = await WaitForLogLineAsync(system.Lab[component.Name].LogFile, traceId);
+            Assert.True(line is not null, $"{component.Name}'s log has no line with trace id {traceId} (order {id})");
+            using var entry = JsonDocument.Parse(line);
+            Assert.Equal(component.Name, entry.RootElement.GetProperty("service").GetString());
+            Assert.Equal(traceId, entry.RootElement.GetProperty("trace_id").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Every_component_answers_health_on_its_local_port_and_runs_as_its_own_process()
+    {
+        foreach (var component in system.Lab.Components)
+        {
+            Assert.True(await LocalRun.IsHealthyAsync(new Uri(component.Url, "/health"), component.Name, CancellationToken.None), component.Name);
+            Assert.False(component.Process.HasExited, component.Name);
+            var rss = ProcessInfo.ResidentKiB(component.Pid);
+            output.WriteLine($"{component.Name}: pid {component.Pid}, {component.Url}, VmRSS {rss} KiB");
+        }
+        Assert.Equal(6, system.Lab.Components.Select(c => c.Pid).Distinct().Count());
+    }
+
+    /// <summary>Logs reach the file a moment after the response; look for a few seconds at most.</summary>
+    static async Task<string?> WaitForLogLineAsync(string file, string traceId)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var line = ChildProcess.Tail(file, 10_000).Split('\n')
+                .FirstOrDefault(l => l.StartsWith('{') && l.Contains($"\"trace_id\":\"{traceId}\"", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+            await Task.Delay(100);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using CloudMart.ServiceDefaults.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMart.Services.Tests;
+
+public sealed class JsonLogProviderTests
+{
+    [Fact]
+    public void Every_line_logged_is_one_JSON_object_with_the_service_level_message_and_the_current_trace_and_span()
+    {
+        var output = new MemoryStream();
+        using var listener = new ActivityListener { ShouldListenTo = _ => true, Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("test");
+        string traceId, spanId;
+
+        using (var provider = new JsonLogProvider("order-service", output))
+        {
+            var logger = provider.CreateLogger("Test");
+            using (var activity = source.StartActivity("op")!)
+            {
+                traceId = activity.TraceId.ToHexString();
+                spanId = activity.SpanId.ToHexString();
+                for (var i = 0; i < 500; i++)
+                {
+                    logger.LogInformation("Order {Number} \"quoted\"\nsecond line", i);
+                }
+            }
+            logger.LogError("outside any trace");
+        }
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(501, lines.Length);
+        for (var i = 0; i < 500; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            var root = json.RootElement;
+            Assert.Equal("info", root.GetProperty("level").GetString());
+            Assert.Equal("order-service", root.GetProperty("service").GetString());
+            Assert.Equal(traceId, root.GetProperty("trace_id").GetString());
+            Assert.Equal(spanId, root.GetProperty("span_id").GetString());
+            Assert.Equal($"Order {i} \"quoted\"\nsecond line", root.GetProperty("message").GetString());
+            Assert.Equal(i, root.GetProperty("attributes").GetProperty("Number").GetInt32());
+            Assert.True(DateTimeOffset.TryParse(root.GetProperty("timestamp").GetString(), out _));
+        }
+        using var last = JsonDocument.Parse(lines[^1]);
+        Assert.Equal("error", last.RootElement.GetProperty("level").GetString());
+        Assert.False(last.RootElement.TryGetProperty("trace_id", out _));
+    }
+}
