@@ -108,10 +108,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             {
                 await MeasureStartupAloneAsync(results, stop);
             }
-            results.TelemetryOn = await RunPassAsync("telemetry-on", new Dictionary<string, string>(), full: true, stop);
+            results.TelemetryOn = await RunPassAsync("telemetry-on", [], full: true, stop);
             if (settings.TelemetryOffPass)
             {
-                results.TelemetryOff = await RunPassAsync("telemetry-off", new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" }, full: false, stop);
+                results.TelemetryOff = await RunPassAsync("telemetry-off", new() { ["OTEL_SDK_DISABLED"] = "true" }, full: false, stop);
             }
             if (settings.DurabilityCheck)
             {
@@ -182,9 +182,16 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
                     throw new InvalidOperationException($"port {_ports.For(service)}, which {service.Name} needs, is in use");
                 }
                 var variables = LocalEnvironment.For(service, _ports, layout, key);
-                foreach (var (name, value) in settings.ExtraEnvironment)
+                foreach (var (name, value) in Overrides([]))
                 {
-                    variables[name] = value;
+                    if (value is null)
+                    {
+                        variables.Remove(name);
+                    }
+                    else
+                    {
+                        variables[name] = value;
+                    }
                 }
                 var health = new Uri(_ports.Url(service), "/health");
                 var clock = Stopwatch.StartNew();
@@ -229,14 +236,34 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             .Append("DOTNET_ENVIRONMENT")
             .ToArray();
 
-    /// <summary>The local run's options: its own ports, the published binaries, the pass's variables and those of --env.</summary>
-    LocalRunOptions RunOptions(LabLayout layout, IReadOnlyDictionary<string, string> variables)
+    /// <summary>
+    /// The variables every service gets on top of the local run's configuration. The local run
+    /// passes the caller's telemetry switches on; the benchmark does not, so that a run measures
+    /// the same thing in every shell: telemetry on and no OTLP export (no collector runs here),
+    /// unless --env or the pass says otherwise.
+    /// </summary>
+    Dictionary<string, string?> Overrides(Dictionary<string, string?> pass)
     {
-        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, value) in settings.ExtraEnvironment.Concat(variables))
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["OTEL_SDK_DISABLED"] = "false",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+        };
+        foreach (var (name, value) in settings.ExtraEnvironment)
         {
             overrides[name] = value;
         }
+        foreach (var (name, value) in pass)
+        {
+            overrides[name] = value;
+        }
+        return overrides;
+    }
+
+    /// <summary>The local run's options: its own ports, the published binaries, the pass's variables and those of --env.</summary>
+    LocalRunOptions RunOptions(LabLayout layout, Dictionary<string, string?> variables)
+    {
+        var overrides = Overrides(variables);
         return new LocalRunOptions
         {
             Layout = layout,
@@ -247,10 +274,10 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         };
     }
 
-    async Task<PassResult> RunPassAsync(string name, Dictionary<string, string> variables, bool full, CancellationToken stop)
+    async Task<PassResult> RunPassAsync(string name, Dictionary<string, string?> variables, bool full, CancellationToken stop)
     {
         var layout = new LabLayout(settings.RepositoryRoot, Path.Combine(_stateRoot, name));
-        var pass = new PassResult { Name = name, VariableOverrides = variables };
+        var pass = new PassResult { Name = name, VariableOverrides = Overrides(variables) };
         var overrides = variables.Count == 0 ? "" : " with " + string.Join(' ', variables.Select(v => $"{v.Key}={v.Value}"));
         console.MarkupLineInterpolated($"[bold]{name}[/]: starting the gateway and the five services{overrides}, fresh data in {Path.GetRelativePath(settings.RepositoryRoot, layout.DataDirectory)}…");
 
@@ -421,7 +448,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         console.MarkupLine("[bold]durability[/]: orders from 16 clients, kill -9 of the database-service after 2 s, restart, look for every acknowledged order…");
         var acknowledged = new ConcurrentBag<string>();
         var failedAfterKill = 0;
-        var lab = await LocalRun.StartAsync(RunOptions(layout, new Dictionary<string, string>()), null, stop);
+        var lab = await LocalRun.StartAsync(RunOptions(layout, []), null, stop);
         await using (lab)
         {
             var killed = 0;
@@ -463,7 +490,7 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         }
 
         var ids = acknowledged.Distinct().ToArray();
-        var relaunched = await LocalRun.StartAsync(RunOptions(layout, new Dictionary<string, string>()), null, stop);
+        var relaunched = await LocalRun.StartAsync(RunOptions(layout, []), null, stop);
         var missing = new ConcurrentBag<string>();
         await using (relaunched)
         {

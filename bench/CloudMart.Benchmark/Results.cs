@@ -54,7 +54,8 @@ public sealed record PassResult
 {
     public required string Name { get; init; }
 
-    public required Dictionary<string, string> VariableOverrides { get; init; }
+    /// <summary>The variables set (null: removed) on top of the local run's configuration, in every service.</summary>
+    public required Dictionary<string, string?> VariableOverrides { get; init; }
 
     /// <summary>Each component's time to its first healthy /health as the lab saw it, all six started at once (polled every 50 ms).</summary>
     public Dictionary<string, double> StartupInRunMs { get; } = [];
