@@ -69,9 +69,10 @@ public sealed partial class NginxSetup
         }
         foreach (var package in AptPackages)
         {
-            if (await RunAsync(AptGet, ["install", "-y", "--no-install-recommends", package], log, cancellationToken) == 0 && Find() is not null)
+            // The next package only when this one could not be installed (a release without nginx-light).
+            if (await RunAsync(AptGet, ["install", "-y", "--no-install-recommends", package], log, cancellationToken) == 0)
             {
-                return true;
+                return Find() is not null;
             }
         }
         return false;

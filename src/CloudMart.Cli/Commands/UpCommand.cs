@@ -259,6 +259,11 @@ public static class UpCommand
         {
             return found;
         }
+        if (setup.ExplicitPath is { } explicitPath)
+        {
+            console.MarkupLineInterpolated($"[red]CLOUDMART_NGINX is {explicitPath}, and there is no such file.[/] Point it at an nginx binary, or unset it to use the nginx on the PATH.");
+            return null;
+        }
         if (!setup.CanInstall)
         {
             console.MarkupLine("[red]nginx is not installed[/], and CloudMart's gateway is nginx.");

@@ -77,6 +77,27 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Contains("Unable to locate package", File.ReadAllText(Path.Combine(State, "logs", "nginx-install.log")));
     }
 
+    [Fact]
+    public async Task A_CLOUDMART_NGINX_that_names_no_file_is_reported_as_such_and_nothing_is_installed()
+    {
+        var aptGet = _folder.File("apt-get", "#!/bin/sh\ntouch \"$0.ran\"\nexit 0\n", executable: true);
+        var marker = _folder.File("debian_version", "12.0\n");
+        var environment = TestMachine.Environment(new NginxSetup
+        {
+            ExplicitPath = Path.Combine(_folder.Path, "no-such-nginx"),
+            IsRoot = true,
+            AptGet = aptGet,
+            DebianMarker = marker,
+        }, State);
+
+        var code = await UpCommand.RunAsync(new UpSettings(), _console, environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.NginxMissing, code);
+        Assert.Contains("CLOUDMART_NGINX", _console.Output);
+        Assert.Contains("no-such-nginx", _console.Output);
+        Assert.False(File.Exists(aptGet + ".ran"));
+    }
+
     [Theory]
     [InlineData("--gateway-port", "70000")]
     [InlineData("--gateway-port", "0")]
