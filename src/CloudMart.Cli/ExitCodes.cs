@@ -24,14 +24,26 @@ public enum ExitCodes
     /// <summary>A component could not start: its build is missing, it exited, or it never became healthy.</summary>
     StartFailed = 5,
 
+    /// <summary>
+    /// <c>diagnose</c> found at least one problem (lab fault or other); with <c>--grade</c>, not all
+    /// eight lab faults are fixed.
+    /// </summary>
+    ProblemsFound = 10,
+
+    /// <summary><c>diagnose</c> was given a folder that does not exist, holds no manifest, or holds one that does not parse.</summary>
+    BadManifests = 11,
+
+    /// <summary><c>diagnose --cluster</c> could not read the cluster: no usable kubeconfig or context, or the API server did not answer or refused.</summary>
+    ClusterUnreachable = 12,
+
     /// <summary><c>load</c>: the guide's criteria were missed: an order did not get HTTP 200, or took 2 s or more.</summary>
-    CriteriaMissed = 10,
+    CriteriaMissed = 13,
 
     /// <summary><c>verify</c>: at least one check failed.</summary>
-    ChecksFailed = 11,
+    ChecksFailed = 14,
 
     /// <summary><c>verify</c>: there was nothing to check: no local run, or the cluster's API could not be used.</summary>
-    TargetUnreachable = 12,
+    TargetUnreachable = 15,
 
     /// <summary>Stopped by a signal before it was ready (128 + SIGINT, as shells report it).</summary>
     Interrupted = 130,

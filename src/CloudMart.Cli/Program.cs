@@ -17,6 +17,7 @@ static class Program
         var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
         {
             UpCommand.Create(console, UpEnvironment.FromMachine()),
+            DiagnoseCommand.Create(console, DiagnoseEnvironment.FromMachine()),
             LoadCommand.Create(console),
             VerifyCommand.Create(console, VerifyEnvironment.FromMachine()),
         };

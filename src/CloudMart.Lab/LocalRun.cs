@@ -19,6 +19,13 @@ public sealed record LocalRunOptions
     /// <summary>How long every component together may take to answer /health.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Whether to send a few requests that change nothing once every component is healthy (see
+    /// <see cref="LocalRun.WarmUpAsync"/>), so the first real order is not the one that pays for
+    /// compiling the code paths.
+    /// </summary>
+    public bool WarmUp { get; init; } = true;
+
     /// <summary>How long a component gets after SIGTERM before it is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -67,6 +74,9 @@ public sealed record LeftoverStopped(string Component, int Pid) : LabEvent(Compo
 public sealed record ComponentStarted(string Component, int Pid, LaunchCommand Command) : LabEvent(Component);
 
 public sealed record ComponentHealthy(string Component, TimeSpan AfterStart) : LabEvent(Component);
+
+/// <summary>The warm-up requests were sent; <paramref name="Failed"/> lists any that did not succeed.</summary>
+public sealed record SystemWarmedUp(TimeSpan Took, IReadOnlyList<string> Failed) : LabEvent("all");
 
 public sealed record ComponentStopped(string Component, int Pid, bool Killed, int? ExitCode) : LabEvent(Component);
 
@@ -188,6 +198,10 @@ public static class LocalRun
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.StartTimeout);
             await Task.WhenAll(started.Select(c => WaitHealthyAsync(c, events, options.StartTimeout, deadline.Token, cancellationToken)));
+            if (options.WarmUp)
+            {
+                await WarmUpAsync(lab, events, cancellationToken);
+            }
             return lab;
         }
         catch
@@ -231,6 +245,53 @@ public static class LocalRun
             }
         }
     }
+
+    /// <summary>
+    /// A fresh .NET process compiles each code path the first time it runs it (JIT), which makes
+    /// the first order through a just-started system take a second or more. These requests run
+    /// the shared paths (the gateway's upstream connection, each service's HTTP client, JSON and
+    /// the database read) and store nothing: a listing through the gateway, a guest validation
+    /// and a notifications listing. None of them logs a warning. A failure here does not fail the
+    /// start, since every component already answered /health; it is reported.
+    /// </summary>
+    public static async Task WarmUpAsync(RunningLab lab, Action<LabEvent>? events, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var requests = new (string What, Func<HttpRequestMessage> Request)[]
+        {
+            ("GET /api/orders through the gateway", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab.GatewayUrl, "/api/orders?limit=1"))),
+            ("POST /auth/validate (guest)", () => new HttpRequestMessage(HttpMethod.Post, new Uri(lab[ServiceCatalog.Auth.Name].Url, "/auth/validate"))
+            {
+                Content = new StringContent("{\"token\":null}", System.Text.Encoding.UTF8, "application/json"),
+            }),
+            ("GET /notifications", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab[ServiceCatalog.Notification.Name].Url, "/notifications"))),
+        };
+        var failed = new List<string>();
+        foreach (var (what, request) in requests)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                using var message = request();
+                using var response = await WarmUpHttp.SendAsync(message, timeout.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    failed.Add($"{what}: {(int)response.StatusCode}");
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                failed.Add($"{what}: {ex.Message}");
+            }
+        }
+        events?.Invoke(new SystemWarmedUp(clock.Elapsed, failed));
+    }
+
+    static readonly HttpClient WarmUpHttp = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     /// <summary>True when <c>GET /health</c> answers 200 with JSON naming <paramref name="service"/> (not some other program on the port).</summary>
     public static async Task<bool> IsHealthyAsync(Uri health, string service, CancellationToken cancellationToken)

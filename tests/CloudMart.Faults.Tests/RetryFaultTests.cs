@@ -24,6 +24,7 @@ public sealed class RetryFaultTests : IAsyncLifetime
     static readonly Order SampleOrder = new("ord-retry-test", "laptop", 1, DateTimeOffset.UtcNow);
 
     readonly ConcurrentQueue<TimeSpan> _attempts = new();
+    readonly List<double> _delaysMs = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
     Func<int, HttpContext, Task> _answer = (_, context) => Results.Problem("down", statusCode: 500).ExecuteAsync(context);
     WebApplication? _server;
@@ -58,8 +59,10 @@ public sealed class RetryFaultTests : IAsyncLifetime
 
         var times = _attempts.ToArray();
         Assert.Equal(1 + StoreRetry.MaxRetryAttempts, times.Length);
+        Assert.Equal([0d, 0d, 0d], _delaysMs.ToArray());
+        // The configured delays above are the proof; the timing only has to show no wait was added (generous for a busy machine).
         var span = times[^1] - times[0];
-        Assert.True(span < TimeSpan.FromMilliseconds(300), $"four attempts took {span.TotalMilliseconds:0} ms: {Describe(times)}");
+        Assert.True(span < TimeSpan.FromSeconds(2), $"four attempts took {span.TotalMilliseconds:0} ms: {Describe(times)}");
     }
 
     [Fact]
@@ -71,11 +74,22 @@ public sealed class RetryFaultTests : IAsyncLifetime
         var times = _attempts.ToArray();
         Assert.Equal(1 + StoreRetry.MaxRetryAttempts, times.Length);
         var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToArray();
-        // Polly's jittered exponential delays sum to between 2.8 and 5.7 times the base delay over three retries.
-        var span = times[^1] - times[0];
-        Assert.True(span >= StoreRetry.BaseDelay * 2.5, $"retries came too fast: {Describe(times)}");
-        Assert.True(span < TimeSpan.FromSeconds(3), $"retries took too long: {Describe(times)}");
-        Assert.True(gaps[^1] > gaps[0], $"the delay should grow: {Describe(times)}");
+        var delays = _delaysMs.ToArray();
+        Assert.Equal(StoreRetry.MaxRetryAttempts, delays.Length);
+        // Polly's jittered exponential delays add up to 2.8 to 5.7 times the base delay over three retries.
+        Assert.InRange(delays.Sum(), StoreRetry.BaseDelay.TotalMilliseconds * 2.8, StoreRetry.BaseDelay.TotalMilliseconds * 5.8);
+        Assert.All(delays, d => Assert.True(d > 0));
+        // Each retry really waited its delay before it reached the server.
+        for (var i = 0; i < gaps.Length; i++)
+        {
+            Assert.True(gaps[i].TotalMilliseconds >= delays[i] - 15, $"retry {i + 1} came after {gaps[i].TotalMilliseconds:0} ms, its delay was {delays[i]:0} ms");
+        }
+        // Jitter: a second run spaces its retries differently.
+        var first = delays;
+        _delaysMs.Clear();
+        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
+            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        Assert.NotEqual(first, _delaysMs.ToArray());
     }
 
     [Fact]
@@ -91,14 +105,17 @@ public sealed class RetryFaultTests : IAsyncLifetime
             await Results.Created("/orders/x", new StoreResult(true, SampleOrder, true)).ExecuteAsync(context);
         };
 
-        var result = await Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
+        var client = Client(RetryStrategy.ExponentialBackoff);
+        var called = _clock.Elapsed;
+        var result = await client.PostAsync("/store", SampleOrder,
             CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None);
 
         Assert.True(result.Created);
         var times = _attempts.ToArray();
         Assert.Equal(2, times.Length);
-        var gap = times[1] - times[0];
-        Assert.InRange(gap, StoreRetry.AttemptTimeout - TimeSpan.FromMilliseconds(100), StoreRetry.AttemptTimeout + TimeSpan.FromSeconds(1.5));
+        // The second attempt can only come once the first has used up its timeout (counted from the call).
+        var gap = times[1] - called;
+        Assert.InRange(gap, StoreRetry.AttemptTimeout - TimeSpan.FromMilliseconds(50), StoreRetry.AttemptTimeout + TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -118,9 +135,35 @@ public sealed class RetryFaultTests : IAsyncLifetime
     DependencyClient Client(RetryStrategy strategy)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(new RetryDelayRecorder(_delaysMs)));
         services.AddDependency(ServiceCatalog.Database.Name, _serverUrl!).AddStoreRetry(ServiceCatalog.Database.Name, strategy);
         return services.BuildServiceProvider().GetRequiredKeyedService<DependencyClient>(ServiceCatalog.Database.Name);
+    }
+
+    /// <summary>Collects the delay each retry announces in the order-service's "Retrying ..." log line.</summary>
+    sealed class RetryDelayRecorder(List<double> delays) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Name == "RetryingDependency" && state is IReadOnlyList<KeyValuePair<string, object?>> values
+                && values.FirstOrDefault(v => v.Key == "DelayMs").Value is double delay)
+            {
+                lock (delays)
+                {
+                    delays.Add(delay);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     static string Describe(TimeSpan[] times) =>

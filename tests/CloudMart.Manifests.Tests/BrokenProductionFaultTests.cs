@@ -1,3 +1,4 @@
+using CloudMart.Diagnosis.Checks;
 using CloudMart.Manifests.Tests.Support;
 using CloudMart.ServiceDefaults;
 
@@ -6,7 +7,7 @@ namespace CloudMart.Manifests.Tests;
 /// <summary>k8s/day-4/broken-production ships each of the eight faults with the values the lab documents.</summary>
 public class BrokenProductionFaultTests
 {
-    static ManifestSet Broken => ManifestSet.Broken;
+    static ManifestSet Broken => LabSets.Broken;
 
     [Fact]
     public void Fault1_DatabaseService_DbNameIsNotSet()
@@ -89,23 +90,25 @@ public class BrokenProductionFaultTests
 
     /// <summary>
     /// Nothing else is wrong: every property check finds in the broken set exactly the violations
-    /// of the faults, one each, and no other.
+    /// of the faults, one each, and no other; and the diagnosis names each by its fault number.
     /// </summary>
     [Theory]
     [MemberData(nameof(AllChecks))]
     public void EveryCheck_FindsOnlyTheFaultsViolations(string check)
     {
-        var expected = LabFaults.InManifests.Where(f => f.Check!.Method.Name == check).Select(f => f.ExpectedViolation).ToList();
+        var expected = LabFaults.InManifests.Where(f => f.Check!.Method.Name == check).ToList();
 
-        Assert.Equal(expected, CheckNamed(check)(Broken).ToList());
+        Assert.Equal(expected.Select(f => f.ExpectedViolation), CheckNamed(check)(Broken).ToList());
+        Assert.Equal(expected.Select(f => (int?)f.Number), Checks.Findings(FindingsNamed(check), Broken).Select(f => f.Fault));
     }
 
     public static TheoryData<string> AllChecks() =>
-        new(nameof(Checks.Selectors), nameof(Checks.Probes), nameof(Checks.DependencyUrls), nameof(Checks.Variables),
+        new(nameof(Checks.Inventory), nameof(Checks.Selectors), nameof(Checks.Probes), nameof(Checks.DependencyUrls), nameof(Checks.Variables),
             nameof(Checks.Images), nameof(Checks.Memory), nameof(Checks.Chaos), nameof(Checks.Hardening));
 
     public static Func<ManifestSet, IEnumerable<string>> CheckNamed(string name) => name switch
     {
+        nameof(Checks.Inventory) => Checks.Inventory,
         nameof(Checks.Selectors) => Checks.Selectors,
         nameof(Checks.Probes) => Checks.Probes,
         nameof(Checks.DependencyUrls) => Checks.DependencyUrls,
@@ -114,6 +117,20 @@ public class BrokenProductionFaultTests
         nameof(Checks.Memory) => Checks.Memory,
         nameof(Checks.Chaos) => Checks.Chaos,
         nameof(Checks.Hardening) => Checks.Hardening,
+        _ => throw new ArgumentException($"no check {name}", nameof(name)),
+    };
+
+    static CloudMart.Diagnosis.Checks.ManifestCheck FindingsNamed(string name) => name switch
+    {
+        nameof(Checks.Inventory) => ManifestChecks.Inventory,
+        nameof(Checks.Selectors) => ManifestChecks.Selectors,
+        nameof(Checks.Probes) => ManifestChecks.Probes,
+        nameof(Checks.DependencyUrls) => ManifestChecks.DependencyUrls,
+        nameof(Checks.Variables) => ManifestChecks.Variables,
+        nameof(Checks.Images) => ManifestChecks.Images,
+        nameof(Checks.Memory) => ManifestChecks.Memory,
+        nameof(Checks.Chaos) => ManifestChecks.Chaos,
+        nameof(Checks.Hardening) => ManifestChecks.Hardening,
         _ => throw new ArgumentException($"no check {name}", nameof(name)),
     };
 }

@@ -18,9 +18,9 @@ public class ManifestFolderTests
     [InlineData("solution")]
     public void Folder_HasTheGuidesFileNames(string folder)
     {
-        var set = ManifestSet.Named(folder);
+        var set = LabSets.Named(folder);
 
-        Assert.Equal(GuideFiles, ManifestSet.ManifestFiles(set.Folder).Select(Path.GetFileName));
+        Assert.Equal(GuideFiles, ManifestSet.ManifestFiles(set.Folder!).Select(Path.GetFileName));
     }
 
     [Theory]
@@ -28,7 +28,7 @@ public class ManifestFolderTests
     [InlineData("solution")]
     public void EachFile_HoldsItsServicesObjects(string folder)
     {
-        var set = ManifestSet.Named(folder);
+        var set = LabSets.Named(folder);
 
         Assert.Equal("01-namespace.yaml", set.Objects.Single(o => o.Object is V1Namespace { Metadata.Name: ServiceCatalog.Namespace }).File);
         for (var i = 0; i < ServiceCatalog.All.Count; i++)
@@ -50,7 +50,7 @@ public class ManifestFolderTests
     [InlineData("solution")]
     public void GatewayConfigMap_EqualsGatewayNginxConfByteForByte(string folder)
     {
-        var set = ManifestSet.Named(folder);
+        var set = LabSets.Named(folder);
         Assert.True(File.Exists(Repo.GatewayNginxConf), $"missing {Repo.GatewayNginxConf}");
 
         var configMap = set.Single<V1ConfigMap>("gateway-config");
@@ -63,9 +63,9 @@ public class ManifestFolderTests
     [InlineData("solution")]
     public void AuthSigningKey_IsALabKeyLongEnough(string folder)
     {
-        var secret = ManifestSet.Named(folder).Single<V1Secret>("auth-service-jwt");
+        var secret = LabSets.Named(folder).Single<V1Secret>("auth-service-jwt");
 
         Assert.True(ServiceSettings.IsValid(ServiceCatalog.Auth.Variable("JWT_SIGNING_KEY"), secret.StringData["JWT_SIGNING_KEY"]));
-        Assert.Contains("lab key", File.ReadAllText(Path.Combine(ManifestSet.Named(folder).Folder, "04-auth-service.yaml")), StringComparison.Ordinal);
+        Assert.Contains("lab key", File.ReadAllText(Path.Combine(LabSets.Named(folder).Folder!, "04-auth-service.yaml")), StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ namespace CloudMart.Manifests.Tests;
 /// <summary>k8s/day-4/solution has none of the eight faults and every property of a healthy deployment.</summary>
 public class SolutionTests
 {
-    static ManifestSet Solution => ManifestSet.Solution;
+    static ManifestSet Solution => LabSets.Solution;
 
     [Theory]
     [MemberData(nameof(BrokenProductionFaultTests.AllChecks), MemberType = typeof(BrokenProductionFaultTests))]

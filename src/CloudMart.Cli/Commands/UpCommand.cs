@@ -294,6 +294,12 @@ public static class UpCommand
             case ComponentHealthy healthy:
                 console.MarkupLineInterpolated($"  [green]✓[/] {healthy.Component,-21} healthy after {healthy.AfterStart.TotalSeconds:0.00} s");
                 break;
+            case SystemWarmedUp { Failed.Count: 0 } warmed:
+                console.MarkupLineInterpolated($"  [green]✓[/] {"warm-up requests",-21} done in {warmed.Took.TotalSeconds:0.00} s");
+                break;
+            case SystemWarmedUp warmed:
+                console.MarkupLineInterpolated($"  [yellow]![/] warm-up requests: {string.Join("; ", warmed.Failed)}");
+                break;
             case ComponentStopped { Killed: true } killed:
                 console.MarkupLineInterpolated($"  [yellow]killed[/] {killed.Component} (pid {killed.Pid}): it did not stop within the grace period");
                 break;

@@ -189,6 +189,7 @@ public sealed partial class UpCommandTests : IDisposable
         }
         Assert.False(run.IsCompleted, "up ended before it was ready:\n" + _console.Output);
         Assert.Contains("CloudMart is ready", _console.Output);
+        Assert.Contains("warm-up requests      done", _console.Output);
         foreach (var component in CloudMart.ServiceDefaults.ServiceCatalog.All)
         {
             Assert.Contains($"http://127.0.0.1:{ports.For(component)}", _console.Output);

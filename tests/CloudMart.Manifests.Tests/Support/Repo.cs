@@ -1,35 +1,27 @@
+using CloudMart.Diagnosis;
+
 namespace CloudMart.Manifests.Tests.Support;
 
-/// <summary>Paths in the repository the tests read, found from the test assembly's folder.</summary>
+/// <summary>Paths in the repository the tests read, found (as the diagnosis finds them) from the test assembly's folder.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    static readonly LabRepository Lab = LabRepository.Find(AppContext.BaseDirectory);
 
-    public static string LabDir => Path.Combine(Root, "services", "day-4", "broken-production");
+    public static string Root => Lab.Root;
 
-    public static string BrokenManifestsDir => Path.Combine(Root, "k8s", "day-4", "broken-production");
+    public static string LabDir => Lab.LabDir;
 
-    public static string SolutionManifestsDir => Path.Combine(Root, "k8s", "day-4", "solution");
+    public static string BrokenManifestsDir => Lab.BrokenManifestsDir;
 
-    public static string BuildScript => Path.Combine(LabDir, "build-and-import.sh");
+    public static string SolutionManifestsDir => Lab.SolutionManifestsDir;
 
-    public static string GatewayNginxConf => Path.Combine(LabDir, "gateway", "nginx.conf");
+    public static string BuildScript => Lab.BuildScript;
 
-    public static string RetryFaultSource => Path.Combine(LabDir, "order-service", "Faults", "RetryFault.cs");
+    public static string GatewayNginxConf => Lab.GatewayNginxConf;
 
-    public static string RetryFixPatch => Path.Combine(SolutionManifestsDir, "fault-7-retry-backoff.patch");
+    public static string RetryFaultSource => Lab.RetryFaultSource;
 
-    public static string ServiceDir(string service) => Path.Combine(LabDir, service);
+    public static string RetryFixPatch => Lab.RetryFixPatch;
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CloudMart.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no CloudMart.slnx above {AppContext.BaseDirectory}");
-    }
+    public static string ServiceDir(string service) => Lab.ServiceDir(service);
 }

@@ -1,0 +1,307 @@
+using System.CommandLine;
+using System.Globalization;
+using CloudMart.Diagnosis;
+using CloudMart.Diagnosis.Live;
+using CloudMart.Diagnosis.Manifests;
+using CloudMart.ServiceDefaults;
+using Spectre.Console;
+
+namespace CloudMart.Cli.Commands;
+
+/// <summary>What <c>diagnose</c> was asked for, from its arguments and options.</summary>
+public sealed record DiagnoseSettings
+{
+    /// <summary>The manifests folder to diagnose; null with <see cref="Cluster"/>.</summary>
+    public string? Folder { get; init; }
+
+    public bool Cluster { get; init; }
+
+    public string? Kubeconfig { get; init; }
+
+    public string? Context { get; init; }
+
+    public string Namespace { get; init; } = ServiceCatalog.Namespace;
+
+    public bool Grade { get; init; }
+
+    public bool Json { get; init; }
+}
+
+/// <summary>The machine as <c>diagnose</c> sees it; tests describe another one.</summary>
+public sealed record DiagnoseEnvironment
+{
+    /// <summary>The CloudMart checkout the tool runs from, for the build script's image list in a cluster diagnosis; null outside one.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>The folder paths are shown relative to.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    public static DiagnoseEnvironment FromMachine() => new()
+    {
+        RepositoryRoot = Environment.GetEnvironmentVariable("CLOUDMART_ROOT") is { Length: > 0 } root
+            ? root
+            : LabRepository.FindAbove(AppContext.BaseDirectory)?.Root,
+        WorkingDirectory = Environment.CurrentDirectory,
+    };
+}
+
+/// <summary>
+/// <c>cloudmart diagnose [FOLDER] [--cluster]</c>: finds what is wrong with a manifests folder or
+/// a running cluster and explains each problem (symptom, root cause, impact, fix, exact location);
+/// <c>--grade</c> says how many of the lab's eight faults are fixed.
+/// </summary>
+public static class DiagnoseCommand
+{
+    public static readonly Argument<string?> FolderArgument = new("FOLDER")
+    {
+        Description = "A folder of Kubernetes manifests to diagnose without a cluster, such as k8s/day-4/broken-production",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static readonly Option<bool> ClusterOption = new("--cluster")
+    {
+        Description = "Diagnose the running cluster instead of a folder: pods, endpoints, events, logs and the live Deployments and Services",
+    };
+
+    public static readonly Option<string?> KubeconfigOption = new("--kubeconfig")
+    {
+        Description = "The kubeconfig file to use with --cluster [default: KUBECONFIG, else ~/.kube/config]",
+        HelpName = "file",
+    };
+
+    public static readonly Option<string?> ContextOption = new("--context")
+    {
+        Description = "The kubeconfig context to use with --cluster [default: its current context]",
+        HelpName = "name",
+    };
+
+    public static readonly Option<string> NamespaceOption = new("--namespace", "-n")
+    {
+        Description = "The namespace to diagnose with --cluster",
+        HelpName = "name",
+        DefaultValueFactory = _ => ServiceCatalog.Namespace,
+    };
+
+    public static readonly Option<bool> GradeOption = new("--grade")
+    {
+        Description = "Grade instead of explain: print 'N of 8 faults fixed' with the state of each lab fault; exit 0 only when all are fixed",
+    };
+
+    public static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print the diagnosis as JSON (findings, notes, each fault's state) instead of tables",
+    };
+
+    public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment)
+    {
+        var command = new Command("diagnose", "Find what is wrong with a manifests folder or a cluster, and explain each problem: symptom, root cause, impact, fix and exact location.")
+        {
+            FolderArgument, ClusterOption, KubeconfigOption, ContextOption, NamespaceOption, GradeOption, JsonOption,
+        };
+        command.Validators.Add(result =>
+        {
+            var folder = result.GetValue(FolderArgument);
+            var cluster = result.GetValue(ClusterOption);
+            if (folder is not null && cluster)
+            {
+                result.AddError($"give either a FOLDER ('{folder}') or --cluster, not both.");
+            }
+            else if (folder is null && !cluster)
+            {
+                result.AddError("give a FOLDER of manifests (for example k8s/day-4/broken-production) or --cluster.");
+            }
+            foreach (var option in new Option[] { KubeconfigOption, ContextOption, NamespaceOption })
+            {
+                if (!cluster && result.GetResult(option) is { Implicit: false })
+                {
+                    result.AddError($"{option.Name} applies only with --cluster.");
+                }
+            }
+            if (result.GetValue(NamespaceOption) is { } ns && !IsDnsLabel(ns))
+            {
+                result.AddError($"--namespace '{ns}' is not a Kubernetes namespace name (lower-case letters, digits and '-', at most 63).");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new DiagnoseSettings
+            {
+                Folder = parse.GetValue(FolderArgument),
+                Cluster = parse.GetValue(ClusterOption),
+                Kubeconfig = parse.GetValue(KubeconfigOption),
+                Context = parse.GetValue(ContextOption),
+                Namespace = parse.GetValue(NamespaceOption) ?? ServiceCatalog.Namespace,
+                Grade = parse.GetValue(GradeOption),
+                Json = parse.GetValue(JsonOption),
+            };
+            return (int)await RunAsync(settings, console, environment, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Diagnoses, prints the report (tables or JSON) and returns the exit code.</summary>
+    public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    {
+        DiagnosisReport report;
+        try
+        {
+            report = settings.Cluster
+                ? await ClusterDiagnosis.RunAsync(new ClusterTarget(Absolute(settings.Kubeconfig, environment), settings.Context, settings.Namespace),
+                    environment.RepositoryRoot, cancellationToken)
+                : FolderDiagnosis.Run(Absolute(settings.Folder, environment)!);
+        }
+        catch (ManifestLoadException ex)
+        {
+            Fail(console, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
+            return ExitCodes.BadManifests;
+        }
+        catch (ClusterAccessException ex)
+        {
+            Fail(console, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
+            return ExitCodes.ClusterUnreachable;
+        }
+
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(report));
+        }
+        else if (settings.Grade)
+        {
+            WriteGrade(console, report, environment);
+        }
+        else
+        {
+            WriteDiagnosis(console, report, environment);
+        }
+        var passed = settings.Grade ? report.FaultsFixed == report.FaultsTotal : report.Findings.Count == 0;
+        return passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
+    }
+
+    static void Fail(IAnsiConsole console, DiagnoseSettings settings, string kind, string message)
+    {
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(new DiagnosisError(message, kind)));
+            return;
+        }
+        console.MarkupLineInterpolated($"[red]error:[/] {message}");
+    }
+
+    static void WriteDiagnosis(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
+    {
+        console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
+        if (report.Findings.Count > 0)
+        {
+            var table = new Table().RoundedBorder()
+                .AddColumn("Fault").AddColumn("Resource").AddColumn("Field").AddColumn("Value").AddColumn("Expected").AddColumn("Fix");
+            foreach (var finding in report.Findings)
+            {
+                table.AddRow(
+                    FaultCell(finding),
+                    Markup.Escape(finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource),
+                    Markup.Escape(finding.Location.Field ?? ""),
+                    Markup.Escape(finding.Value ?? "(not set)"),
+                    Markup.Escape(finding.Expected ?? ""),
+                    Markup.Escape(finding.Fix));
+            }
+            console.Write(table);
+            for (var i = 0; i < report.Findings.Count; i++)
+            {
+                WriteDetails(console, i + 1, report.Findings[i]);
+            }
+        }
+        console.WriteLine();
+        foreach (var note in report.Notes)
+        {
+            console.MarkupLineInterpolated($"[grey]note: {note}[/]");
+        }
+        var faults = report.Findings.Where(f => f.Fault is not null).Select(f => f.Fault!.Value).Distinct().Order().ToList();
+        var others = report.Findings.Count(f => f.Fault is null);
+        if (report.Findings.Count == 0)
+        {
+            console.MarkupLine("[green]No problem found.[/]");
+        }
+        else
+        {
+            console.MarkupLineInterpolated(
+                $"[red]{Count(report.Findings.Count, "problem")} found[/]: {Count(faults.Count, "lab fault")}{(faults.Count == 0 ? "" : $" ({string.Join(", ", faults)})")} and {Count(others, "other problem")}.");
+        }
+    }
+
+    static void WriteDetails(IAnsiConsole console, int index, Finding finding)
+    {
+        console.WriteLine();
+        var heading = finding.Fault is { } number ? $"Fault {number}: {LabFaults.Get(number).Title}" : $"{(finding.Severity == Severity.Error ? "Problem" : "Warning")}: {finding.Summary}";
+        console.MarkupLineInterpolated($"[bold]{index}. {heading}[/]");
+        var location = string.Join("  ", new[] { finding.Location.FileAndLine, finding.Location.Resource, finding.Location.Field }.Where(p => !string.IsNullOrEmpty(p)));
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn();
+        grid.AddRow(new Text("Where"), new Text(location));
+        if (finding.Fault is not null)
+        {
+            grid.AddRow(new Text("Found"), new Text(finding.Summary));
+        }
+        grid.AddRow(new Text("Value"), new Text($"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}"));
+        grid.AddRow(new Text("Symptom"), new Text(finding.Symptom));
+        grid.AddRow(new Text("Root cause"), new Text(finding.RootCause));
+        grid.AddRow(new Text("Impact"), new Text(finding.Impact));
+        grid.AddRow(new Text("Fix"), new Text(finding.Fix));
+        foreach (var (evidence, i) in finding.Evidence.Select((e, i) => (e, i)))
+        {
+            grid.AddRow(new Text(i == 0 ? "Evidence" : ""), new Text("- " + evidence));
+        }
+        console.Write(grid);
+    }
+
+    static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
+    {
+        console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}[/]");
+        var table = new Table().RoundedBorder()
+            .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Fault").AddColumn("State").AddColumn("Detail");
+        foreach (var fault in report.Faults)
+        {
+            var state = fault.State switch
+            {
+                FaultState.Fixed => "[green]fixed[/]",
+                FaultState.Present => "[red]still present[/]",
+                _ => "[yellow]not checked[/]",
+            };
+            table.AddRow(fault.Number.ToString(CultureInfo.InvariantCulture), Markup.Escape(fault.Title), state,
+                Markup.Escape(fault.State == FaultState.Fixed && fault.Detail == DiagnosisReport.FixedDetail ? "" : fault.Detail));
+        }
+        console.Write(table);
+        var others = report.Findings.Count(f => f.Fault is null);
+        if (others > 0)
+        {
+            console.MarkupLineInterpolated($"Also {Count(others, "other problem")}, none of them a lab fault; run without --grade to see them.");
+        }
+        var color = report.FaultsFixed == report.FaultsTotal ? "green" : "red";
+        console.MarkupLine($"[{color}]{report.FaultsFixed} of {report.FaultsTotal} faults fixed[/]");
+    }
+
+    static string FaultCell(Finding finding) => finding.Fault is { } number
+        ? $"[red]{number}[/]"
+        : finding.Severity == Severity.Error ? "[red]-[/]" : "[yellow]warn[/]";
+
+    static string Title(DiagnosisReport report, DiagnoseEnvironment environment) =>
+        report.Mode == DiagnosisMode.Folder ? $"{Shown(report.Target, environment)} (folder)" : $"{report.Target} (cluster)";
+
+    static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
+    static string? Absolute(string? path, DiagnoseEnvironment environment) =>
+        path is null ? null : Path.GetFullPath(path, environment.WorkingDirectory);
+
+    /// <summary>A path relative to the working folder when it is under it, so it reads short.</summary>
+    static string Shown(string path, DiagnoseEnvironment environment)
+    {
+        var full = Path.GetFullPath(path, environment.WorkingDirectory);
+        var relative = Path.GetRelativePath(environment.WorkingDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
+    /// <summary>The message with the working folder's absolute path taken out of it, as the user typed the paths.</summary>
+    static string Relative(string message, DiagnoseEnvironment environment) =>
+        message.Replace(environment.WorkingDirectory.TrimEnd('/') + "/", "", StringComparison.Ordinal);
+
+    static bool IsDnsLabel(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';
+}

@@ -1,0 +1,68 @@
+namespace CloudMart.Diagnosis;
+
+/// <summary>What was diagnosed: a manifests folder or a cluster's namespace.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<DiagnosisMode>))]
+public enum DiagnosisMode
+{
+    Folder,
+    Cluster,
+}
+
+/// <summary>Where one lab fault stands, for grading.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<FaultState>))]
+public enum FaultState
+{
+    /// <summary>Looked for and not found.</summary>
+    Fixed,
+
+    /// <summary>Found.</summary>
+    Present,
+
+    /// <summary>Could not be looked for (the resource or the code it lives in is missing).</summary>
+    NotChecked,
+}
+
+public sealed record FaultStatus(int Number, string Title, FaultState State, string Detail);
+
+/// <summary>The outcome of one diagnosis: the findings, the notes on what was and was not checked, and each lab fault's state.</summary>
+public sealed record DiagnosisReport(
+    DiagnosisMode Mode,
+    string Target,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<FaultStatus> Faults)
+{
+    /// <summary>The detail of a fault that is simply fixed.</summary>
+    public const string FixedDetail = "fixed";
+
+    public int FaultsFixed => Faults.Count(f => f.State == FaultState.Fixed);
+
+    public int FaultsTotal => Faults.Count;
+
+    /// <summary>The findings in the order a report shows them: lab faults by number, then errors, then warnings.</summary>
+    public static IReadOnlyList<Finding> Ordered(IEnumerable<Finding> findings) =>
+        findings
+            .OrderBy(f => f.Fault ?? int.MaxValue)
+            .ThenBy(f => f.Severity)
+            .ThenBy(f => f.Location.File ?? "", StringComparer.Ordinal)
+            .ThenBy(f => f.Location.Line ?? 0)
+            .ThenBy(f => f.Summary, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// Each lab fault's state: present when a finding is that fault; not checked when what it
+    /// lives in could not be examined; fixed otherwise.
+    /// </summary>
+    public static IReadOnlyList<FaultStatus> Grade(IReadOnlyList<Finding> findings, Func<LabFault, string?> notCheckedReason) =>
+        LabFaults.All.Select(fault =>
+        {
+            var found = findings.FirstOrDefault(f => f.Fault == fault.Number);
+            if (found is not null)
+            {
+                return new FaultStatus(fault.Number, fault.Title, FaultState.Present, found.Summary);
+            }
+            return notCheckedReason(fault) is { } reason
+                ? new FaultStatus(fault.Number, fault.Title, FaultState.NotChecked, reason)
+                : new FaultStatus(fault.Number, fault.Title, FaultState.Fixed, FixedDetail);
+        }).ToList();
+}

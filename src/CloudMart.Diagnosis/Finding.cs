@@ -1,0 +1,66 @@
+namespace CloudMart.Diagnosis;
+
+/// <summary>How much a finding matters.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(KebabCaseEnumConverter<Severity>))]
+public enum Severity
+{
+    /// <summary>Something is broken: a pod cannot start, a request cannot succeed.</summary>
+    Error,
+
+    /// <summary>Works today but departs from how the lab's components must be run.</summary>
+    Warning,
+}
+
+/// <summary>
+/// Exactly where a finding is: the manifest file and line (null for a live object), the resource,
+/// and the field inside it.
+/// </summary>
+public sealed record FindingLocation(string? File, int? Line, string Kind, string Name, string? Field)
+{
+    public string Resource => $"{Kind}/{Name}";
+
+    /// <summary><c>file:line</c>, or the file alone, or null for a live object.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? FileAndLine => File is null ? null : Line is { } line ? $"{File}:{line}" : File;
+}
+
+/// <summary>
+/// One thing wrong, explained as an incident report would: what is seen (symptom), why
+/// (root cause), what it breaks (impact), and what to change (fix), at an exact location with the
+/// value found and the value wanted. <see cref="Fault"/> names the lab fault (1 to 8) it is, or is
+/// null for any other problem.
+/// </summary>
+public sealed record Finding
+{
+    /// <summary>The check that found it: selectors, probes, urls, variables, images, memory, chaos, retry, hardening, inventory, or a live one.</summary>
+    public required string Check { get; init; }
+
+    public int? Fault { get; init; }
+
+    public required Severity Severity { get; init; }
+
+    /// <summary>The component of the service catalog concerned, when there is one.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>One line that says what is wrong.</summary>
+    public required string Summary { get; init; }
+
+    public required string Symptom { get; init; }
+
+    public required string RootCause { get; init; }
+
+    public required string Impact { get; init; }
+
+    public required string Fix { get; init; }
+
+    public required FindingLocation Location { get; init; }
+
+    /// <summary>The value found, or null when the field is absent.</summary>
+    public string? Value { get; init; }
+
+    /// <summary>The value it should have, or a description of the values that would do.</summary>
+    public string? Expected { get; init; }
+
+    /// <summary>What a cluster showed that confirms it: pod states, events, log lines.</summary>
+    public IReadOnlyList<string> Evidence { get; init; } = [];
+}

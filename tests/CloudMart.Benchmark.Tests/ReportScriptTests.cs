@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Net;
+using CloudMart.Lab;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMart.Benchmark.Tests;
+
+/// <summary>
+/// bench/wrk/report.lua run by the real wrk against a local server that answers every fourth
+/// request with 503: the script must send the order and count each status.
+/// </summary>
+public sealed class ReportScriptTests : IAsyncLifetime
+{
+    readonly ConcurrentQueue<(string Method, string? ContentType, string Body)> _received = new();
+    WebApplication? _server;
+    Uri _url = null!;
+    int _count;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _server = builder.Build();
+        _server.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            _received.Enqueue((context.Request.Method, context.Request.ContentType, await reader.ReadToEndAsync()));
+            context.Response.StatusCode = Interlocked.Increment(ref _count) % 4 == 0 ? 503 : 200;
+            await context.Response.WriteAsync("{}");
+        });
+        await _server.StartAsync();
+        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _url = new Uri(new Uri(address), "/api/orders");
+
+        // The server's first answer can take seconds on a busy machine (its code is compiled on
+        // first use); wrk's short runs must not spend their time on it.
+        using var client = new HttpClient();
+        (await client.GetAsync(_url)).Dispose();
+        _received.Clear();
+        _count = 0;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    static WrkRunner Wrk()
+    {
+        var wrk = WrkRunner.Find();
+        Assert.True(wrk is not null, "these tests run the real wrk: install it with sudo apt-get install wrk");
+        var script = Path.Combine(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), "bench", "wrk", "report.lua");
+        return new WrkRunner(wrk, script, maxThreads: 2);
+    }
+
+    [Fact]
+    public async Task Run_PostsTheOrder_AndCountsEachStatus()
+    {
+        var result = await Wrk().RunAsync(new WrkLoad(_url, 2, TimeSpan.FromSeconds(1), "POST", BenchmarkRunner.OrderBody), CancellationToken.None);
+
+        var seen = $"wrk reported {Describe(result)}; the server received {_received.Count}";
+        Assert.NotNull(result.Statuses);
+        Assert.True(result.Requests > 10, seen);
+        Assert.True(result.Requests == result.Statuses.Values.Sum(), seen);
+        Assert.True(result.Statuses.Keys.Order().SequenceEqual(["200", "503"]), seen);
+        Assert.True(result.Statuses["200"] == result.Successful, seen);
+        Assert.True(result.Statuses["503"] == result.Errors.Status, seen);
+        Assert.True(result.LatencyUs.P50 >= 1 && result.LatencyUs.P50 <= result.LatencyUs.Max, seen);
+        Assert.True(_received.Count >= result.Requests, seen);
+        Assert.All(_received, r =>
+        {
+            Assert.Equal("POST", r.Method);
+            Assert.Equal("application/json", r.ContentType);
+            Assert.Equal("""{"item": "laptop", "quantity": 1}""", r.Body);
+        });
+    }
+
+    [Fact]
+    public async Task Run_WithoutStatusCounts_SendsAPlainGet()
+    {
+        var result = await Wrk().RunAsync(new WrkLoad(_url, 1, TimeSpan.FromSeconds(1), CountStatuses: false), CancellationToken.None);
+
+        var seen = $"wrk reported {Describe(result)}; the server received {_received.Count}";
+        Assert.Null(result.Statuses);
+        Assert.True(result.Requests > 10, seen);
+        Assert.True(result.NonSuccess > 0, "wrk's own count should hold the 503s; " + seen);
+        Assert.All(_received, r => Assert.Equal(("GET", "" ), (r.Method, r.Body)));
+    }
+
+    static string Describe(WrkResult result) =>
+        $"{result.Requests} requests, errors {result.Errors}, statuses {(result.Statuses is null ? "none" : string.Join(", ", result.Statuses.Select(s => $"{s.Key}: {s.Value}")))}, latency {result.LatencyUs}";
+}

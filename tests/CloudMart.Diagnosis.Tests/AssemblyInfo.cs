@@ -1,0 +1,2 @@
+// The tests run bash (the build script's --list-images) and copy Unix file modes: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

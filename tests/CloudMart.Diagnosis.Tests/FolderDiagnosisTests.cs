@@ -1,0 +1,164 @@
+using CloudMart.Diagnosis.Manifests;
+using CloudMart.ServiceDefaults;
+
+namespace CloudMart.Diagnosis.Tests;
+
+/// <summary>The static diagnosis of the lab's two manifest folders.</summary>
+public class FolderDiagnosisTests
+{
+    static LabRepository Repo => LabCopy.Repository;
+
+    [Fact]
+    public void BrokenProduction_HasEachOfTheEightFaults_AndNothingElse()
+    {
+        var report = FolderDiagnosis.Run(Repo.BrokenManifestsDir);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], report.Findings.Select(f => f.Fault ?? 0));
+        Assert.All(report.Findings, f => Assert.Equal(Severity.Error, f.Severity));
+        Assert.Equal(0, report.FaultsFixed);
+        Assert.All(report.Faults, f => Assert.Equal(FaultState.Present, f.State));
+    }
+
+    [Fact]
+    public void Solution_HasNoFinding_AndEveryFaultFixed()
+    {
+        var report = FolderDiagnosis.Run(Repo.SolutionManifestsDir);
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(8, report.FaultsFixed);
+        Assert.Contains(report.Notes, n => n.Contains("fault-7-retry-backoff.patch", StringComparison.Ordinal));
+        Assert.Contains("images compared with build-and-import.sh --list-images", report.Notes);
+    }
+
+    [Fact]
+    public void BrokenProduction_EachFindingHasItsExactLocationValueAndExpectation()
+    {
+        var findings = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.ToDictionary(f => f.Fault!.Value);
+
+        AssertAt(findings[1], "06-database-service.yaml", "Deployment/database-service", "spec.template.spec.containers[0].env[DB_NAME]", null, ServiceCatalog.Database.Variable("DB_NAME").Expected);
+        AssertAt(findings[2], "07-notification-service.yaml", "Deployment/notification-service", "spec.template.spec.containers[0].image", "notification-service:v2.0", "notification-service:latest");
+        AssertAt(findings[3], "05-order-service.yaml", "Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", "http://database:8080", "http://database-service:8080");
+        AssertAt(findings[4], "03-api-service.yaml", "Deployment/api-service", "spec.template.spec.containers[0].livenessProbe.httpGet.port", "8080", "3000");
+        AssertAt(findings[5], "02-gateway.yaml", "Service/gateway", "spec.selector", "app=nginx-gateway", "app=gateway");
+        AssertAt(findings[6], "04-auth-service.yaml", "Deployment/auth-service", "spec.template.spec.containers[0].resources.limits.memory", "64Mi", ">= 80Mi (for example 128Mi)");
+        AssertAt(findings[7], LabRepository.RetryFaultPath, "Code/RetryFault.Shipped", "RetryFault.Shipped", "RetryStrategy.Immediate", "RetryStrategy.ExponentialBackoff");
+        AssertAt(findings[8], "06-database-service.yaml", "Deployment/database-service", "spec.template.spec.containers[0].env[CHAOS_FAILURE_RATE].value", "0.5", "0 (or remove it)");
+    }
+
+    [Theory]
+    [InlineData(2, "07-notification-service.yaml", "image: notification-service:v2.0")]
+    [InlineData(3, "05-order-service.yaml", "value: http://database:8080")]
+    [InlineData(4, "03-api-service.yaml", "port: 8080")]
+    [InlineData(5, "02-gateway.yaml", "selector:")]
+    [InlineData(6, "04-auth-service.yaml", "memory: 64Mi")]
+    [InlineData(8, "06-database-service.yaml", "value: \"0.5\"")]
+    public void BrokenProduction_FindingLine_IsTheLineOfTheFaultyField(int fault, string file, string text)
+    {
+        var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == fault);
+
+        var lines = File.ReadAllLines(Path.Combine(Repo.BrokenManifestsDir, file));
+        Assert.NotNull(finding.Location.Line);
+        Assert.Equal(text, lines[finding.Location.Line!.Value - 1].Trim());
+    }
+
+    [Fact]
+    public void BrokenProduction_MissingDbName_PointsAtTheContainersEnvList()
+    {
+        var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == 1);
+
+        var lines = File.ReadAllLines(Path.Combine(Repo.BrokenManifestsDir, "06-database-service.yaml"));
+        Assert.Equal("env:", lines[finding.Location.Line!.Value - 1].Trim());
+    }
+
+    [Fact]
+    public void BrokenProduction_Fault7_PointsAtTheShippedConstant()
+    {
+        var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == 7);
+
+        var lines = File.ReadAllLines(Repo.RetryFaultSource);
+        Assert.Contains("Shipped = RetryStrategy.Immediate", lines[finding.Location.Line!.Value - 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryFinding_ExplainsSymptomCauseImpactAndFix()
+    {
+        foreach (var finding in FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings)
+        {
+            Assert.All(new[] { finding.Summary, finding.Symptom, finding.RootCause, finding.Impact, finding.Fix }, text => Assert.False(string.IsNullOrWhiteSpace(text)));
+            Assert.Equal(LabFaults.Get(finding.Fault!.Value).Symptom, finding.Symptom);
+            Assert.Equal(LabFaults.Get(finding.Fault.Value).Impact, finding.Impact);
+        }
+    }
+
+    [Fact]
+    public void FolderOutsideAnyRepository_FindsTheSevenManifestFaults_AndSaysTheRetryPolicyWasNotChecked()
+    {
+        using var copy = LabCopy.Alone(Repo.BrokenManifestsDir);
+
+        var report = copy.Diagnose();
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 8], report.Findings.Select(f => f.Fault ?? 0));
+        Assert.Contains("retry policy: not checked (order-service source not found)", report.Notes);
+        Assert.Contains("images compared with the service catalog (build-and-import.sh not found)", report.Notes);
+        Assert.Equal(FaultState.NotChecked, report.Faults.Single(f => f.Number == 7).State);
+    }
+
+    [Fact]
+    public void MissingFolder_IsBadInputNamingIt()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "cloudmart-no-such-folder-" + Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<ManifestLoadException>(() => FolderDiagnosis.Run(missing));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FolderWithoutYaml_IsBadInputNamingIt()
+    {
+        var empty = Directory.CreateTempSubdirectory("cloudmart-empty-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(empty, "README.md"), "not a manifest");
+
+            var error = Assert.Throws<ManifestLoadException>(() => FolderDiagnosis.Run(empty));
+
+            Assert.Contains(empty, error.Message, StringComparison.Ordinal);
+            Assert.Contains("no manifests", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void UnparsableManifest_IsBadInputNamingTheFile()
+    {
+        using var copy = LabCopy.Solution().Edit("03-api-service.yaml", "kind: Deployment", "replicas: 2", "replicas: [2");
+
+        var error = Assert.Throws<ManifestLoadException>(copy.Diagnose);
+
+        Assert.Contains(copy.File("03-api-service.yaml"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownField_IsBadInput_AsKubectlWouldRejectIt()
+    {
+        using var copy = LabCopy.Solution().Edit("03-api-service.yaml", "kind: Deployment", "replicas: 2", "replica: 2");
+
+        var error = Assert.Throws<ManifestLoadException>(copy.Diagnose);
+
+        Assert.Contains("03-api-service.yaml", error.Message, StringComparison.Ordinal);
+    }
+
+    static void AssertAt(Finding finding, string file, string resource, string field, string? value, string expected)
+    {
+        Assert.Equal(file, finding.Location.File);
+        Assert.Equal(resource, finding.Location.Resource);
+        Assert.Equal(field, finding.Location.Field);
+        Assert.Equal(value, finding.Value);
+        Assert.Equal(expected, finding.Expected);
+    }
+}

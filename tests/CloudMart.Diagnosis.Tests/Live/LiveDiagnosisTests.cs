@@ -1,0 +1,291 @@
+using CloudMart.Diagnosis.Live;
+using CloudMart.ServiceDefaults;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMart.Diagnosis.Tests.Live;
+
+/// <summary>
+/// <c>diagnose --cluster</c> against a local stand-in for the Kubernetes API serving what a
+/// cluster would hold after applying each lab folder (no cluster exists on this machine).
+/// </summary>
+public sealed class LiveDiagnosisTests : IDisposable
+{
+    static LabRepository Repo => LabCopy.Repository;
+
+    readonly string _folder = Directory.CreateTempSubdirectory("cloudmart-live-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>No diagnosis may take longer than this, whatever the API server does.</summary>
+    static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    static FakeCluster Broken() => FakeCluster.FromFolder(Repo.BrokenManifestsDir, retryImmediately: true);
+
+    static FakeCluster Healthy() => FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: false);
+
+    /// <summary>The solution deployed with one Deployment changed before it runs.</summary>
+    static FakeCluster HealthyExcept(string component, Action<V1Deployment> edit) =>
+        FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: false, set => edit(set.Deployment(component)));
+
+    static async Task<DiagnosisReport> Diagnose(FakeKubernetesApi api, string @namespace = ServiceCatalog.Namespace)
+    {
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url, AccessToken = FakeKubernetesApi.Token });
+        return await ClusterDiagnosis.RunAsync(client, api.Url, @namespace, Repo.Root, Timeout());
+    }
+
+    [Fact]
+    public async Task BrokenCluster_HasEachOfTheEightFaults_AndNothingElse()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+
+        var report = await Diagnose(api);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], report.Findings.Select(f => f.Fault ?? 0));
+        Assert.Equal(DiagnosisMode.Cluster, report.Mode);
+        Assert.Equal(0, report.FaultsFixed);
+    }
+
+    [Fact]
+    public async Task BrokenCluster_EachFaultCarriesWhatThePodsEventsAndLogsShow()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+
+        var findings = (await Diagnose(api)).Findings.ToDictionary(f => f.Fault!.Value, f => string.Join("\n", f.Evidence));
+
+        Assert.Contains("CrashLoopBackOff, 7 restarts, last terminated Error (exit code 1); log: FATAL: DB_NAME is not set", findings[1], StringComparison.Ordinal);
+        Assert.Contains("Endpoints database-service: no ready address", findings[1], StringComparison.Ordinal);
+        Assert.Contains("ImagePullBackOff: Back-off pulling image \"notification-service:v2.0\"", findings[2], StringComparison.Ordinal);
+        Assert.Contains("not found", findings[2], StringComparison.Ordinal);
+        Assert.Contains("Call to database-service failed: POST http://database:8080/store", findings[3], StringComparison.Ordinal);
+        Assert.Contains("Call to order-service failed", findings[3], StringComparison.Ordinal);
+        Assert.Contains("9 restarts", findings[4], StringComparison.Ordinal);
+        Assert.Contains("Liveness probe failed: Get \"http://", findings[4], StringComparison.Ordinal);
+        Assert.Contains(":8080/health\": dial tcp", findings[4], StringComparison.Ordinal);
+        Assert.Contains("Endpoints gateway: no address; selector app=nginx-gateway matches none of the 8 pods in production (the gateway pods are labelled app=gateway)", findings[5], StringComparison.Ordinal);
+        Assert.Contains("last terminated OOMKilled (exit code 137); memory limit 64Mi, measured need 80Mi", findings[6], StringComparison.Ordinal);
+        Assert.Contains("Store retry policy: immediate, up to 3 retries with no delay between attempts", findings[7], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenCluster_FindingsPointAtTheLiveResourceFieldAndValue()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+
+        var findings = (await Diagnose(api)).Findings.ToDictionary(f => f.Fault!.Value);
+
+        Assert.Equal(("Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", "http://database:8080", "http://database-service:8080"),
+            (findings[3].Location.Resource, findings[3].Location.Field, findings[3].Value, findings[3].Expected));
+        Assert.Equal(("Service/gateway", "spec.selector", "app=nginx-gateway", "app=gateway"),
+            (findings[5].Location.Resource, findings[5].Location.Field, findings[5].Value, findings[5].Expected));
+        Assert.Equal(("Deployment/database-service", "0.5"), (findings[8].Location.Resource, findings[8].Value));
+        Assert.All(findings.Values.Where(f => f.Fault != 7), f => Assert.Null(f.Location.File));
+    }
+
+    [Fact]
+    public async Task HealthyCluster_FromTheSolution_HasNoFinding()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Healthy());
+
+        var report = await Diagnose(api);
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(8, report.FaultsFixed);
+        Assert.Contains(report.Notes, n => n.StartsWith("retry policy: exponential backoff (log of pod order-service-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Diagnosis_ReadsOnlyTheDocumentedPaths()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+
+        await Diagnose(api);
+
+        var paths = api.Requests.Select(r => r.Split('?')[0]).Distinct().ToList();
+        string[] lists =
+        [
+            "/api/v1/namespaces/production/endpoints",
+            "/api/v1/namespaces/production/events",
+            "/api/v1/namespaces/production/pods",
+            "/api/v1/namespaces/production/services",
+            "/apis/apps/v1/namespaces/production/deployments",
+        ];
+        Assert.Equal(lists, paths.Where(p => !p.EndsWith("/log", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.All(paths.Where(p => p.EndsWith("/log", StringComparison.Ordinal)), p => Assert.Matches("^/api/v1/namespaces/production/pods/[a-z0-9-]+/log$", p));
+        Assert.Contains(api.Requests, r => r.Contains("previous=true", StringComparison.Ordinal) && r.Contains("database-service", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Requests, r => r.Contains("secrets", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetryPolicyImmediateInTheLog_IsFault7Alone()
+    {
+        var cluster = FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: true);
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Equal(7, finding.Fault);
+        Assert.Equal("immediate", finding.Value);
+        Assert.Equal(2, finding.Evidence.Count); // one start-up line per order-service pod
+    }
+
+    [Fact]
+    public async Task NoRetryPolicyLine_LeavesFault7NotChecked()
+    {
+        var cluster = Healthy();
+        foreach (var key in cluster.Logs.Keys.Where(k => k.Pod.StartsWith("order-service", StringComparison.Ordinal)).ToList())
+        {
+            cluster.Logs[key] = [.. cluster.Logs[key].Where(l => !l.Contains("Store retry policy", StringComparison.Ordinal))];
+        }
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var report = await Diagnose(api);
+
+        Assert.Empty(report.Findings);
+        Assert.Contains("retry policy: not checked (no 'Store retry policy' line in the order-service logs)", report.Notes);
+        Assert.Equal(FaultState.NotChecked, report.Faults.Single(f => f.Number == 7).State);
+        Assert.Equal(7, report.FaultsFixed);
+    }
+
+    [Fact]
+    public async Task ChaosRateAboveZero_IsFault8Alone_WithTheInjectedFailuresAsEvidence()
+    {
+        var cluster = HealthyExcept("database-service", d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = "0.5");
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Equal(8, finding.Fault);
+        Assert.Contains(finding.Evidence, e => e.Contains("4 lines): Injected failure: CHAOS_FAILURE_RATE=0.5 failed the store", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InjectedFailuresInTheLog_AreFault8_EvenWhenTheDeploymentNoLongerSaysSo()
+    {
+        var cluster = Healthy();
+        var database = cluster.Pod("database-service").Metadata.Name;
+        cluster.Log(database, previous: false, FakeCluster.Line("database-service", "CloudMart.DatabaseService", LogLevel.Error, new EventId(2, "ChaosInjectedFailure"),
+            "Injected failure: CHAOS_FAILURE_RATE=0.5 failed the store of order ord-9 on purpose", ("Rate", 0.5), ("OrderId", "ord-9")));
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Equal(8, finding.Fault);
+        Assert.Equal("Deployment/database-service", finding.Location.Resource);
+    }
+
+    [Fact]
+    public async Task OomKillWithALimitThatCoversTheNeed_IsAProblemThatIsNoLabFault()
+    {
+        var cluster = Healthy();
+        var api1 = cluster.Pod("api-service");
+        var status = api1.Status.ContainerStatuses[0];
+        status.RestartCount = 2;
+        status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "OOMKilled", ExitCode = 137 } };
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Null(finding.Fault);
+        Assert.Equal("api-service", finding.Service);
+        Assert.Contains("OOMKilled", finding.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CrashWithAFatalLineOnAnotherVariable_IsAProblemThatIsNoLabFault()
+    {
+        var cluster = Healthy();
+        var pod = cluster.Pod("auth-service");
+        var status = pod.Status.ContainerStatuses[0];
+        status.RestartCount = 5;
+        status.Ready = false;
+        status.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } };
+        status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "Error", ExitCode = 1 } };
+        cluster.Log(pod.Metadata.Name, previous: true,
+            """{"timestamp":"2025-11-20T10:29:00.000Z","level":"fatal","service":"auth-service","message":"FATAL: TOKEN_LIFETIME_MINUTES has the value 'soon'; expected a whole number of minutes greater than 0. auth-service cannot start.","attributes":{"variable":"TOKEN_LIFETIME_MINUTES","value":"soon","expected":"a whole number of minutes greater than 0"}}""");
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Null(finding.Fault);
+        Assert.Equal(CheckNames.Pods, finding.Check);
+        Assert.Equal("spec.template.spec.containers[0].env[TOKEN_LIFETIME_MINUTES]", finding.Location.Field);
+        Assert.Contains("FATAL: TOKEN_LIFETIME_MINUTES", finding.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuiltImageMissingFromTheCluster_IsAProblemThatIsNoLabFault()
+    {
+        var cluster = Healthy();
+        var status = cluster.Pod("notification-service").Status.ContainerStatuses[0];
+        status.Ready = false;
+        status.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ErrImagePull", Message = "image not found" } };
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var finding = Assert.Single((await Diagnose(api)).Findings);
+
+        Assert.Null(finding.Fault);
+        Assert.Contains("build-and-import.sh", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptyNamespace_ReportsEachMissingComponent_AndChecksNoFault()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Healthy());
+
+        var report = await Diagnose(api, "staging");
+
+        Assert.Equal(ServiceCatalog.All.Count * 2, report.Findings.Count(f => f.Check == CheckNames.Inventory));
+        Assert.All(report.Faults, f => Assert.Equal(FaultState.NotChecked, f.State));
+    }
+
+    [Fact]
+    public async Task Kubeconfig_AndItsNamedContext_ReachTheCluster()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "lab");
+
+        var report = await ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig, "lab"), Repo.Root, Timeout());
+
+        Assert.Equal(8, report.Findings.Count(f => f.Fault is not null));
+        Assert.StartsWith(api.Url, report.Target, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KubeconfigsCurrentContext_IsUsedWithoutContext_AndAnUnreachableServerIsAnAccessError()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+        var kubeconfig = api.WriteKubeconfig(_folder);
+
+        var error = await Assert.ThrowsAsync<ClusterAccessException>(() => ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig), Repo.Root, Timeout()));
+
+        Assert.Contains("http://127.0.0.1:9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not answer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusedCredentials_AreAnAccessErrorSayingSo()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Broken());
+        var kubeconfig = api.WriteKubeconfig(_folder, token: "wrong");
+
+        var error = await Assert.ThrowsAsync<ClusterAccessException>(() => ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig, "fake"), Repo.Root, Timeout()));
+
+        Assert.True(error.Message.Contains("401", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void MissingKubeconfigOrContext_IsAnAccessErrorNamingIt()
+    {
+        var missing = Path.Combine(_folder, "no-such-kubeconfig");
+
+        var error = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(missing).Configuration());
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+
+        var kubeconfig = Path.Combine(_folder, "kubeconfig");
+        File.WriteAllText(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+        var noContext = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(kubeconfig, "lab").Configuration());
+        Assert.Contains("lab", noContext.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,165 @@
+namespace CloudMart.Diagnosis.Tests;
+
+/// <summary>
+/// Hand-made variants of the solution, each with one field changed in a temporary copy: a lab
+/// fault must be found alone and under its number; any other breakage must be found as a problem
+/// that is no lab fault.
+/// </summary>
+public class VariantTests
+{
+    const string Api = "03-api-service.yaml";
+    const string Auth = "04-auth-service.yaml";
+    const string Order = "05-order-service.yaml";
+    const string Database = "06-database-service.yaml";
+    const string Notification = "07-notification-service.yaml";
+    const string Gateway = "02-gateway.yaml";
+
+    /// <summary>Each lab fault put back into the solution by itself.</summary>
+    public static TheoryData<int, string, string, string, string, string> OneFault() => new()
+    {
+        { 1, "DB_NAME removed", Database, "- name: DB_NAME", "- name: DB_NAME\n              value: cloudmart-db\n            ", "" },
+        { 1, "DB_NAME a name the service refuses", Database, "- name: DB_NAME", "value: cloudmart-db", "value: \"cloud mart!\"" },
+        { 2, "notification image v2.0", Notification, "kind: Deployment", "image: notification-service:latest", "image: notification-service:v2.0" },
+        { 2, "notification image of another tag", Notification, "kind: Deployment", "image: notification-service:latest", "image: notification-service:3" },
+        { 3, "DATABASE_URL host database", Order, "- name: DATABASE_URL", "value: http://database-service:8080", "value: http://database:8080" },
+        { 3, "DATABASE_URL wrong port", Order, "- name: DATABASE_URL", "value: http://database-service:8080", "value: http://database-service:3000" },
+        { 3, "DATABASE_URL another service", Order, "- name: DATABASE_URL", "value: http://database-service:8080", "value: http://notification-service:3000" },
+        { 3, "DATABASE_URL in another namespace", Order, "- name: DATABASE_URL", "value: http://database-service:8080", "value: http://database-service.staging.svc.cluster.local:8080" },
+        { 4, "api liveness on 8080", Api, "livenessProbe:", "port: 3000", "port: 8080" },
+        { 5, "gateway selector nginx-gateway", Gateway, "kind: Service", "  selector:\n    app: gateway", "  selector:\n    app: nginx-gateway" },
+        { 5, "gateway selector picks the api pods", Gateway, "kind: Service", "  selector:\n    app: gateway", "  selector:\n    app: api-service" },
+        { 6, "auth limit 64Mi", Auth, "limits:", "memory: 128Mi", "memory: 64Mi" },
+        { 6, "auth limit 79Mi", Auth, "limits:", "memory: 128Mi", "memory: 79Mi" },
+        { 8, "chaos 0.5", Database, "- name: CHAOS_FAILURE_RATE", "value: \"0\"", "value: \"0.5\"" },
+        { 8, "chaos 0.01", Database, "- name: CHAOS_FAILURE_RATE", "value: \"0\"", "value: \"0.01\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneFault))]
+    public void OneManifestFault_IsFoundAloneUnderItsNumber(int fault, string variant, string file, string anchor, string old, string replacement)
+    {
+        using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
+
+        var report = copy.Diagnose();
+
+        var finding = Assert.Single(report.Findings);
+        Assert.True(finding.Fault == fault, $"{variant}: found {finding.Summary} as fault {finding.Fault?.ToString() ?? "none"}");
+        Assert.Equal(file, finding.Location.File);
+        Assert.Equal(7, report.FaultsFixed);
+        Assert.Equal(FaultState.Present, report.Faults.Single(f => f.Number == fault).State);
+    }
+
+    [Fact]
+    public void FullClusterNameOfTheDatabase_IsFine()
+    {
+        using var copy = LabCopy.Solution().Edit(Order, "- name: DATABASE_URL", "value: http://database-service:8080",
+            "value: http://database-service.production.svc.cluster.local:8080");
+
+        Assert.Empty(copy.Diagnose().Findings);
+    }
+
+    [Fact]
+    public void ChaosVariableRemoved_IsFine()
+    {
+        using var copy = LabCopy.Solution().Edit(Database, "- name: CHAOS_FAILURE_RATE", "- name: CHAOS_FAILURE_RATE\n              value: \"0\"\n            ", "");
+
+        Assert.Empty(copy.Diagnose().Findings);
+    }
+
+    [Fact]
+    public void RetryCodeImmediate_WithoutThePatch_IsFault7Alone()
+    {
+        using var copy = LabCopy.Solution().Delete("fault-7-retry-backoff.patch");
+
+        var report = copy.Diagnose();
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(7, finding.Fault);
+        Assert.Equal(LabRepository.RetryFaultPath, finding.Location.File);
+        Assert.Equal("RetryStrategy.Immediate", finding.Value);
+    }
+
+    [Fact]
+    public void RetryCodeSwitchedToBackoff_IsFixedWithoutThePatch()
+    {
+        using var copy = LabCopy.Solution().Delete("fault-7-retry-backoff.patch");
+        var source = File.ReadAllText(copy.RetryFaultSource);
+        File.WriteAllText(copy.RetryFaultSource, source.Replace("Shipped = RetryStrategy.Immediate;", "Shipped = RetryStrategy.ExponentialBackoff;", StringComparison.Ordinal));
+
+        var report = copy.Diagnose();
+
+        Assert.Empty(report.Findings);
+        Assert.Contains(report.Notes, n => n.StartsWith("retry policy: exponential backoff (" + LabRepository.RetryFaultPath, StringComparison.Ordinal));
+        Assert.Equal(8, report.FaultsFixed);
+    }
+
+    [Fact]
+    public void PatchThatDoesNotFitTheCode_DoesNotCountAsTheFix()
+    {
+        using var copy = LabCopy.Solution();
+        var patch = copy.File("fault-7-retry-backoff.patch");
+        File.WriteAllText(patch, File.ReadAllText(patch).Replace("-    public const RetryStrategy Shipped = RetryStrategy.Immediate;", "-    public const RetryStrategy Shipped = RetryStrategy.Other;", StringComparison.Ordinal));
+
+        Assert.Equal(7, Assert.Single(copy.Diagnose().Findings).Fault);
+    }
+
+    /// <summary>Breakage that is none of the eight faults, with the check that must see it.</summary>
+    public static TheoryData<string, string, string, string, string, string, Severity> OtherProblem() => new()
+    {
+        { "NOTIFICATION_URL names no Service", Order, "- name: NOTIFICATION_URL", "value: http://notification-service:3000", "value: http://notification:3000", CheckNames.Urls, Severity.Error },
+        { "api readiness probe on 8080", Api, "readinessProbe:", "port: 3000", "port: 8080", CheckNames.Probes, Severity.Error },
+        { "auth liveness probe on 8080", Auth, "livenessProbe:", "port: 3000", "port: 8080", CheckNames.Probes, Severity.Error },
+        { "order image never built", Order, "kind: Deployment", "image: order-service:latest", "image: order-service:v9", CheckNames.Images, Severity.Error },
+        { "api Service selects no pods", Api, "kind: Service", "  selector:\n    app: api-service", "  selector:\n    app: api", CheckNames.Selectors, Severity.Error },
+        { "chaos rate not a number", Database, "- name: CHAOS_FAILURE_RATE", "value: \"0\"", "value: \"half\"", CheckNames.Variables, Severity.Error },
+        { "auth token lifetime zero", Auth, "- name: TOKEN_LIFETIME_MINUTES", "value: \"60\"", "value: \"0\"", CheckNames.Variables, Severity.Error },
+        { "a variable no service reads", Auth, "- name: TOKEN_LIFETIME_MINUTES", "- name: TOKEN_LIFETIME_MINUTES", "- name: TOKEN_LIFETIME_MINUTE", CheckNames.Variables, Severity.Warning },
+        { "api replicas 3", Api, "kind: Deployment", "replicas: 2", "replicas: 3", CheckNames.Hardening, Severity.Warning },
+        { "api imagePullPolicy Always", Api, "kind: Deployment", "imagePullPolicy: IfNotPresent", "imagePullPolicy: Always", CheckNames.Hardening, Severity.Warning },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherProblem))]
+    public void OtherBreakage_IsFoundAsAProblemThatIsNoLabFault(string variant, string file, string anchor, string old, string replacement, string check, Severity severity)
+    {
+        using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
+
+        var report = copy.Diagnose();
+
+        var finding = Assert.Single(report.Findings);
+        Assert.True(finding.Fault is null, $"{variant}: {finding.Summary} taken for fault {finding.Fault}");
+        Assert.Equal(check, finding.Check);
+        Assert.Equal(severity, finding.Severity);
+        Assert.Equal(file, finding.Location.File);
+        Assert.Equal(8, report.FaultsFixed);
+    }
+
+    [Fact]
+    public void MemoryLimitBelowTheNeedOfAnotherService_IsAProblemThatIsNoLabFault()
+    {
+        // The request equals the need, so the request comes down with the limit (or the request
+        // above the limit would be a second finding).
+        using var copy = LabCopy.Solution()
+            .Edit(Database, "requests:", "memory: 64Mi", "memory: 32Mi")
+            .Edit(Database, "limits:", "memory: 128Mi", "memory: 48Mi");
+
+        var finding = Assert.Single(copy.Diagnose().Findings);
+
+        Assert.Null(finding.Fault);
+        Assert.Equal(CheckNames.Memory, finding.Check);
+        Assert.Equal("database-service memory limit 48Mi is below its need of 64Mi", finding.Summary);
+    }
+
+    [Fact]
+    public void MissingDeployment_IsAProblem_AndItsFaultsAreNotChecked()
+    {
+        using var copy = LabCopy.Solution().Delete(Notification);
+
+        var report = copy.Diagnose();
+
+        Assert.Contains(report.Findings, f => f.Check == CheckNames.Inventory && f.Summary == "solution has no Deployment called notification-service");
+        Assert.All(report.Findings, f => Assert.Null(f.Fault));
+        Assert.Equal(FaultState.NotChecked, report.Faults.Single(f => f.Number == 2).State);
+        Assert.Equal(7, report.FaultsFixed);
+    }
+}
