@@ -216,7 +216,7 @@ public sealed class FakeCluster : IAsyncDisposable
         const string ns = "/api/v1/namespaces/{ns}";
         app.MapGet(ns + "/pods", (string ns, string? labelSelector) =>
         {
-            var pods = Scenario.Pods.Values.Where(p => Matches(p, labelSelector));
+            var pods = Scenario.Pods.Values.Where(p => Matches(p, labelSelector)).Select(AsOfNow);
             return Json(KubeObjects.List("PodList", "v1", pods));
         });
         app.MapGet(ns + "/services", (string ns) => Json(KubeObjects.List("ServiceList", "v1", Scenario.Services.Values)));
@@ -233,6 +233,47 @@ public sealed class FakeCluster : IAsyncDisposable
             ? Json(KubeObjects.List("PodMetricsList", "metrics.k8s.io/v1beta1", metrics))
             : Json(KubeObjects.Status(404, "NotFound", "the server could not find the requested resource"), 404));
         app.Map(ns + "/pods/{name}/portforward", PortForwardAsync);
+    }
+
+    /// <summary>
+    /// The pod with its times moved forward by the time since the scenario was made, so the ages
+    /// the tool computes (since a start, since a restart) are the ones the test set, however long
+    /// the machine took to get here.
+    /// </summary>
+    JsonObject AsOfNow(JsonObject pod)
+    {
+        var shift = DateTimeOffset.UtcNow - Scenario.Now;
+        var copy = pod.DeepClone().AsObject();
+        Shift(copy, shift);
+        return copy;
+    }
+
+    static void Shift(JsonNode? node, TimeSpan shift)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj.ToList())
+                {
+                    if (child is JsonValue value && value.TryGetValue<string>(out var text)
+                        && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                            System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+                    {
+                        obj[key] = (time + shift).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        Shift(child, shift);
+                    }
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Shift(item, shift);
+                }
+                break;
+        }
     }
 
     static IResult Json(JsonNode node, int status = 200) =>
