@@ -530,11 +530,24 @@ static class Machine
             Environment.MachineName, Environment.ProcessorCount, cpuModel,
             (TryRead("/proc/sys/kernel/osrelease") ?? "unknown").Trim(), memoryKiB / 1024,
             ProcStat.LoadAverage(),
+            BusyCores(TimeSpan.FromSeconds(2)),
             FirstLine(Run(wrk, ["-v"], mustSucceed: false)) ?? "unknown",
             NginxSetup.VersionOf(nginx)?.ToString() ?? "unknown",
             System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
             string.IsNullOrEmpty(commit) ? null : commit,
             status is null ? null : status.Trim().Length > 0);
+    }
+
+    /// <summary>
+    /// How many cores other programs keep busy now, measured over <paramref name="span"/>: unlike
+    /// the load average, it does not remember what ran a minute ago.
+    /// </summary>
+    static double BusyCores(TimeSpan span)
+    {
+        var before = ProcStat.SampleMachine();
+        Thread.Sleep(span);
+        var after = ProcStat.SampleMachine();
+        return Math.Round(ProcStat.TicksToTime(after.Busy - before.Busy).TotalSeconds / span.TotalSeconds, 2);
     }
 
     static string? FirstLine(string? text) => text?.Split('\n').FirstOrDefault()?.Trim();

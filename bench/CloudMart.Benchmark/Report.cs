@@ -15,16 +15,16 @@ public static class Report
         var m = results.Machine;
         var s = results.Settings;
         console.MarkupLineInterpolated($"[bold]CloudMart benchmark[/] {results.Started:yyyy-MM-dd HH:mm:ss zzz}, commit {m.GitCommit?[..Math.Min(10, m.GitCommit.Length)] ?? "?"}{(m.GitDirty == true ? " (with uncommitted changes)" : "")}");
-        console.MarkupLineInterpolated($"Machine: {m.Cores} cores ({m.CpuModel}), {m.MemoryMiB} MiB, Linux {m.Kernel}; load average {Load(m.LoadAverageAtStart)}; {m.Wrk}; nginx {m.Nginx}");
+        console.MarkupLineInterpolated($"Machine: {m.Cores} cores ({m.CpuModel}), {m.MemoryMiB} MiB, Linux {m.Kernel}; load average {Load(m.LoadAverageAtStart)}, {m.BusyCoresAtStart:0.00} cores busy before the run; {m.Wrk}; nginx {m.Nginx}");
         console.MarkupLineInterpolated($"Services: {s.Binaries}; gateway http://127.0.0.1:{ports.For(ServiceCatalog.Gateway)} (port offset {ports.Offset})");
         console.MarkupLineInterpolated($"Load: POST /api/orders {s.Body} through nginx, wrk -t{s.WrkThreads}, {s.DurationSeconds:0} s per level at {string.Join(", ", s.Connections)} connections after {s.WarmupSeconds:0} s of warm-up");
         if (s.ExtraEnvironment.Count > 0)
         {
             console.MarkupLineInterpolated($"Extra environment of the five services (--env): {string.Join(' ', s.ExtraEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
         }
-        if (m.LoadAverageAtStart[0] > m.Cores * 0.5)
+        if (m.BusyCoresAtStart > Summaries.NoisyCores)
         {
-            console.MarkupLineInterpolated($"[yellow]The machine is busy (load average {m.LoadAverageAtStart[0]:0.00} on {m.Cores} cores): the figures will be low and noisy; the ratios to nginx hold better.[/]");
+            console.MarkupLineInterpolated($"[yellow]Other programs keep {m.BusyCoresAtStart:0.00} of the {m.Cores} cores busy: the figures will be low and noisy; the ratios to nginx hold better.[/]");
         }
         console.WriteLine();
     }
@@ -37,7 +37,7 @@ public static class Report
         if (on is not null && on.Levels.Count > 0)
         {
             var table = NewTable("POST /api/orders through nginx",
-                "connections", "orders/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "socket errors", "CPU ms/order", "load avg");
+                "connections", "orders/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "socket errors", "CPU ms/order", "others' cores");
             foreach (var level in on.Levels)
             {
                 AddLevelRow(table, level.Connections.ToString(Inv), level);
@@ -157,7 +157,7 @@ public static class Report
     static void AddLevelRow(Table table, string name, LevelResult level) =>
         AddRow(table, name, level.SuccessfulPerSecond.ToString("0", Inv), Ms(level.Latency.P50), Ms(level.Latency.P90), Ms(level.Latency.P99),
             Ms(level.Latency.Max), level.NonSuccess.ToString(Inv), SocketErrors(level).ToString(Inv), Cpu(level.CpuMsPerRequest),
-            level.LoadAverage1AtStart.ToString("0.00", Inv));
+            level.Cores?.GetValueOrDefault("everything else") is { } others ? others.ToString("0.00", Inv) : "-");
 
     static long SocketErrors(LevelResult level) =>
         level.SocketErrors.Connect + level.SocketErrors.Read + level.SocketErrors.Write + level.SocketErrors.Timeout;

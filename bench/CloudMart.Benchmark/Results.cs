@@ -40,7 +40,7 @@ public sealed record BenchmarkResults
 
 public sealed record MachineInfo(
     string Host, int Cores, string CpuModel, string Kernel, long MemoryMiB,
-    double[] LoadAverageAtStart, string Wrk, string Nginx, string DotnetRuntime, string? GitCommit, bool? GitDirty);
+    double[] LoadAverageAtStart, double BusyCoresAtStart, string Wrk, string Nginx, string DotnetRuntime, string? GitCommit, bool? GitDirty);
 
 public sealed record RunSettings(
     double WarmupSeconds, double DurationSeconds, int[] Connections, int ReferenceConnections,

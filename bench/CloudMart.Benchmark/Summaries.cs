@@ -9,6 +9,9 @@ namespace CloudMart.Benchmark;
 /// </summary>
 public static class Summaries
 {
+    /// <summary>Cores used by other programs above which a run is called noisy.</summary>
+    public const double NoisyCores = 0.2;
+
     /// <summary>Issue 5's targets, for this machine.</summary>
     public static class Targets
     {
@@ -49,11 +52,19 @@ public static class Summaries
         results.Targets.Clear();
         results.Targets.AddRange(Check(results));
 
-        var load = results.Machine.LoadAverageAtStart[0];
-        if (load > results.Machine.Cores * 0.5)
+        var noisy = new[] { results.TelemetryOn, results.TelemetryOff }.OfType<PassResult>()
+            .SelectMany(p => p.Levels.Concat(p.References.Select(r => r.Level)).Select(l => (Pass: p.Name, Level: l)))
+            .Where(x => x.Level.Cores?.GetValueOrDefault("everything else") > NoisyCores)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Pass} {x.Level.Target} at {x.Level.Connections} ({x.Level.Cores!["everything else"]:0.00} cores)"))
+            .ToList();
+        if (noisy.Count > 0)
+        {
+            results.Notes.Add("other programs competed for the cores during " + string.Join(", ", noisy) + ": those figures are low; the ratios to nginx hold better");
+        }
+        else if (results.Machine.BusyCoresAtStart > NoisyCores)
         {
             results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the machine was busy when the run started (load average {load:0.00} on {results.Machine.Cores} cores): absolute figures are low, ratios hold better"));
+                $"other programs kept {results.Machine.BusyCoresAtStart:0.00} cores busy just before the run, though not during the measured levels"));
         }
     }
 
@@ -92,9 +103,12 @@ public static class Summaries
             if (on.MemoryAfter.Count > 0)
             {
                 var others = services.Where(s => s != ServiceCatalog.Auth.Name).ToList();
-                var worst = others.MaxBy(s => on.MemoryAfter[s].PeakMib)!;
-                yield return new TargetCheck($"every service but the auth-service < {Targets.AfterLoadMiB:0} MiB after the load (peak)",
-                    $"largest {worst} {on.MemoryAfter[worst].PeakMib.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].PeakMib < Targets.AfterLoadMiB);
+                var worst = others.MaxBy(s => on.MemoryAfter[s].RssMib)!;
+                yield return new TargetCheck($"every service but the auth-service < {Targets.AfterLoadMiB:0} MiB resident after the load",
+                    $"largest {worst} {on.MemoryAfter[worst].RssMib.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].RssMib < Targets.AfterLoadMiB);
+                var highest = others.MaxBy(s => on.MemoryAfter[s].PeakMib)!;
+                yield return new TargetCheck($"(for memory limits) the same services' peak over the pass (VmHWM)",
+                    $"largest {highest} {on.MemoryAfter[highest].PeakMib.ToString("0.0", inv)} MiB", null);
                 if (on.MemoryAfter.TryGetValue(ServiceCatalog.Auth.Name, out var auth))
                 {
                     yield return new TargetCheck("auth-service after the load (its session cache is bounded by the faults issue; 128 MiB limit)",
