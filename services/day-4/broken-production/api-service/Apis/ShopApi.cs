@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 
@@ -47,7 +46,7 @@ public static partial class ShopApi
         try
         {
             identity = await auth.SendAsync(HttpMethod.Post, "/auth/validate",
-                JsonContent.Create(new ValidateRequest(token), CloudMartJson.Default.ValidateRequest),
+                DependencyClient.Json(new ValidateRequest(token), CloudMartJson.Default.ValidateRequest),
                 CloudMartJson.Default.ValidateResult, aborted, RefusedToken);
         }
         catch (DependencyException ex)

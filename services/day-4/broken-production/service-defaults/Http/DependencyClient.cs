@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -30,11 +31,23 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
 
     public Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, JsonContent.Create(body, requestType), responseType, cancellationToken);
+        SendAsync(HttpMethod.Post, path, Json(body, requestType), responseType, cancellationToken);
 
     /// <summary>Posts JSON and accepts any 2xx answer without reading its body (for webhooks).</summary>
     public Task PostAsync<TRequest>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken) =>
-        SendAsync<bool>(HttpMethod.Post, path, JsonContent.Create(body, requestType), null, cancellationToken);
+        SendAsync<bool>(HttpMethod.Post, path, Json(body, requestType), null, cancellationToken);
+
+    /// <summary>
+    /// A JSON request body serialized up front. Its length is known, so the request goes out with a
+    /// Content-Length in one write, where a streamed body would be sent chunked, and the receiving
+    /// service would have to parse chunk framing on every call.
+    /// </summary>
+    public static HttpContent Json<T>(T body, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
 
     public Task<TResponse> GetAsync<TResponse>(string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, responseType, cancellationToken);

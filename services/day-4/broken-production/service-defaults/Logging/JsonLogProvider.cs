@@ -7,12 +7,17 @@ namespace CloudMart.ServiceDefaults.Logging;
 /// <summary>
 /// Logs JSON lines to standard output. Each line is formatted on the thread that logs it (so it
 /// carries that thread's trace and span ids); a background thread writes whatever lines have
-/// gathered in one system call, so a busy service makes a few writes a millisecond, not one per line.
+/// gathered in one system call. After each write the writer rests for <see cref="Linger"/>, so
+/// a busy service wakes it and writes at most a few hundred times a second however many lines
+/// it logs, and an idle one still shows each line within milliseconds.
 /// </summary>
 public sealed class JsonLogProvider : ILoggerProvider
 {
     const int MaxQueuedLines = 16_384;
     const int MaxBatchBytes = 64 * 1024;
+
+    /// <summary>The pause after a write, in which the next lines gather.</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
 
     readonly string _service;
     readonly Stream _output;
@@ -20,6 +25,8 @@ public sealed class JsonLogProvider : ILoggerProvider
     readonly object _gate = new();
     readonly Thread _writer;
     bool _stopping;
+    bool _writerWaiting;
+    int _producersWaiting;
 
     public JsonLogProvider(string service, Stream? output = null)
     {
@@ -38,10 +45,13 @@ public sealed class JsonLogProvider : ILoggerProvider
             // A full queue makes the logging thread wait rather than lose lines.
             while (_queue.Count >= MaxQueuedLines && !_stopping)
             {
+                _producersWaiting++;
                 Monitor.Wait(_gate, 100);
+                _producersWaiting--;
             }
             _queue.Enqueue(line);
-            if (_queue.Count == 1)
+            // Only a writer with nothing to do is woken; a resting one finds the line when it wakes.
+            if (_writerWaiting)
             {
                 Monitor.PulseAll(_gate);
             }
@@ -53,6 +63,7 @@ public sealed class JsonLogProvider : ILoggerProvider
         var batch = new ArrayBufferWriter<byte>(MaxBatchBytes);
         while (true)
         {
+            bool more;
             lock (_gate)
             {
                 while (_queue.Count == 0)
@@ -61,13 +72,19 @@ public sealed class JsonLogProvider : ILoggerProvider
                     {
                         return;
                     }
+                    _writerWaiting = true;
                     Monitor.Wait(_gate);
+                    _writerWaiting = false;
                 }
                 while (_queue.Count > 0 && batch.WrittenCount < MaxBatchBytes)
                 {
                     batch.Write(_queue.Dequeue());
                 }
-                Monitor.PulseAll(_gate);
+                more = _queue.Count > 0 || _stopping;
+                if (_producersWaiting > 0)
+                {
+                    Monitor.PulseAll(_gate);
+                }
             }
             try
             {
@@ -79,6 +96,10 @@ public sealed class JsonLogProvider : ILoggerProvider
                 // Standard output is gone (the reader closed the pipe); there is nowhere left to log.
             }
             batch.ResetWrittenCount();
+            if (!more)
+            {
+                Thread.Sleep(Linger);
+            }
         }
     }
 
