@@ -50,4 +50,45 @@ public sealed class JsonLogProviderTests
         Assert.Equal("error", last.RootElement.GetProperty("level").GetString());
         Assert.False(last.RootElement.TryGetProperty("trace_id", out _));
     }
+
+    [Fact]
+    public void Lines_logged_right_after_a_write_wait_out_the_linger_and_leave_in_one_write_and_disposing_flushes_them_at_once()
+    {
+        var output = new WriteCountingStream();
+        var provider = new JsonLogProvider("api-service", output, linger: TimeSpan.FromSeconds(30));
+        var logger = provider.CreateLogger("Test");
+
+        logger.LogInformation("first");
+        Assert.True(SpinWait.SpinUntil(() => output.Writes == 1, TimeSpan.FromSeconds(10)), "an idle writer writes a line at once");
+        for (var i = 0; i < 100; i++)
+        {
+            logger.LogInformation("next {Number}", i);
+        }
+        Thread.Sleep(300);
+        Assert.Equal(1, output.Writes);
+
+        var clock = Stopwatch.StartNew();
+        provider.Dispose();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Dispose waited {clock.Elapsed} instead of ending the linger");
+        Assert.Equal(2, output.Writes);
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(101, lines.Length);
+        Assert.Contains("next 99", lines[^1]);
+    }
+
+    sealed class WriteCountingStream : MemoryStream
+    {
+        int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var copy = buffer.ToArray();
+            base.Write(copy, 0, copy.Length);
+            Interlocked.Increment(ref _writes);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    }
 }

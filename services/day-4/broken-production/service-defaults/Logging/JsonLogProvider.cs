@@ -7,7 +7,7 @@ namespace CloudMart.ServiceDefaults.Logging;
 /// <summary>
 /// Logs JSON lines to standard output. Each line is formatted on the thread that logs it (so it
 /// carries that thread's trace and span ids); a background thread writes whatever lines have
-/// gathered in one system call. After each write the writer rests for <see cref="Linger"/>, so
+/// gathered in one system call. After each write the writer rests for <see cref="DefaultLinger"/>, so
 /// a busy service wakes it and writes at most a few hundred times a second however many lines
 /// it logs, and an idle one still shows each line within milliseconds.
 /// </summary>
@@ -17,20 +17,22 @@ public sealed class JsonLogProvider : ILoggerProvider
     const int MaxBatchBytes = 64 * 1024;
 
     /// <summary>The pause after a write, in which the next lines gather.</summary>
-    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
 
     readonly string _service;
     readonly Stream _output;
     readonly Queue<byte[]> _queue = new();
     readonly object _gate = new();
     readonly Thread _writer;
+    readonly TimeSpan _linger;
     bool _stopping;
     bool _writerWaiting;
     int _producersWaiting;
 
-    public JsonLogProvider(string service, Stream? output = null)
+    public JsonLogProvider(string service, Stream? output = null, TimeSpan? linger = null)
     {
         _service = service;
+        _linger = linger ?? DefaultLinger;
         _output = output ?? Console.OpenStandardOutput();
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "JSON log writer" };
         _writer.Start();
@@ -98,7 +100,14 @@ public sealed class JsonLogProvider : ILoggerProvider
             batch.ResetWrittenCount();
             if (!more)
             {
-                Thread.Sleep(Linger);
+                // Rest, unless the provider is being disposed (Dispose wakes this wait).
+                lock (_gate)
+                {
+                    if (!_stopping)
+                    {
+                        Monitor.Wait(_gate, _linger);
+                    }
+                }
             }
         }
     }
