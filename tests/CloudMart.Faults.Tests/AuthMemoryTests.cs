@@ -83,7 +83,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
 
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-        Assert.Contains("cloudmart_auth_sessions{otel_scope_name=\"CloudMart\"} 560", metrics);
+        Assert.Contains("cloudmart_auth_sessions{otel_scope_name=\"CloudMart\"} 800", metrics);
     }
 
     static Dictionary<string, string> Variables(int port) => new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
