@@ -63,11 +63,16 @@ public sealed class JsonLogProvider : ILoggerProvider
     void WriteLoop()
     {
         var batch = new ArrayBufferWriter<byte>(MaxBatchBytes);
+        var rest = false;
         while (true)
         {
-            bool more;
             lock (_gate)
             {
+                // After a write that emptied the queue, let the next lines gather; Dispose ends the rest.
+                if (rest && !_stopping)
+                {
+                    Monitor.Wait(_gate, _linger);
+                }
                 while (_queue.Count == 0)
                 {
                     if (_stopping)
@@ -82,7 +87,7 @@ public sealed class JsonLogProvider : ILoggerProvider
                 {
                     batch.Write(_queue.Dequeue());
                 }
-                more = _queue.Count > 0 || _stopping;
+                rest = _queue.Count == 0;
                 if (_producersWaiting > 0)
                 {
                     Monitor.PulseAll(_gate);
@@ -98,17 +103,6 @@ public sealed class JsonLogProvider : ILoggerProvider
                 // Standard output is gone (the reader closed the pipe); there is nowhere left to log.
             }
             batch.ResetWrittenCount();
-            if (!more)
-            {
-                // Rest, unless the provider is being disposed (Dispose wakes this wait).
-                lock (_gate)
-                {
-                    if (!_stopping)
-                    {
-                        Monitor.Wait(_gate, _linger);
-                    }
-                }
-            }
         }
     }
 
