@@ -5,7 +5,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using Spectre.Console;
 
 namespace CloudMart.Benchmark;

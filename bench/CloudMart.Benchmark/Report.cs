@@ -1,6 +1,6 @@
 using System.Globalization;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using Spectre.Console;
 
 namespace CloudMart.Benchmark;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 

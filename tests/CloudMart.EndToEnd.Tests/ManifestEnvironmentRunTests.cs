@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CloudMart.Diagnosis.Manifests;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.EndToEnd.Tests;
 

@@ -1,5 +1,5 @@
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Manifests.Tests;
 

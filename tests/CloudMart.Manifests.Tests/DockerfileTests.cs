@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Manifests.Tests;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;

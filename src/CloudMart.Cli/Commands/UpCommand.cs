@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;

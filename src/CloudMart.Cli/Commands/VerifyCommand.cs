@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using CloudMart.Verification;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Cluster;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Load;
 using k8s;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Load;
 

@@ -1,6 +1,6 @@
 using CloudMart.Cli.Commands;
 using CloudMart.Cli.Tests.Support;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Cli.Tests.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Cli.Tests.Lab;
 

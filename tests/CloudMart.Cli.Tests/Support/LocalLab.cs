@@ -1,7 +1,7 @@
 using System.Text;
 using CloudMart.Cli.Commands;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Cli.Tests.Support;
 
