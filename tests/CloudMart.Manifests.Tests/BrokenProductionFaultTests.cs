@@ -1,6 +1,6 @@
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.Catalog;
 
 namespace CloudMart.Manifests.Tests;
 

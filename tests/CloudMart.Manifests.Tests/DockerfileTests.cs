@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using CloudMart.Manifests.Tests.Support;
 using CloudMart.Catalog;
+using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
 

@@ -1,5 +1,5 @@
-using CloudMart.Manifests.Tests.Support;
 using CloudMart.Catalog;
+using CloudMart.Manifests.Tests.Support;
 using k8s.Models;
 
 namespace CloudMart.Manifests.Tests;

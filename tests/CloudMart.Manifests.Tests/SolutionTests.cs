@@ -1,5 +1,5 @@
-using CloudMart.Manifests.Tests.Support;
 using CloudMart.Catalog;
+using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CloudMart.Diagnosis.Manifests;
 using CloudMart.Catalog;
+using CloudMart.Diagnosis.Manifests;
 using k8s;
 using k8s.Models;
 

@@ -54,7 +54,7 @@ public sealed record ClusterVerifyOptions
 /// </summary>
 public sealed class ClusterVerification(ClusterVerifyOptions options)
 {
-    const string Gateway = "gateway";
+    const string Gateway = ServiceNames.Gateway;
 
     IList<V1Pod> _pods = [];
     LoadReport? _orders;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using CloudMart.Lab;
 using CloudMart.Catalog;
+using CloudMart.Lab;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Load;
 

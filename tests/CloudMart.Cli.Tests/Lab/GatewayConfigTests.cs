@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using CloudMart.Lab;
 using CloudMart.Catalog;
+using CloudMart.Lab;
 
 namespace CloudMart.Cli.Tests.Lab;
 

@@ -1,5 +1,5 @@
-using CloudMart.Lab;
 using CloudMart.Catalog;
+using CloudMart.Lab;
 
 namespace CloudMart.Cli.Tests.Lab;
 
