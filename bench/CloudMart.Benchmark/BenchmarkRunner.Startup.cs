@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using CloudMart.Catalog;
 using CloudMart.Lab;
 using Spectre.Console;
