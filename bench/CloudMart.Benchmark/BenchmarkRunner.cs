@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using Spectre.Console;
 
 namespace CloudMart.Benchmark;
@@ -17,7 +14,7 @@ namespace CloudMart.Benchmark;
 /// Native AOT binaries, on ports of its own and with a fresh data folder; whatever happens,
 /// nothing it started is left running.
 /// </summary>
-public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole console)
+public sealed partial class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole console)
 {
     /// <summary>The body of every order, as the lab's guide sends it.</summary>
     public const string OrderBody = """{"item": "laptop", "quantity": 1}""";
@@ -40,6 +37,35 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var root = settings.RepositoryRoot;
+        if ((FindTools(root) ?? PrepareRun()) is { } refused)
+        {
+            return refused;
+        }
+
+        var results = new BenchmarkResults
+        {
+            Started = DateTimeOffset.Now,
+            Machine = Machine.Describe(root, _wrk.WrkPath, _nginx),
+            Settings = new RunSettings(settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, [.. settings.Connections],
+                settings.ReferenceConnections, settings.WrkThreads, _ports.Offset, "published Native AOT (" + ServiceBinaries.DefaultPublishFolder + ")",
+                OrderBody, settings.TelemetryOffPass, settings.DurabilityCheck, new(settings.ExtraEnvironment)),
+        };
+        Report.Header(console, results, _ports);
+        var exitCode = await RunPassesAsync(results, stop);
+
+        results.Finished = DateTimeOffset.Now;
+        results.LoadAverageAtEnd = ProcStat.LoadAverage();
+        Summaries.Complete(results);
+        Report.Results(console, results);
+        var file = ResultsFile.Write(results, settings.Output, complete: exitCode == 0);
+        var latest = exitCode == 0 ? $" (and {Path.GetRelativePath(root, Path.Combine(settings.Output, "latest.json"))})" : " (latest.json keeps the last complete run)";
+        console.MarkupLineInterpolated($"Results: {Path.GetRelativePath(root, file)}{latest}; logs of the run under {Path.GetRelativePath(root, _stateRoot)}/.");
+        return exitCode;
+    }
+
+    /// <summary>Finds wrk, nginx, the report script and the published services; the exit code when one is missing.</summary>
+    int? FindTools(string root)
+    {
         if (WrkRunner.Find() is not { } wrkPath)
         {
             console.MarkupLine("[red]wrk is not installed.[/] Install it with: sudo apt-get install wrk (Debian, Ubuntu), or build it from https://github.com/wg/wrk.");
@@ -66,7 +92,12 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             missing.ForEach(m => console.WriteLine("  " + m));
             return 3;
         }
+        return null;
+    }
 
+    /// <summary>Claims the state folder and the ports; the exit code when another run or a port is in the way.</summary>
+    int? PrepareRun()
+    {
         _stateRoot = Path.Combine(settings.Output, "run");
         if (RunningElsewhere(_stateRoot) is { } other)
         {
@@ -91,16 +122,12 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             console.MarkupLineInterpolated($"[red]--port-offset {_ports.Offset} does not fit:[/] {portProblem}.");
             return 2;
         }
+        return null;
+    }
 
-        var results = new BenchmarkResults
-        {
-            Started = DateTimeOffset.Now,
-            Machine = Machine.Describe(root, wrkPath, nginx),
-            Settings = new RunSettings(settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, [.. settings.Connections],
-                settings.ReferenceConnections, settings.WrkThreads, _ports.Offset, "published Native AOT (" + ServiceBinaries.DefaultPublishFolder + ")",
-                OrderBody, settings.TelemetryOffPass, settings.DurabilityCheck, new(settings.ExtraEnvironment)),
-        };
-        Report.Header(console, results, _ports);
+    /// <summary>The passes the settings ask for; the exit code (0, or 130 when interrupted, 1 when one failed).</summary>
+    async Task<int> RunPassesAsync(BenchmarkResults results, CancellationToken stop)
+    {
         var exitCode = 0;
         try
         {
@@ -135,14 +162,6 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
             results.Notes.Add("failed: " + ex.Message);
             exitCode = 1;
         }
-
-        results.Finished = DateTimeOffset.Now;
-        results.LoadAverageAtEnd = ProcStat.LoadAverage();
-        Summaries.Complete(results);
-        Report.Results(console, results);
-        var file = ResultsFile.Write(results, settings.Output, complete: exitCode == 0);
-        var latest = exitCode == 0 ? $" (and {Path.GetRelativePath(root, Path.Combine(settings.Output, "latest.json"))})" : " (latest.json keeps the last complete run)";
-        console.MarkupLineInterpolated($"Results: {Path.GetRelativePath(root, file)}{latest}; logs of the run under {Path.GetRelativePath(root, _stateRoot)}/.");
         return exitCode;
     }
 
@@ -162,79 +181,6 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         }
         return null;
     }
-
-    async Task MeasureStartupAloneAsync(BenchmarkResults results, CancellationToken stop)
-    {
-        console.MarkupLineInterpolated($"Start-up: each service alone, {settings.StartupRepeats} times, /health polled every 5 ms…");
-        var layout = new LabLayout(settings.RepositoryRoot, Path.Combine(_stateRoot, "startup"));
-        var key = layout.EnsureSigningKey();
-        foreach (var service in ServiceCatalog.Services)
-        {
-            var samples = new List<double>();
-            for (var attempt = 0; attempt < settings.StartupRepeats; attempt++)
-            {
-                if (Directory.Exists(layout.DataDirectory))
-                {
-                    Directory.Delete(layout.DataDirectory, recursive: true);
-                }
-                if (!PortCheck.IsFree(_ports.For(service)))
-                {
-                    throw new InvalidOperationException($"port {_ports.For(service)}, which {service.Name} needs, is in use");
-                }
-                var variables = LocalEnvironment.For(service, _ports, layout, key);
-                foreach (var (name, value) in Overrides([]))
-                {
-                    if (value is null)
-                    {
-                        variables.Remove(name);
-                    }
-                    else
-                    {
-                        variables[name] = value;
-                    }
-                }
-                var health = new Uri(_ports.Url(service), "/health");
-                var clock = Stopwatch.StartNew();
-                using var process = ChildProcess.Start(service.Name, _binaries.For(service, layout), variables, RemovedVariables(),
-                    layout.LogFile(service.Name), layout.StateDirectory);
-                try
-                {
-                    while (true)
-                    {
-                        stop.ThrowIfCancellationRequested();
-                        if (process.HasExited)
-                        {
-                            throw new InvalidOperationException($"{service.Name} exited with code {process.ExitCode} while starting alone: {process.LogTail(5)}");
-                        }
-                        if (clock.Elapsed > TimeSpan.FromSeconds(15))
-                        {
-                            throw new TimeoutException($"{service.Name} did not answer {health} within 15 s when started alone");
-                        }
-                        if (await LocalRun.IsHealthyAsync(health, service.Name, stop))
-                        {
-                            samples.Add(clock.Elapsed.TotalMilliseconds);
-                            break;
-                        }
-                        await Task.Delay(5, stop);
-                    }
-                }
-                finally
-                {
-                    await process.StopAsync(TimeSpan.FromSeconds(5));
-                }
-            }
-            var sorted = samples.Order().ToArray();
-            results.StartupAlone.Add(new StartupFigure(service.Name, Round(sorted[sorted.Length / 2]), Round(sorted[0]), Round(sorted[^1]), [.. samples.Select(Round)]));
-            console.MarkupLineInterpolated($"  {service.Name,-21} {string.Join("  ", samples.Select(s => $"{s:0} ms"))}");
-        }
-    }
-
-    /// <summary>What the local run removes from a service's inherited environment (see <see cref="LocalRun"/>).</summary>
-    static string[] RemovedVariables() =>
-        LocalEnvironment.AllCatalogVariables.Except(LocalEnvironment.InheritedVariables)
-            .Concat(Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)))
-            .Append("DOTNET_ENVIRONMENT")
-            .ToArray();
 
     /// <summary>
     /// The variables every service gets on top of the local run's configuration. The local run
@@ -437,160 +383,5 @@ public sealed class BenchmarkRunner(BenchmarkSettings settings, IAnsiConsole con
         static double Ms2(long microseconds) => Round(microseconds / 1000.0, 3);
     }
 
-    /// <summary>
-    /// Orders from 16 concurrent clients; after 2 s the database-service is killed with SIGKILL.
-    /// The system is then started again on the same data, and every order that was answered 200
-    /// must be there.
-    /// </summary>
-    async Task<DurabilityResult> CheckDurabilityAsync(CancellationToken stop)
-    {
-        var layout = new LabLayout(settings.RepositoryRoot, Path.Combine(_stateRoot, "durability"));
-        console.MarkupLine("[bold]durability[/]: orders from 16 clients, kill -9 of the database-service after 2 s, restart, look for every acknowledged order…");
-        var acknowledged = new ConcurrentBag<string>();
-        var failedAfterKill = 0;
-        var lab = await LocalRun.StartAsync(RunOptions(layout, []), null, stop);
-        await using (lab)
-        {
-            var killed = 0;
-            var clock = Stopwatch.StartNew();
-            var orders = new Uri(lab.GatewayUrl, OrdersPath);
-            var clients = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-            {
-                for (var sent = 0; sent < 50_000 && clock.Elapsed < TimeSpan.FromSeconds(3.5); sent++)
-                {
-                    stop.ThrowIfCancellationRequested();
-                    try
-                    {
-                        using var content = new StringContent(OrderBody, Encoding.UTF8, "application/json");
-                        using var response = await Http.PostAsync(orders, content, stop);
-                        var body = await response.Content.ReadAsStringAsync(stop);
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            using var json = JsonDocument.Parse(body);
-                            acknowledged.Add(json.RootElement.GetProperty("order").GetProperty("id").GetString()!);
-                        }
-                        else if (Volatile.Read(ref killed) == 1)
-                        {
-                            Interlocked.Increment(ref failedAfterKill);
-                        }
-                    }
-                    catch (HttpRequestException) when (Volatile.Read(ref killed) == 1)
-                    {
-                        Interlocked.Increment(ref failedAfterKill);
-                    }
-                }
-            }, stop)).ToArray();
-
-            await Task.Delay(TimeSpan.FromSeconds(2), stop);
-            var database = lab[ServiceCatalog.Database.Name];
-            ProcessInfo.Signal(database.Pid, ProcessInfo.SIGKILL);
-            Volatile.Write(ref killed, 1);
-            await Task.WhenAll(clients);
-            await lab.StopAsync();
-        }
-
-        var ids = acknowledged.Distinct().ToArray();
-        var relaunched = await LocalRun.StartAsync(RunOptions(layout, []), null, stop);
-        var missing = new ConcurrentBag<string>();
-        await using (relaunched)
-        {
-            var database = relaunched[ServiceCatalog.Database.Name].Url;
-            await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop }, async (id, token) =>
-            {
-                using var response = await Http.GetAsync(new Uri(database, "/orders/" + Uri.EscapeDataString(id)), token);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    missing.Add(id);
-                }
-            });
-            await relaunched.StopAsync();
-        }
-        var summary = missing.IsEmpty
-            ? $"all {ids.Length} acknowledged orders were there after kill -9 and restart"
-            : $"{missing.Count} of {ids.Length} acknowledged orders were lost";
-        console.MarkupLineInterpolated($"  {summary} ({failedAfterKill} orders failed after the kill, as they should)");
-        return new DurabilityResult(ids.Length, ids.Length - missing.Count, missing.Count, [.. missing.Take(20)], failedAfterKill, summary);
-    }
-
     static double Round(double value, int digits = 1) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
-}
-
-/// <summary>Facts about the machine and the build, so a result can be read months later.</summary>
-static class Machine
-{
-    public static MachineInfo Describe(string root, string wrk, string nginx)
-    {
-        var cpuModel = TryRead("/proc/cpuinfo")?.Split('\n').FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) is { } model
-            ? model[(model.IndexOf(':') + 1)..].Trim() : "unknown";
-        var memoryKiB = TryRead("/proc/meminfo")?.Split('\n').FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) is { } total
-            ? long.Parse(total["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) : 0;
-        var commit = Run("git", ["-C", root, "rev-parse", "HEAD"], mustSucceed: true)?.Trim();
-        var status = Run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], mustSucceed: true);
-        return new MachineInfo(
-            Environment.MachineName, Environment.ProcessorCount, cpuModel,
-            (TryRead("/proc/sys/kernel/osrelease") ?? "unknown").Trim(), memoryKiB / 1024,
-            ProcStat.LoadAverage(),
-            BusyCores(TimeSpan.FromSeconds(2)),
-            FirstLine(Run(wrk, ["-v"], mustSucceed: false)) ?? "unknown",
-            NginxSetup.VersionOf(nginx)?.ToString() ?? "unknown",
-            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-            string.IsNullOrEmpty(commit) ? null : commit,
-            status is null ? null : status.Trim().Length > 0);
-    }
-
-    /// <summary>
-    /// How many cores other programs keep busy now, measured over <paramref name="span"/>: unlike
-    /// the load average, it does not remember what ran a minute ago.
-    /// </summary>
-    static double BusyCores(TimeSpan span)
-    {
-        var before = ProcStat.SampleMachine();
-        Thread.Sleep(span);
-        var after = ProcStat.SampleMachine();
-        return Math.Round(ProcStat.TicksToTime(after.Busy - before.Busy).TotalSeconds / span.TotalSeconds, 2);
-    }
-
-    static string? FirstLine(string? text) => text?.Split('\n').FirstOrDefault()?.Trim();
-
-    static string? TryRead(string file)
-    {
-        try
-        {
-            return File.ReadAllText(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The output of a short command; wrk -v, for one, exits with 1 after printing its version.</summary>
-    static string? Run(string program, string[] arguments, bool mustSucceed)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(5000))
-            {
-                process.Kill();
-                return null;
-            }
-            return process.ExitCode == 0 || !mustSucceed ? output.Result + error.Result : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
 }

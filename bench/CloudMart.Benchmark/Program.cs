@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using CloudMart.Catalog;
 using CloudMart.Lab;
 using Spectre.Console;
 
@@ -103,7 +104,7 @@ static class Program
             var settings = new BenchmarkSettings
             {
                 RepositoryRoot = parse.GetValue(RepositoryOption) is { Length: > 0 } repository
-                    ? Path.GetFullPath(repository) : LabLayout.FindRepositoryRoot(Environment.CurrentDirectory),
+                    ? Path.GetFullPath(repository) : LabRepository.Find(Environment.CurrentDirectory).Root,
                 Warmup = TimeSpan.FromSeconds(parse.GetValue(WarmupOption)),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(DurationOption)),
                 Connections = ParseConnections(parse.GetValue(ConnectionsOption)!),

@@ -1,6 +1,6 @@
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using Spectre.Console;
 
 namespace CloudMart.Benchmark;
@@ -34,6 +34,37 @@ public static class Report
         console.WriteLine();
         var on = results.TelemetryOn;
         var off = results.TelemetryOff;
+        OrderLevels(console, on, off);
+        References(console, on, off);
+        Ratios(console, results, on, off);
+        Memory(console, on, off);
+        CpuByComponent(console, on, off);
+        Startup(console, results, on);
+
+        if (results.Durability is { } durability)
+        {
+            console.MarkupLineInterpolated($"Durability: {durability.Summary}; {durability.FailedAfterKill} orders failed after the kill.");
+        }
+
+        if (results.Targets.Count > 0)
+        {
+            var table = NewTable("Targets of issue 5", "target", "measured", "met");
+            foreach (var target in results.Targets)
+            {
+                AddRow(table, target.Target, target.Measured, target.Met switch { true => "yes", false => "NO", null => "-" });
+            }
+            console.Write(table);
+        }
+        console.MarkupLineInterpolated($"Load average at the start {Load(results.Machine.LoadAverageAtStart)}, at the end {Load(results.LoadAverageAtEnd ?? [])}.");
+        foreach (var note in results.Notes)
+        {
+            console.MarkupLineInterpolated($"[yellow]Note:[/] {note}");
+        }
+    }
+
+    /// <summary>The order levels of each pass.</summary>
+    static void OrderLevels(IAnsiConsole console, PassResult? on, PassResult? off)
+    {
         if (on is not null && on.Levels.Count > 0)
         {
             var table = NewTable("POST /api/orders through nginx",
@@ -48,7 +79,11 @@ public static class Report
             }
             console.Write(table);
         }
+    }
 
+    /// <summary>The reference targets (nginx alone, a service alone) of each pass.</summary>
+    static void References(IAnsiConsole console, PassResult? on, PassResult? off)
+    {
         var references = (on?.References ?? []).Select(r => (r.Name, r.Level))
             .Concat((off?.References ?? []).Select(r => (r.Name + " (telemetry-off pass)", r.Level))).ToList();
         if (references.Count > 0)
@@ -61,6 +96,11 @@ public static class Report
             }
             console.Write(table);
         }
+    }
+
+    /// <summary>The figures that compare passes and targets.</summary>
+    static void Ratios(IAnsiConsole console, BenchmarkResults results, PassResult? on, PassResult? off)
+    {
         foreach (var pass in new[] { on, off }.OfType<PassResult>().Where(p => p.MetricsEndpoint is not null))
         {
             console.MarkupLineInterpolated($"GET /metrics on the api-service in the {pass.Name} pass: {pass.MetricsEndpoint}");
@@ -74,7 +114,11 @@ public static class Report
             var normalized = telemetry.NormalizedCostPercent is { } n ? $"; {n:0.0}% after dividing each by its pass's nginx /health rate" : "";
             console.MarkupLineInterpolated($"Telemetry cost at {telemetry.Connections} connections: [bold]{telemetry.CostPercent:0.0}%[/] ({telemetry.OrdersPerSecondOn:0} orders/s on, {telemetry.OrdersPerSecondOff:0} off{normalized})");
         }
+    }
 
+    /// <summary>Each component's resident memory along the passes.</summary>
+    static void Memory(IAnsiConsole console, PassResult? on, PassResult? off)
+    {
         if (on is not null && on.MemoryIdle.Count > 0)
         {
             var headers = new List<string> { "component", "idle" };
@@ -100,7 +144,11 @@ public static class Report
             }
             console.Write(table);
         }
+    }
 
+    /// <summary>The CPU each component, wrk and the rest of the machine used per order.</summary>
+    static void CpuByComponent(IAnsiConsole console, PassResult? on, PassResult? off)
+    {
         if (on is not null && on.Levels.Count > 0)
         {
             var levels = on.Levels.Concat(off?.Levels ?? []).ToList();
@@ -117,7 +165,11 @@ public static class Report
             }
             console.Write(table);
         }
+    }
 
+    /// <summary>Each service's start-up alone and in the run.</summary>
+    static void Startup(IAnsiConsole console, BenchmarkResults results, PassResult? on)
+    {
         if (results.StartupAlone.Count > 0 || on?.StartupInRunMs.Count > 0)
         {
             var table = NewTable("Start-up: process start to first healthy /health, ms",
@@ -131,26 +183,6 @@ public static class Report
                     on?.StartupInRunMs.TryGetValue(component, out var inRun) == true ? inRun.ToString("0", Inv) : "-");
             }
             console.Write(table);
-        }
-
-        if (results.Durability is { } durability)
-        {
-            console.MarkupLineInterpolated($"Durability: {durability.Summary}; {durability.FailedAfterKill} orders failed after the kill.");
-        }
-
-        if (results.Targets.Count > 0)
-        {
-            var table = NewTable("Targets of issue 5", "target", "measured", "met");
-            foreach (var target in results.Targets)
-            {
-                AddRow(table, target.Target, target.Measured, target.Met switch { true => "yes", false => "NO", null => "-" });
-            }
-            console.Write(table);
-        }
-        console.MarkupLineInterpolated($"Load average at the start {Load(results.Machine.LoadAverageAtStart)}, at the end {Load(results.LoadAverageAtEnd ?? [])}.");
-        foreach (var note in results.Notes)
-        {
-            console.MarkupLineInterpolated($"[yellow]Note:[/] {note}");
         }
     }
 

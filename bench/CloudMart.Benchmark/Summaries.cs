@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Benchmark;
 

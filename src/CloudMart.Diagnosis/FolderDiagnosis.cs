@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 
@@ -42,7 +42,7 @@ public static partial class GatewayConfig
         {
             throw new GatewayConfigException($"nginx.conf writes to /tmp in a directive the local run does not move: {left.Value.Trim()}");
         }
-        return "# Rendered by cloudmart from " + "services/day-4/broken-production/gateway/nginx.conf; do not edit, edit that file.\n" + text;
+        return $"# Rendered by cloudmart from {LabRepository.LabPath}/{ServiceCatalog.Gateway.Name}/nginx.conf; do not edit, edit that file.\n" + text;
     }
 
     static string ReplaceExactlyOnce(string text, Regex pattern, string replacement, string what)

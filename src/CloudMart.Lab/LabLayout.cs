@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 
@@ -14,12 +14,14 @@ public sealed class LabLayout
 
     public LabLayout(string repositoryRoot, string? stateDirectory = null, string? dataDirectory = null)
     {
-        RepositoryRoot = Path.GetFullPath(repositoryRoot);
+        Repository = new LabRepository(repositoryRoot);
         StateDirectory = Path.GetFullPath(stateDirectory ?? Path.Combine(RepositoryRoot, DefaultStateFolder));
         DataDirectory = Path.GetFullPath(dataDirectory ?? Path.Combine(StateDirectory, "data"));
     }
 
-    public string RepositoryRoot { get; }
+    public LabRepository Repository { get; }
+
+    public string RepositoryRoot => Repository.Root;
 
     public string StateDirectory { get; }
 
@@ -36,27 +38,14 @@ public sealed class LabLayout
     /// <summary>What is running now (pids, ports, logs), so a later command can find it or clean up after a crash.</summary>
     public string RunFile => Path.Combine(StateDirectory, "run.json");
 
-    public string ServicesDirectory => Path.Combine(RepositoryRoot, "services", "day-4", "broken-production");
+    public string ServicesDirectory => Repository.LabDir;
 
-    public string ServiceDirectory(string component) => Path.Combine(ServicesDirectory, component);
+    public string ServiceDirectory(string component) => Repository.ServiceDir(component);
 
     /// <summary>The gateway's nginx.conf, exactly as the cluster gets it.</summary>
-    public string GatewayConfigSource => Path.Combine(ServiceDirectory(ServiceCatalog.Gateway.Name), "nginx.conf");
+    public string GatewayConfigSource => Repository.GatewayNginxConf;
 
     public string LogFile(string component) => Path.Combine(LogsDirectory, component + ".log");
-
-    /// <summary>Finds the repository root (the folder holding CloudMart.slnx) at or above <paramref name="start"/>.</summary>
-    public static string FindRepositoryRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CloudMart.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException($"no CloudMart.slnx at or above {start}: run cloudmart from inside the CloudMart repository");
-    }
 
     /// <summary>
     /// The auth-service's signing key: made once and kept in the state folder, so tokens issued

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 
@@ -20,6 +20,32 @@ public static class LocalEnvironment
     /// telemetry off to compare.
     /// </summary>
     public static readonly string[] InheritedVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SDK_DISABLED"];
+
+    /// <summary>
+    /// What a service started here must not inherit from the caller: every catalog variable but
+    /// the inherited ones, and the host's own settings (ASPNETCORE_*, DOTNET_ENVIRONMENT).
+    /// </summary>
+    public static string[] RemovedVariables() =>
+        AllCatalogVariables.Except(InheritedVariables)
+            .Concat(Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)))
+            .Append("DOTNET_ENVIRONMENT")
+            .ToArray();
+
+    /// <summary>Sets each of <paramref name="overrides"/> in <paramref name="variables"/>; a null value removes the variable.</summary>
+    public static void Apply(Dictionary<string, string> variables, IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        foreach (var (name, value) in overrides)
+        {
+            if (value is null)
+            {
+                variables.Remove(name);
+            }
+            else
+            {
+                variables[name] = value;
+            }
+        }
+    }
 
     public static Dictionary<string, string> For(ServiceSpec service, LabPorts ports, LabLayout layout, string signingKey)
     {

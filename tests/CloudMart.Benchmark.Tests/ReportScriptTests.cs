@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using CloudMart.Catalog;
 using CloudMart.Lab;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -59,7 +60,7 @@ public sealed class ReportScriptTests : IAsyncLifetime
     {
         var wrk = WrkRunner.Find();
         Assert.True(wrk is not null, "these tests run the real wrk: install it with sudo apt-get install wrk");
-        var script = Path.Combine(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), "bench", "wrk", "report.lua");
+        var script = Path.Combine(LabRepository.Find(AppContext.BaseDirectory).Root, "bench", "wrk", "report.lua");
         return new WrkRunner(wrk, script, maxThreads: 2);
     }
 

@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using CloudMart.Cli.Commands;
 using CloudMart.Lab;
 
@@ -39,7 +40,7 @@ public sealed class TempFolder : IDisposable
 /// <summary>Machines for <c>up</c> to run on: this repository, a scratch state folder, and an nginx setup the test chooses.</summary>
 public static class TestMachine
 {
-    public static string RepositoryRoot { get; } = LabLayout.FindRepositoryRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
 
     /// <summary>A machine with no nginx anywhere, where nothing may be installed unless said.</summary>
     public static NginxSetup NoNginx(string emptyFolder, bool isRoot = false, string? aptGet = null, string? debianMarker = null) => new()

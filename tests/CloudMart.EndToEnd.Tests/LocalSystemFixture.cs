@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using CloudMart.Lab;
 
 namespace CloudMart.EndToEnd.Tests;
@@ -31,7 +32,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 20_000 + 500 * i + Random.Shared.Next(0, 400)));
         Lab = await LocalRun.StartAsync(new LocalRunOptions
         {
-            Layout = new LabLayout(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), _state),
+            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, _state),
             Ports = ports,
             Binaries = ServiceBinaries.Build(Configuration),
             NginxPath = nginx,

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Manifests;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.EndToEnd.Tests;
 
@@ -26,7 +26,7 @@ public sealed class ManifestEnvironmentRunTests : IDisposable
     readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(15) };
 
     static string Folder(string name) =>
-        Path.Combine(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), "k8s", "day-4", name);
+        Path.Combine(LabRepository.Find(AppContext.BaseDirectory).Root, "k8s", "day-4", name);
 
     [Fact]
     public async Task With_the_solution_manifests_environment_twenty_orders_through_nginx_all_succeed_in_under_2_seconds()
@@ -120,7 +120,7 @@ public sealed class ManifestEnvironmentRunTests : IDisposable
         var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
         return await LocalRun.StartAsync(new LocalRunOptions
         {
-            Layout = new LabLayout(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), Path.Combine(_state, Guid.NewGuid().ToString("N"))),
+            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, Path.Combine(_state, Guid.NewGuid().ToString("N"))),
             Ports = ports,
             Binaries = ServiceBinaries.Build(Configuration),
             NginxPath = nginx,

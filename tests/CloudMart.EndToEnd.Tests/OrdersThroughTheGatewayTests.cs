@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using Xunit.Abstractions;
 
 namespace CloudMart.EndToEnd.Tests;

@@ -61,7 +61,7 @@ public sealed class StartupFaultTests : IDisposable
         var dbName = ServiceCatalog.Database.Variable("DB_NAME");
         Assert.True(dbName.Required);
         Assert.Null(dbName.Default);
-        Assert.True(ServiceSettings.IsValid(dbName, "cloudmart-db"));
+        Assert.True(ServiceVariables.IsValid(dbName, "cloudmart-db"));
     }
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);

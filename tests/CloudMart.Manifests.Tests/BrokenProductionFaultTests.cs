@@ -1,6 +1,6 @@
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Manifests.Tests;
 
@@ -84,7 +84,7 @@ public class BrokenProductionFaultTests
     public void Fault8_DatabaseService_ChaosFailureRateIsHalf()
     {
         Assert.Equal("0.5", Broken.Container("database-service").EnvValue("CHAOS_FAILURE_RATE"));
-        Assert.True(ServiceSettings.IsValid(ServiceCatalog.Database.Variable("CHAOS_FAILURE_RATE"), "0.5"),
+        Assert.True(ServiceVariables.IsValid(ServiceCatalog.Database.Variable("CHAOS_FAILURE_RATE"), "0.5"),
             "0.5 must be a value the service accepts, so it starts and fails calls instead of refusing to start");
     }
 

@@ -1,5 +1,5 @@
+using CloudMart.Catalog;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Manifests.Tests;
 

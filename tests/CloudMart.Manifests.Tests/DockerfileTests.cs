@@ -1,6 +1,6 @@
 using System.Xml.Linq;
+using CloudMart.Catalog;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Manifests.Tests;
 

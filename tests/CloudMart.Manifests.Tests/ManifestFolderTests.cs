@@ -1,5 +1,5 @@
+using CloudMart.Catalog;
 using CloudMart.Manifests.Tests.Support;
-using CloudMart.ServiceDefaults;
 using k8s.Models;
 
 namespace CloudMart.Manifests.Tests;
@@ -65,7 +65,7 @@ public class ManifestFolderTests
     {
         var secret = LabSets.Named(folder).Single<V1Secret>("auth-service-jwt");
 
-        Assert.True(ServiceSettings.IsValid(ServiceCatalog.Auth.Variable("JWT_SIGNING_KEY"), secret.StringData["JWT_SIGNING_KEY"]));
+        Assert.True(ServiceVariables.IsValid(ServiceCatalog.Auth.Variable("JWT_SIGNING_KEY"), secret.StringData["JWT_SIGNING_KEY"]));
         Assert.Contains("lab key", File.ReadAllText(Path.Combine(LabSets.Named(folder).Folder!, "04-auth-service.yaml")), StringComparison.Ordinal);
     }
 }

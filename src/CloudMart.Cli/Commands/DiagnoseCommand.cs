@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
 using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
@@ -38,9 +38,7 @@ public sealed record DiagnoseEnvironment
 
     public static DiagnoseEnvironment FromMachine() => new()
     {
-        RepositoryRoot = Environment.GetEnvironmentVariable("CLOUDMART_ROOT") is { Length: > 0 } root
-            ? root
-            : LabRepository.FindAbove(AppContext.BaseDirectory)?.Root,
+        RepositoryRoot = LabRepository.Locate(AppContext.BaseDirectory)?.Root,
         WorkingDirectory = Environment.CurrentDirectory,
     };
 }

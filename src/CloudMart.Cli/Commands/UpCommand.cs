@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
@@ -45,8 +45,7 @@ public sealed record UpEnvironment
     /// </summary>
     public static UpEnvironment FromMachine() => new()
     {
-        RepositoryRoot = Environment.GetEnvironmentVariable("CLOUDMART_ROOT") is { Length: > 0 } root
-            ? root : LabLayout.FindRepositoryRoot(AppContext.BaseDirectory),
+        RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
         BuildConfiguration = ThisConfiguration,
         Nginx = new NginxSetup(),
         CommandStarted = long.TryParse(Environment.GetEnvironmentVariable("CLOUDMART_STARTED_AT"), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)

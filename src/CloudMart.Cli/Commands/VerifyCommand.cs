@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using CloudMart.Verification;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Cluster;
@@ -52,8 +52,7 @@ public sealed record VerifyEnvironment
 
     public static VerifyEnvironment FromMachine() => new()
     {
-        RepositoryRoot = Environment.GetEnvironmentVariable("CLOUDMART_ROOT") is { Length: > 0 } root
-            ? root : LabLayout.FindRepositoryRoot(AppContext.BaseDirectory),
+        RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
     };
 }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
 using k8s;
 using k8s.Models;
 

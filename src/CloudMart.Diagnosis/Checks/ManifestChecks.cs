@@ -1,6 +1,6 @@
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
 using k8s.Models;
 using static CloudMart.Diagnosis.Checks.ProblemBuilder;
 
@@ -383,7 +383,7 @@ public static partial class ManifestChecks
                     value = env.Value ?? "";
                     field += ".value";
                 }
-                if (!ServiceSettings.IsValid(variable, value))
+                if (!ServiceVariables.IsValid(variable, value))
                 {
                     yield return Problem(set, CheckNames.Variables, spec.Name, env.Name, found.Deployment, field,
                         $"{spec.Name} {env.Name}='{value}' is not {variable.Expected}", value, variable.Expected,

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Diagnosis.Checks;
 

@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using k8s;
 
 namespace CloudMart.Diagnosis.Live;

@@ -1,5 +1,5 @@
 using System.Net;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

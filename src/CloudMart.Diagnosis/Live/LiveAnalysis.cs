@@ -1,7 +1,7 @@
 using System.Globalization;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
 using k8s.Models;
 
 namespace CloudMart.Diagnosis.Live;

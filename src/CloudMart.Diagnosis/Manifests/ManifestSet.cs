@@ -1,4 +1,4 @@
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using k8s;
 using k8s.Models;
 

@@ -1,13 +1,13 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using CloudMart.Catalog;
 
 namespace CloudMart.Verification.Checks;
 
 /// <summary>
 /// Finds the error lines in a component's log: the services' JSON lines at level error or fatal,
 /// the gateway's JSON access lines for 5xx answers, nginx's own <c>[error]</c> (and worse) lines,
-/// and what .NET prints when a process dies before its logger exists.
+/// and what .NET prints when a process dies before its logger exists. Each line is read by the
+/// catalog's <see cref="LogLine"/>, as the diagnosis reads it.
 /// </summary>
 public static partial class LogScan
 {
@@ -27,44 +27,22 @@ public static partial class LogScan
         {
             return false;
         }
-        if (text[0] == '{')
+        var record = LogLine.Parse(text);
+        if (!record.IsJson)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    return false;
-                }
-                if (since is { } start && Timestamp(root) is { } stamp && stamp < start)
-                {
-                    return false;
-                }
-                if (root.TryGetProperty("level", out var level) && level.ValueKind == JsonValueKind.String && ErrorLevels.Contains(level.GetString()!))
-                {
-                    return true;
-                }
-                // An access line whose level field a custom log format left out still counts by its status.
-                return root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number
-                    && status.TryGetInt32(out var code) && code >= 500;
-            }
-            catch (JsonException)
-            {
-                // Not JSON after all: judged as plain text below.
-            }
+            return PlainTextError().IsMatch(text);
         }
-        return PlainTextError().IsMatch(text);
+        if (since is { } start && record.Timestamp is { } stamp && stamp < start)
+        {
+            return false;
+        }
+        // An access line whose level field a custom log format left out still counts by its status.
+        return (record.Level is { } level && ErrorLevels.Contains(level)) || record.Status >= 500;
     }
 
     /// <summary>True when the line carries the trace id (in its trace_id field, or anywhere for a plain line).</summary>
     public static bool MentionsTrace(string line, string traceId) =>
         line.Contains(traceId, StringComparison.OrdinalIgnoreCase);
-
-    static DateTimeOffset? Timestamp(JsonElement root) =>
-        root.TryGetProperty("timestamp", out var value) && value.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp)
-            ? stamp : null;
 
     /// <summary>
     /// A log line as evidence: for a JSON line its level and message (and the first line of its
@@ -72,30 +50,17 @@ public static partial class LogScan
     /// </summary>
     public static string Summarize(string line, int length = 240)
     {
-        var text = line.Trim();
-        if (text.StartsWith('{'))
+        var record = LogLine.Parse(line.Trim());
+        if (!record.HasMessage)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-                {
-                    var level = root.TryGetProperty("level", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : "?";
-                    var summary = $"{level}: {message.GetString()}";
-                    if (root.TryGetProperty("exception", out var exception) && exception.ValueKind == JsonValueKind.String
-                        && exception.GetString() is { Length: > 0 } thrown)
-                    {
-                        summary += " — " + thrown.Split('\n')[0].Trim();
-                    }
-                    return Shorten(summary, length);
-                }
-            }
-            catch (JsonException)
-            {
-            }
+            return Shorten(line, length);
         }
-        return Shorten(text, length);
+        var summary = $"{record.Level ?? "?"}: {record.Message}";
+        if (record.Exception is { Length: > 0 } thrown)
+        {
+            summary += " — " + thrown.Split('\n')[0].Trim();
+        }
+        return Shorten(summary, length);
     }
 
     /// <summary>A line shortened for evidence.</summary>

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Verification.Checks;
 

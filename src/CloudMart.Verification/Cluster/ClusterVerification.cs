@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Load;
 using k8s;
@@ -54,7 +54,7 @@ public sealed record ClusterVerifyOptions
 /// </summary>
 public sealed class ClusterVerification(ClusterVerifyOptions options)
 {
-    const string Gateway = "gateway";
+    const string Gateway = ServiceNames.Gateway;
 
     IList<V1Pod> _pods = [];
     LoadReport? _orders;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Load;
 

@@ -189,7 +189,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Equal(6, stopped.Count);
         Assert.All(stopped, pid => Assert.False(File.Exists($"/proc/{pid}/stat") && ProcessInfo.CommandLine(pid).Contains(State, StringComparison.Ordinal),
             $"pid {pid} still runs"));
-        foreach (var service in CloudMart.ServiceDefaults.ServiceCatalog.Services)
+        foreach (var service in CloudMart.Catalog.ServiceCatalog.Services)
         {
             Assert.True(PortCheck.IsFree(ports.For(service)), $"{service.Name}'s port {ports.For(service)} is still held");
         }
@@ -211,7 +211,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.False(run.IsCompleted, "up ended before it was ready:\n" + _console.Output);
         Assert.Contains("CloudMart is ready", _console.Output);
         Assert.Contains("warm-up requests      done", _console.Output);
-        foreach (var component in CloudMart.ServiceDefaults.ServiceCatalog.All)
+        foreach (var component in CloudMart.Catalog.ServiceCatalog.All)
         {
             Assert.Contains($"http://127.0.0.1:{ports.For(component)}", _console.Output);
             Assert.Contains(Path.Combine(State, "logs", component.Name + ".log"), _console.Output);

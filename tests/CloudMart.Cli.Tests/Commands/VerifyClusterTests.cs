@@ -1,6 +1,6 @@
+using CloudMart.Catalog;
 using CloudMart.Cli.Commands;
 using CloudMart.Cli.Tests.Support;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Cli.Tests.Commands;
 

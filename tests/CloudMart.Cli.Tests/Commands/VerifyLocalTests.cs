@@ -1,7 +1,7 @@
 using System.Text.Json;
+using CloudMart.Catalog;
 using CloudMart.Cli.Commands;
 using CloudMart.Cli.Tests.Support;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Cli.Tests.Commands;
 

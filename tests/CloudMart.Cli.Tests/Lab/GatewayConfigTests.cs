@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Cli.Tests.Lab;
 

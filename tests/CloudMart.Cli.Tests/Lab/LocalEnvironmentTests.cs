@@ -1,5 +1,5 @@
+using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Cli.Tests.Lab;
 
@@ -16,7 +16,7 @@ public sealed class LocalEnvironmentTests
             var variables = LocalEnvironment.For(service, LabPorts.Default, Layout, Key);
             foreach (var (name, value) in variables)
             {
-                Assert.True(ServiceSettings.IsValid(service.Variable(name), value), $"{service.Name} {name}={value}");
+                Assert.True(ServiceVariables.IsValid(service.Variable(name), value), $"{service.Name} {name}={value}");
             }
             foreach (var required in service.Variables.Where(v => v.Required))
             {

@@ -1,7 +1,7 @@
 using System.Text;
+using CloudMart.Catalog;
 using CloudMart.Cli.Commands;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Cli.Tests.Support;
 

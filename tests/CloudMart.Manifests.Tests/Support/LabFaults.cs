@@ -11,7 +11,7 @@ public static class LabFaults
     public static IReadOnlyList<LabFault> All { get; } =
     [
         new(1, "database-service: DB_NAME not set", Checks.Variables,
-            $"database-service does not set DB_NAME, which it requires ({CloudMart.ServiceDefaults.ServiceCatalog.Database.Variable("DB_NAME").Expected})"),
+            $"database-service does not set DB_NAME, which it requires ({CloudMart.Catalog.ServiceCatalog.Database.Variable("DB_NAME").Expected})"),
         new(2, "notification-service: image v2.0 that is never built", Checks.Images,
             "notification-service runs image notification-service:v2.0, which build-and-import.sh does not produce"),
         new(3, "order-service: DATABASE_URL names no Service", Checks.DependencyUrls,

@@ -1,4 +1,4 @@
-using CloudMart.Diagnosis;
+using CloudMart.Catalog;
 
 namespace CloudMart.Manifests.Tests.Support;
 

@@ -30,11 +30,11 @@ static partial class OrderSetup
         }
     }
 
-    [LoggerMessage(EventId = 21, EventName = "RetryPolicyImmediate", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 21, EventName = LogEvents.RetryPolicyImmediate, Level = LogLevel.Information,
         Message = "Store retry policy: immediate, up to {Retries} retries with no delay between attempts")]
     static partial void LogImmediate(ILogger logger, int retries);
 
-    [LoggerMessage(EventId = 22, EventName = "RetryPolicyBackoff", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 22, EventName = LogEvents.RetryPolicyBackoff, Level = LogLevel.Information,
         Message = "Store retry policy: exponential backoff with jitter, up to {Retries} retries from {BaseDelayMs} ms, {TimeoutMs} ms per attempt")]
     static partial void LogBackoff(ILogger logger, int retries, double baseDelayMs, double timeoutMs);
 }

@@ -31,8 +31,7 @@ public static class CloudMartHost
         }
         catch (ServiceConfigurationException ex)
         {
-            JsonLogLine.WriteFatal(Console.OpenStandardOutput(), service.Name, $"FATAL: {ex.Message}. {service.Name} cannot start.",
-                new Dictionary<string, string?> { ["variable"] = ex.Variable, ["value"] = ex.Value, ["expected"] = ex.Expected });
+            JsonLogLine.WriteStartFailure(Console.OpenStandardOutput(), service.Name, ex);
             return 1;
         }
 

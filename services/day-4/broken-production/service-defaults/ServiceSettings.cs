@@ -1,19 +1,7 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudMart.ServiceDefaults;
-
-/// <summary>A variable that is missing or malformed; the service must not start.</summary>
-public sealed class ServiceConfigurationException(string variable, string? value, string expected)
-    : Exception(value is null
-        ? $"{variable} is not set; expected {expected}"
-        : $"{variable} has the value '{value}'; expected {expected}")
-{
-    public string Variable { get; } = variable;
-    public string? Value { get; } = value;
-    public string Expected { get; } = expected;
-}
 
 /// <summary>
 /// The checked values of a service's variables, read from configuration (environment
@@ -37,49 +25,8 @@ public sealed class ServiceSettings
     public int Port => int.Parse(_values["PORT"]!, CultureInfo.InvariantCulture);
 
     /// <summary>Checks every variable the service declares; throws on the first bad one.</summary>
-    public static ServiceSettings Load(ServiceSpec service, IConfiguration configuration)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var variable in service.Variables)
-        {
-            var raw = configuration[variable.Name];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                if (variable.Required)
-                {
-                    throw new ServiceConfigurationException(variable.Name, null, variable.Expected);
-                }
-                raw = variable.Default;
-            }
-            else
-            {
-                raw = raw.Trim();
-                if (!IsValid(variable, raw))
-                {
-                    throw new ServiceConfigurationException(variable.Name, raw, variable.Expected);
-                }
-            }
-            values[variable.Name] = raw;
-        }
-        return new ServiceSettings(service, values);
-    }
-
-    /// <summary>Whether <paramref name="value"/> is acceptable for <paramref name="variable"/>.</summary>
-    public static bool IsValid(VariableSpec variable, string value)
-    {
-        var kindOk = variable.Kind switch
-        {
-            VariableKind.Port => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535,
-            VariableKind.HttpUrl => Uri.TryCreate(value, UriKind.Absolute, out var uri)
-                && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host),
-            VariableKind.Rate => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
-                && double.IsFinite(rate) && rate is >= 0 and <= 1,
-            VariableKind.Boolean => bool.TryParse(value, out _) || value is "0" or "1",
-            VariableKind.PositiveInteger => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0,
-            _ => value.Length > 0,
-        };
-        return kindOk && (variable.Pattern is null || Regex.IsMatch(value, variable.Pattern, RegexOptions.CultureInvariant));
-    }
+    public static ServiceSettings Load(ServiceSpec service, IConfiguration configuration) =>
+        new(service, ServiceVariables.Check(service, name => configuration[name]));
 
     public string? Text(string name) => _values.TryGetValue(name, out var value) ? value : throw Undeclared(name);
 

@@ -16,8 +16,8 @@ public static partial class ShopApi
     }
 
     public static async Task<IResult> CreateOrder(HttpRequest request,
-        [FromKeyedServices("auth-service")] DependencyClient auth,
-        [FromKeyedServices("order-service")] DependencyClient orders,
+        [FromKeyedServices(ServiceNames.Auth)] DependencyClient auth,
+        [FromKeyedServices(ServiceNames.Order)] DependencyClient orders,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.ApiService.Orders");
@@ -73,7 +73,7 @@ public static partial class ShopApi
         }
     }
 
-    public static async Task<IResult> ListOrders(HttpRequest request, [FromKeyedServices("order-service")] DependencyClient orders, int? limit)
+    public static async Task<IResult> ListOrders(HttpRequest request, [FromKeyedServices(ServiceNames.Order)] DependencyClient orders, int? limit)
     {
         try
         {
@@ -90,7 +90,7 @@ public static partial class ShopApi
         }
     }
 
-    public static async Task<IResult> IssueToken(HttpRequest request, [FromKeyedServices("auth-service")] DependencyClient auth)
+    public static async Task<IResult> IssueToken(HttpRequest request, [FromKeyedServices(ServiceNames.Auth)] DependencyClient auth)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.TokenRequest);
         if (problem is not null)
@@ -123,9 +123,9 @@ public static partial class ShopApi
         return new ValidateResult(false, null, false, null, null, detail ?? "Token refused.");
     }
 
-    [LoggerMessage(EventId = 40, EventName = "OrderAccepted", Level = LogLevel.Information, Message = "Order {OrderId} accepted for {Customer}")]
+    [LoggerMessage(EventId = 40, EventName = LogEvents.OrderAccepted, Level = LogLevel.Information, Message = "Order {OrderId} accepted for {Customer}")]
     static partial void LogAccepted(ILogger logger, string orderId, string customer);
 
-    [LoggerMessage(EventId = 41, EventName = "OrderFailed", Level = LogLevel.Error, Message = "Order failed: {Error}")]
+    [LoggerMessage(EventId = 41, EventName = LogEvents.OrderFailed, Level = LogLevel.Error, Message = "Order failed: {Error}")]
     static partial void LogFailed(ILogger logger, string error);
 }

@@ -102,15 +102,15 @@ public static partial class AuthApi
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex UsernamePattern();
 
-    [LoggerMessage(EventId = 31, EventName = "GuestSession", Level = LogLevel.Information, Message = "Guest checkout allowed: session {SessionId}")]
+    [LoggerMessage(EventId = 31, EventName = LogEvents.GuestSession, Level = LogLevel.Information, Message = "Guest checkout allowed: session {SessionId}")]
     static partial void LogGuest(ILogger logger, string sessionId);
 
-    [LoggerMessage(EventId = 32, EventName = "TokenValid", Level = LogLevel.Information, Message = "Token of {Subject} is valid (from cache: {Cached})")]
+    [LoggerMessage(EventId = 32, EventName = LogEvents.TokenValid, Level = LogLevel.Information, Message = "Token of {Subject} is valid (from cache: {Cached})")]
     static partial void LogValid(ILogger logger, string subject, bool cached);
 
-    [LoggerMessage(EventId = 33, EventName = "TokenRefused", Level = LogLevel.Warning, Message = "Token refused: {Reason}")]
+    [LoggerMessage(EventId = 33, EventName = LogEvents.TokenRefused, Level = LogLevel.Warning, Message = "Token refused: {Reason}")]
     static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 34, EventName = "TokenIssued", Level = LogLevel.Information, Message = "Issued a token to {Subject}, valid until {ExpiresAt:o}")]
+    [LoggerMessage(EventId = 34, EventName = LogEvents.TokenIssued, Level = LogLevel.Information, Message = "Issued a token to {Subject}, valid until {ExpiresAt:o}")]
     static partial void LogIssued(ILogger logger, string subject, DateTimeOffset expiresAt);
 }

@@ -98,7 +98,7 @@ public sealed partial class TokenService
         _ => "the token is not valid",
     };
 
-    [LoggerMessage(EventId = 30, EventName = "EphemeralSigningKey", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 30, EventName = LogEvents.EphemeralSigningKey, Level = LogLevel.Information,
         Message = "JWT_SIGNING_KEY is not set: tokens are signed with a random key made at start and stop working when this process ends")]
     static partial void LogEphemeralKey(ILogger logger);
 }

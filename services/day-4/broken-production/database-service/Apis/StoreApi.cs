@@ -66,10 +66,10 @@ public static partial class StoreApi
     public static IResult Get(OrderStore store, string id) =>
         store.Find(id) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"No order has the id '{id}'.");
 
-    [LoggerMessage(EventId = 1, EventName = "OrderStored", Level = LogLevel.Information, Message = "Stored order {OrderId} (new: {Created})")]
+    [LoggerMessage(EventId = 1, EventName = LogEvents.OrderStored, Level = LogLevel.Information, Message = "Stored order {OrderId} (new: {Created})")]
     static partial void LogStored(ILogger logger, string orderId, bool created);
 
-    [LoggerMessage(EventId = 2, EventName = "ChaosInjectedFailure", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 2, EventName = LogEvents.ChaosInjectedFailure, Level = LogLevel.Error,
         Message = "Injected failure: CHAOS_FAILURE_RATE={Rate} failed the store of order {OrderId} on purpose")]
     static partial void LogInjectedFailure(ILogger logger, string orderId, double rate);
 }

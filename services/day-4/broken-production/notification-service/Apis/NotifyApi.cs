@@ -73,11 +73,11 @@ public static partial class NotifyApi
         return TypedResults.Ok(new NotificationList(recent, recent.Count));
     }
 
-    [LoggerMessage(EventId = 50, EventName = "NotificationRecorded", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 50, EventName = LogEvents.NotificationRecorded, Level = LogLevel.Information,
         Message = "Notification {Type} for order {OrderId} recorded ({Delivery})")]
     static partial void LogRecorded(ILogger logger, string type, string orderId, string delivery);
 
-    [LoggerMessage(EventId = 51, EventName = "WebhookFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 51, EventName = LogEvents.WebhookFailed, Level = LogLevel.Warning,
         Message = "Notification {NotificationId} was recorded but not forwarded: {Error}")]
     static partial void LogForwardFailed(ILogger logger, string notificationId, string error);
 }

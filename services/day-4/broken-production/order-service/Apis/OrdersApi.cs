@@ -19,8 +19,8 @@ public static partial class OrdersApi
     }
 
     public static async Task<IResult> Create(HttpRequest request,
-        [FromKeyedServices("database-service")] DependencyClient database,
-        [FromKeyedServices("notification-service")] DependencyClient notifications,
+        [FromKeyedServices(ServiceNames.Database)] DependencyClient database,
+        [FromKeyedServices(ServiceNames.Notification)] DependencyClient notifications,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.OrderService.Orders");
@@ -62,7 +62,7 @@ public static partial class OrdersApi
         return TypedResults.Created($"/orders/{stored.Order.Id}", new OrderCreated(true, stored.Order, "Order created successfully"));
     }
 
-    public static async Task<IResult> List(HttpRequest request, [FromKeyedServices("database-service")] DependencyClient database, int? limit)
+    public static async Task<IResult> List(HttpRequest request, [FromKeyedServices(ServiceNames.Database)] DependencyClient database, int? limit)
     {
         try
         {
@@ -82,13 +82,13 @@ public static partial class OrdersApi
     /// <summary>Time-ordered ids, so the newest orders sort last and ids never collide across replicas.</summary>
     static string NewOrderId() => "ord-" + Guid.CreateVersion7().ToString("N");
 
-    [LoggerMessage(EventId = 10, EventName = "OrderCreated", Level = LogLevel.Information, Message = "Created order {OrderId}: {Quantity} x {Item}")]
+    [LoggerMessage(EventId = 10, EventName = LogEvents.OrderCreated, Level = LogLevel.Information, Message = "Created order {OrderId}: {Quantity} x {Item}")]
     static partial void LogCreated(ILogger logger, string orderId, string item, int quantity);
 
-    [LoggerMessage(EventId = 11, EventName = "OrderNotStored", Level = LogLevel.Error, Message = "Order {OrderId} was not created: {Error}")]
+    [LoggerMessage(EventId = 11, EventName = LogEvents.OrderNotStored, Level = LogLevel.Error, Message = "Order {OrderId} was not created: {Error}")]
     static partial void LogNotStored(ILogger logger, string orderId, string error);
 
-    [LoggerMessage(EventId = 12, EventName = "NotificationFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 12, EventName = LogEvents.NotificationFailed, Level = LogLevel.Warning,
         Message = "Order {OrderId} is stored, but its notification failed: {Error}")]
     static partial void LogNotNotified(ILogger logger, string orderId, string error);
 }

@@ -67,7 +67,7 @@ public static partial class StoreRetry
         return options;
     }
 
-    [LoggerMessage(EventId = 20, EventName = "RetryingDependency", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 20, EventName = LogEvents.RetryingDependency, Level = LogLevel.Warning,
         Message = "Retrying {Dependency} (retry {Retry}) after {DelayMs:0} ms: {Reason}")]
     static partial void LogRetry(ILogger logger, string dependency, int retry, double delayMs, string reason);
 }

@@ -146,7 +146,7 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         }
     }
 
-    [LoggerMessage(EventId = 100, EventName = "DependencyCallFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 100, EventName = LogEvents.DependencyCallFailed, Level = LogLevel.Error,
         Message = "Call to {Dependency} failed: {Method} {Url}: {Error}")]
     static partial void LogFailed(ILogger logger, string dependency, string method, string url, string error);
 }

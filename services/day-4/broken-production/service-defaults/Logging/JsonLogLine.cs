@@ -9,7 +9,9 @@ namespace CloudMart.ServiceDefaults.Logging;
 
 /// <summary>
 /// One log entry as one JSON object on one line, with the fields Loki's json stage and a
-/// learner's grep look for: timestamp, level, service, trace_id, span_id, message.
+/// learner's grep look for: timestamp, level, service, trace_id, span_id, message. The names are
+/// <see cref="LogFields"/>; a log call's placeholders go under <c>attributes</c> as fields of their
+/// own, which is what <see cref="LogLine"/> reads.
 /// </summary>
 public static class JsonLogLine
 {
@@ -22,23 +24,23 @@ public static class JsonLogLine
         using (var writer = new Utf8JsonWriter(output, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("timestamp", Timestamp());
-            writer.WriteString("level", LevelName(level));
-            writer.WriteString("service", service);
+            writer.WriteString(LogFields.Timestamp, Timestamp());
+            writer.WriteString(LogFields.Level, LevelName(level));
+            writer.WriteString(LogFields.Service, service);
             if (activity is not null)
             {
-                writer.WriteString("trace_id", activity.TraceId.ToHexString());
-                writer.WriteString("span_id", activity.SpanId.ToHexString());
+                writer.WriteString(LogFields.TraceId, activity.TraceId.ToHexString());
+                writer.WriteString(LogFields.SpanId, activity.SpanId.ToHexString());
             }
-            writer.WriteString("message", message);
-            writer.WriteString("category", category);
+            writer.WriteString(LogFields.Message, message);
+            writer.WriteString(LogFields.Category, category);
             if (eventId.Name is { } eventName)
             {
-                writer.WriteString("event", eventName);
+                writer.WriteString(LogFields.Event, eventName);
             }
             if (state is IReadOnlyList<KeyValuePair<string, object?>> properties && properties.Count > 1)
             {
-                writer.WriteStartObject("attributes");
+                writer.WriteStartObject(LogFields.Attributes);
                 foreach (var (key, value) in properties)
                 {
                     if (key != "{OriginalFormat}")
@@ -50,12 +52,21 @@ public static class JsonLogLine
             }
             if (exception is not null)
             {
-                writer.WriteString("exception", exception.ToString());
+                writer.WriteString(LogFields.Exception, exception.ToString());
             }
             writer.WriteEndObject();
         }
         output.Write("\n"u8);
     }
+
+    /// <summary>The one line a service writes when its variables stop it from starting.</summary>
+    public static void WriteStartFailure(Stream output, string service, ServiceConfigurationException failure) =>
+        WriteFatal(output, service, $"FATAL: {failure.Message}. {service} cannot start.", new Dictionary<string, string?>
+        {
+            [LogAttributes.Variable] = failure.Variable,
+            [LogAttributes.Value] = failure.Value,
+            [LogAttributes.Expected] = failure.Expected,
+        });
 
     /// <summary>
     /// Writes a single fatal line straight to <paramref name="output"/>, for failures that happen
@@ -67,11 +78,11 @@ public static class JsonLogLine
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("timestamp", Timestamp());
-            writer.WriteString("level", LevelName(LogLevel.Critical));
-            writer.WriteString("service", service);
-            writer.WriteString("message", message);
-            writer.WriteStartObject("attributes");
+            writer.WriteString(LogFields.Timestamp, Timestamp());
+            writer.WriteString(LogFields.Level, LevelName(LogLevel.Critical));
+            writer.WriteString(LogFields.Service, service);
+            writer.WriteString(LogFields.Message, message);
+            writer.WriteStartObject(LogFields.Attributes);
             foreach (var (key, value) in attributes)
             {
                 writer.WriteString(key, value);
@@ -86,13 +97,13 @@ public static class JsonLogLine
 
     public static string LevelName(LogLevel level) => level switch
     {
-        LogLevel.Trace => "trace",
-        LogLevel.Debug => "debug",
-        LogLevel.Information => "info",
-        LogLevel.Warning => "warn",
-        LogLevel.Error => "error",
-        LogLevel.Critical => "fatal",
-        _ => "none",
+        LogLevel.Trace => LogLevels.Trace,
+        LogLevel.Debug => LogLevels.Debug,
+        LogLevel.Information => LogLevels.Info,
+        LogLevel.Warning => LogLevels.Warn,
+        LogLevel.Error => LogLevels.Error,
+        LogLevel.Critical => LogLevels.Fatal,
+        _ => LogLevels.None,
     };
 
     static string Timestamp() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -1,4 +1,4 @@
-namespace CloudMart.ServiceDefaults;
+namespace CloudMart.Catalog;
 
 /// <summary>How a variable's value is checked when a service starts.</summary>
 public enum VariableKind
@@ -44,6 +44,23 @@ public sealed record ServiceSpec(
         ?? throw new ArgumentException($"{Name} has no variable {name}", nameof(name));
 
     public string Image => $"{Name}:latest";
+
+    /// <summary>The address other pods reach it at: its Service name and container port.</summary>
+    public string ClusterUrl => $"http://{Name}:{ContainerPort}";
+}
+
+/// <summary>
+/// The components' names as constants, for the places that need a compile-time value: the keys of
+/// the services' dependency clients (<c>[FromKeyedServices(ServiceNames.Auth)]</c>) and the catalog itself.
+/// </summary>
+public static class ServiceNames
+{
+    public const string Gateway = "gateway";
+    public const string Api = "api-service";
+    public const string Auth = "auth-service";
+    public const string Order = "order-service";
+    public const string Database = "database-service";
+    public const string Notification = "notification-service";
 }
 
 /// <summary>
@@ -54,14 +71,6 @@ public static class ServiceCatalog
 {
     public const string Namespace = "production";
 
-    static VariableSpec Port(int port) =>
-        new("PORT", VariableKind.Port, Required: false, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "a TCP port number from 1 to 65535");
-
-    static VariableSpec DependencyUrl(string name, string service, int port) =>
-        new(name, VariableKind.HttpUrl, Required: false, $"http://{service}:{port}",
-            $"an http:// URL of the {service} (http://{service}:{port} in the cluster)", TargetService: service);
-
     static readonly VariableSpec[] Telemetry =
     [
         new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
@@ -71,52 +80,33 @@ public static class ServiceCatalog
             "true or false; true turns tracing and metrics off (the benchmark compares both)"),
     ];
 
-    public static readonly ServiceSpec Gateway = new("gateway", 80, 8080, [], MemoryNeedMiB: 16);
+    // Each spec is declared after the services it calls, so that their ports are known here.
+    public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 80, 8080, [], MemoryNeedMiB: 16);
 
-    public static readonly ServiceSpec Api = new("api-service", 3000, 3000,
-    [
-        Port(3000),
-        DependencyUrl("AUTH_SERVICE_URL", "auth-service", 3000),
-        DependencyUrl("ORDER_SERVICE_URL", "order-service", 3000),
-        .. Telemetry,
-    ], MemoryNeedMiB: 64);
-
-    public static readonly ServiceSpec Auth = new("auth-service", 3000, 3001,
-    [
-        Port(3000),
+    public static readonly ServiceSpec Auth = Service(ServiceNames.Auth, 3000, 3001, memoryNeedMiB: 80,
         new("JWT_SIGNING_KEY", VariableKind.Text, Required: false, null,
             "a secret of at least 32 characters used to sign tokens (a random key is made when it is unset)",
             Pattern: "^.{32,}$"),
         new("TOKEN_LIFETIME_MINUTES", VariableKind.PositiveInteger, Required: false, "60", "a whole number of minutes greater than 0"),
-        new("ALLOW_GUEST_CHECKOUT", VariableKind.Boolean, Required: false, "true", "true or false"),
-        .. Telemetry,
-    ], MemoryNeedMiB: 80);
+        new("ALLOW_GUEST_CHECKOUT", VariableKind.Boolean, Required: false, "true", "true or false"));
 
-    public static readonly ServiceSpec Order = new("order-service", 3000, 3002,
-    [
-        Port(3000),
-        DependencyUrl("DATABASE_URL", "database-service", 8080),
-        DependencyUrl("NOTIFICATION_URL", "notification-service", 3000),
-        .. Telemetry,
-    ], MemoryNeedMiB: 64);
-
-    public static readonly ServiceSpec Database = new("database-service", 8080, 3003,
-    [
-        Port(8080),
+    public static readonly ServiceSpec Database = Service(ServiceNames.Database, 8080, 3003, memoryNeedMiB: 64,
         new("DB_NAME", VariableKind.Text, Required: true, null,
             "a database name of letters, digits, '.', '_' or '-', such as cloudmart-db",
             Pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
         new("DATA_DIR", VariableKind.Text, Required: false, "data", "a writable directory for the database file"),
-        new("CHAOS_FAILURE_RATE", VariableKind.Rate, Required: false, "0", "a number from 0 to 1, such as 0 or 0.25"),
-        .. Telemetry,
-    ], MemoryNeedMiB: 64);
+        new("CHAOS_FAILURE_RATE", VariableKind.Rate, Required: false, "0", "a number from 0 to 1, such as 0 or 0.25"));
 
-    public static readonly ServiceSpec Notification = new("notification-service", 3000, 3004,
-    [
-        Port(3000),
-        new("WEBHOOK_URL", VariableKind.HttpUrl, Required: false, null, "an http:// or https:// URL to forward notifications to"),
-        .. Telemetry,
-    ], MemoryNeedMiB: 64);
+    public static readonly ServiceSpec Notification = Service(ServiceNames.Notification, 3000, 3004, memoryNeedMiB: 64,
+        new VariableSpec("WEBHOOK_URL", VariableKind.HttpUrl, Required: false, null, "an http:// or https:// URL to forward notifications to"));
+
+    public static readonly ServiceSpec Order = Service(ServiceNames.Order, 3000, 3002, memoryNeedMiB: 64,
+        DependencyUrl("DATABASE_URL", Database),
+        DependencyUrl("NOTIFICATION_URL", Notification));
+
+    public static readonly ServiceSpec Api = Service(ServiceNames.Api, 3000, 3000, memoryNeedMiB: 64,
+        DependencyUrl("AUTH_SERVICE_URL", Auth),
+        DependencyUrl("ORDER_SERVICE_URL", Order));
 
     /// <summary>The five C# services, in the order a request meets them.</summary>
     public static IReadOnlyList<ServiceSpec> Services { get; } = [Api, Auth, Order, Database, Notification];
@@ -126,4 +116,16 @@ public static class ServiceCatalog
 
     public static ServiceSpec Find(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no CloudMart service is called {name}", nameof(name));
+
+    /// <summary>A C# service: PORT (defaulting to its container port) first, its own variables, then the telemetry ones.</summary>
+    static ServiceSpec Service(string name, int containerPort, int localPort, int memoryNeedMiB, params VariableSpec[] variables) =>
+        new(name, containerPort, localPort, [Port(containerPort), .. variables, .. Telemetry], memoryNeedMiB);
+
+    static VariableSpec Port(int port) =>
+        new("PORT", VariableKind.Port, Required: false, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "a TCP port number from 1 to 65535");
+
+    static VariableSpec DependencyUrl(string name, ServiceSpec target) =>
+        new(name, VariableKind.HttpUrl, Required: false, target.ClusterUrl,
+            $"an http:// URL of the {target.Name} ({target.ClusterUrl} in the cluster)", TargetService: target.Name);
 }

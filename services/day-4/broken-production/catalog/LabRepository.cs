@@ -1,9 +1,10 @@
-namespace CloudMart.Diagnosis;
+namespace CloudMart.Catalog;
 
 /// <summary>
-/// A checkout of the CloudMart repository, found by walking up from a folder inside it to the
-/// folder that holds the order-service's retry fault (the one fault that lives in code), so that
-/// a diagnosis of a manifests folder can also read the code and the build script beside it.
+/// A checkout of the CloudMart repository and where the lab's parts are in it. The one way every
+/// tool finds it: CLOUDMART_ROOT when set, else the nearest folder at or above a starting point that
+/// holds the order-service's retry fault (the one fault that lives in code), so that a minimal copy
+/// of the repository (a manifests folder beside that file) counts too.
 /// </summary>
 public sealed class LabRepository
 {
@@ -12,6 +13,9 @@ public sealed class LabRepository
 
     /// <summary>The file whose <c>Shipped</c> constant is fault 7, from the root.</summary>
     public const string RetryFaultPath = LabPath + "/order-service/Faults/RetryFault.cs";
+
+    /// <summary>The variable that names the repository, for a tool run from outside it.</summary>
+    public const string RootVariable = "CLOUDMART_ROOT";
 
     public LabRepository(string root) => Root = Path.GetFullPath(root);
 
@@ -25,7 +29,7 @@ public sealed class LabRepository
 
     public string BuildScript => Path.Combine(LabDir, "build-and-import.sh");
 
-    public string GatewayNginxConf => Path.Combine(LabDir, "gateway", "nginx.conf");
+    public string GatewayNginxConf => Path.Combine(ServiceDir(ServiceNames.Gateway), "nginx.conf");
 
     public string RetryFaultSource => Path.Combine(Root, RetryFaultPath);
 
@@ -52,5 +56,14 @@ public sealed class LabRepository
 
     /// <summary>Like <see cref="FindAbove"/>, for callers that cannot work without the repository.</summary>
     public static LabRepository Find(string start) =>
-        FindAbove(start) ?? throw new DirectoryNotFoundException($"no CloudMart repository (a folder holding {RetryFaultPath}) at or above {start}");
+        FindAbove(start) ?? throw new DirectoryNotFoundException(
+            $"no CloudMart repository (a folder holding {RetryFaultPath}) at or above {start}: run cloudmart from inside the CloudMart repository or set {RootVariable}");
+
+    /// <summary>The repository a tool works on: <see cref="RootVariable"/> when set, else the one around <paramref name="start"/>, or null.</summary>
+    public static LabRepository? Locate(string start) =>
+        Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? new LabRepository(root) : FindAbove(start);
+
+    /// <summary>Like <see cref="Locate"/>, for callers that cannot work without the repository.</summary>
+    public static LabRepository LocateRequired(string start) =>
+        Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? new LabRepository(root) : Find(start);
 }

@@ -1,0 +1,86 @@
+namespace CloudMart.Catalog;
+
+/// <summary>
+/// The event names the services log with (<c>[LoggerMessage(EventName = ...)]</c>), which the JSON
+/// line carries in its <c>event</c> field and the tools look for.
+/// </summary>
+public static class LogEvents
+{
+    // api-service
+    public const string OrderAccepted = "OrderAccepted";
+    public const string OrderFailed = "OrderFailed";
+
+    // order-service
+    public const string OrderCreated = "OrderCreated";
+    public const string OrderNotStored = "OrderNotStored";
+    public const string NotificationFailed = "NotificationFailed";
+    public const string RetryingDependency = "RetryingDependency";
+    public const string RetryPolicyImmediate = "RetryPolicyImmediate";
+    public const string RetryPolicyBackoff = "RetryPolicyBackoff";
+
+    // auth-service
+    public const string EphemeralSigningKey = "EphemeralSigningKey";
+    public const string GuestSession = "GuestSession";
+    public const string TokenValid = "TokenValid";
+    public const string TokenRefused = "TokenRefused";
+    public const string TokenIssued = "TokenIssued";
+
+    // database-service
+    public const string OrderStored = "OrderStored";
+    public const string ChaosInjectedFailure = "ChaosInjectedFailure";
+
+    // notification-service
+    public const string NotificationRecorded = "NotificationRecorded";
+    public const string WebhookFailed = "WebhookFailed";
+
+    // every service's dependency client
+    public const string DependencyCallFailed = "DependencyCallFailed";
+}
+
+/// <summary>The top-level fields of a service's JSON log line.</summary>
+public static class LogFields
+{
+    public const string Timestamp = "timestamp";
+    public const string Level = "level";
+    public const string Service = "service";
+    public const string TraceId = "trace_id";
+    public const string SpanId = "span_id";
+    public const string Message = "message";
+    public const string Category = "category";
+    public const string Event = "event";
+    public const string Attributes = "attributes";
+    public const string Exception = "exception";
+
+    /// <summary>The gateway's access lines: the HTTP status of the answer.</summary>
+    public const string Status = "status";
+}
+
+/// <summary>
+/// The names inside a line's <c>attributes</c> object that the tools read. A log call's attributes
+/// are its message template's placeholders, so these match the templates' names.
+/// </summary>
+public static class LogAttributes
+{
+    // The fatal line of a service that refuses to start.
+    public const string Variable = "variable";
+    public const string Value = "value";
+    public const string Expected = "expected";
+
+    // DependencyCallFailed.
+    public const string Dependency = "Dependency";
+    public const string Method = "Method";
+    public const string Url = "Url";
+    public const string Error = "Error";
+}
+
+/// <summary>The values of the <c>level</c> field.</summary>
+public static class LogLevels
+{
+    public const string Trace = "trace";
+    public const string Debug = "debug";
+    public const string Info = "info";
+    public const string Warn = "warn";
+    public const string Error = "error";
+    public const string Fatal = "fatal";
+    public const string None = "none";
+}
