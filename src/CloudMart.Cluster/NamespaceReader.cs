@@ -80,6 +80,10 @@ public sealed class NamespaceReader(IKubernetes client, string server, string @n
 
     static IReadOnlyList<string> Lines(string text, bool cutOff)
     {
+        if (text.Length == 0)
+        {
+            return [];
+        }
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         // The text ends with a newline, or with a line the byte limit cut off; neither is a line.
         if (text.EndsWith('\n') || (cutOff && lines.Count > 0))
