@@ -1,5 +1,5 @@
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Diagnosis.Tests;
 

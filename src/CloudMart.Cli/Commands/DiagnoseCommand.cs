@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CloudMart.Cluster;
 using CloudMart.Catalog;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
@@ -56,30 +57,6 @@ public static class DiagnoseCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    public static readonly Option<bool> ClusterOption = new("--cluster")
-    {
-        Description = "Diagnose the running cluster instead of a folder: pods, endpoints, events, logs and the live Deployments and Services",
-    };
-
-    public static readonly Option<string?> KubeconfigOption = new("--kubeconfig")
-    {
-        Description = "The kubeconfig file to use with --cluster [default: KUBECONFIG, else ~/.kube/config]",
-        HelpName = "file",
-    };
-
-    public static readonly Option<string?> ContextOption = new("--context")
-    {
-        Description = "The kubeconfig context to use with --cluster [default: its current context]",
-        HelpName = "name",
-    };
-
-    public static readonly Option<string> NamespaceOption = new("--namespace", "-n")
-    {
-        Description = "The namespace to diagnose with --cluster",
-        HelpName = "name",
-        DefaultValueFactory = _ => ServiceCatalog.Namespace,
-    };
-
     public static readonly Option<bool> GradeOption = new("--grade")
     {
         Description = "Grade instead of explain: print 'N of 8 faults fixed' with the state of each lab fault; exit 0 only when all are fixed",
@@ -92,43 +69,39 @@ public static class DiagnoseCommand
 
     public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment)
     {
+        var cluster = new ClusterOptions("Diagnose the running cluster instead of a folder: pods, endpoints, events, logs and the live Deployments and Services");
         var command = new Command("diagnose", "Find what is wrong with a manifests folder or a cluster, and explain each problem: symptom, root cause, impact, fix and exact location.")
         {
-            FolderArgument, ClusterOption, KubeconfigOption, ContextOption, NamespaceOption, GradeOption, JsonOption,
+            FolderArgument, GradeOption, JsonOption,
         };
+        foreach (var option in cluster.All)
+        {
+            command.Options.Insert(command.Options.Count - 2, option);
+        }
         command.Validators.Add(result =>
         {
             var folder = result.GetValue(FolderArgument);
-            var cluster = result.GetValue(ClusterOption);
-            if (folder is not null && cluster)
+            if (folder is not null && cluster.Wanted(result))
             {
-                result.AddError($"give either a FOLDER ('{folder}') or --cluster, not both.");
+                var clusterOption = result.GetValue(cluster.Cluster) ? "--cluster" : $"{cluster.ImplyingOption(result)} (a cluster option)";
+                result.AddError($"give either a FOLDER ('{folder}') or {clusterOption}, not both.");
             }
-            else if (folder is null && !cluster)
+            else if (folder is null && !cluster.Wanted(result))
             {
                 result.AddError("give a FOLDER of manifests (for example k8s/day-4/broken-production) or --cluster.");
             }
-            foreach (var option in new Option[] { KubeconfigOption, ContextOption, NamespaceOption })
-            {
-                if (!cluster && result.GetResult(option) is { Implicit: false })
-                {
-                    result.AddError($"{option.Name} applies only with --cluster.");
-                }
-            }
-            if (result.GetValue(NamespaceOption) is { } ns && !IsDnsLabel(ns))
-            {
-                result.AddError($"--namespace '{ns}' is not a Kubernetes namespace name (lower-case letters, digits and '-', at most 63).");
-            }
+            cluster.Validate(result);
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var target = cluster.Target(parse, environment.WorkingDirectory);
             var settings = new DiagnoseSettings
             {
                 Folder = parse.GetValue(FolderArgument),
-                Cluster = parse.GetValue(ClusterOption),
-                Kubeconfig = parse.GetValue(KubeconfigOption),
-                Context = parse.GetValue(ContextOption),
-                Namespace = parse.GetValue(NamespaceOption) ?? ServiceCatalog.Namespace,
+                Cluster = cluster.Wanted(parse.CommandResult),
+                Kubeconfig = target.Kubeconfig,
+                Context = target.Context,
+                Namespace = target.Namespace ?? ServiceCatalog.Namespace,
                 Grade = parse.GetValue(GradeOption),
                 Json = parse.GetValue(JsonOption),
             };
@@ -300,6 +273,4 @@ public static class DiagnoseCommand
     static string Relative(string message, DiagnoseEnvironment environment) =>
         message.Replace(environment.WorkingDirectory.TrimEnd('/') + "/", "", StringComparison.Ordinal);
 
-    static bool IsDnsLabel(string name) =>
-        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using CloudMart.Cluster;
 using CloudMart.Catalog;
 using CloudMart.Lab;
 using CloudMart.Verification;
@@ -65,14 +66,7 @@ public static class VerifyCommand
 {
     public static Command Create(IAnsiConsole console, VerifyEnvironment environment)
     {
-        var cluster = new Option<bool>("--cluster") { Description = "Check the cluster of the kubeconfig's current context instead of the local run" };
-        var kubeconfig = new Option<string?>("--kubeconfig")
-        {
-            Description = "The kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]; implies --cluster",
-            HelpName = "file",
-        };
-        var context = new Option<string?>("--context") { Description = "The kubeconfig context to use [default: its current context]; implies --cluster", HelpName = "name" };
-        var ns = new Option<string?>("--namespace", "-n") { Description = $"The namespace of the lab [default: {ServiceCatalog.Namespace}]; implies --cluster", HelpName = "name" };
+        var cluster = new ClusterOptions("Check the cluster of the kubeconfig's current context instead of the local run");
         var url = OptionValues.Url("--url", "Send the orders to this gateway [default: the local run's gateway; on a cluster a port-forward to a gateway pod that verify opens itself]");
         var tempo = OptionValues.Url("--tempo-url", "Tempo's HTTP address (e.g. http://localhost:3200), to check that one order's trace spans all five services");
         var orders = OptionValues.Count("--orders", $"How many orders to send [default: {LoadPlan.DefaultOrders}]", 1, 10_000);
@@ -82,14 +76,15 @@ public static class VerifyCommand
 
         var command = new Command("verify", "Check that CloudMart is healthy, as the guide's final checklist asks: processes or pods up, no restarts, endpoints, 20 orders under 2 s, no errors in the logs, resources, traces. Exits 0 only when every check passes.")
         {
-            cluster, kubeconfig, context, ns, url, tempo, orders, interval, since, json,
+            url, tempo, orders, interval, since, json,
         };
+        foreach (var option in cluster.All.Reverse())
+        {
+            command.Options.Insert(0, option);
+        }
         command.Validators.Add(result =>
         {
-            if (result.TryGet(ns, out var name) && name is not null && !IsDnsLabel(name))
-            {
-                result.AddError($"--namespace must be a Kubernetes namespace name (lower-case letters, digits and '-'), not '{name}'.");
-            }
+            cluster.Validate(result);
             if (result.TryGet(interval, out var pause) && pause is { } p && p > LoadPlan.MaxInterval)
             {
                 result.AddError($"--interval must be at most {LoadPlan.Describe(LoadPlan.MaxInterval)}, not {LoadPlan.Describe(p)}.");
@@ -98,20 +93,17 @@ public static class VerifyCommand
             {
                 result.AddError($"--since must be from 1s to 24h, not {LoadPlan.Describe(w)}.");
             }
-            if (result.TryGet(kubeconfig, out var file) && file is not null && (file.Length == 0 || Directory.Exists(file)))
-            {
-                result.AddError($"--kubeconfig must be a file, and '{file}' is {(file.Length == 0 ? "empty" : "a folder")}.");
-            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var target = cluster.Target(parse, Environment.CurrentDirectory);
             var settings = new VerifySettings
             {
-                Cluster = parse.GetValue(cluster) || parse.GetValue(kubeconfig) is not null || parse.GetValue(context) is not null
-                    || parse.GetValue(ns) is not null || parse.GetValue(since) is not null,
-                Kubeconfig = parse.GetValue(kubeconfig),
-                Context = parse.GetValue(context),
-                Namespace = parse.GetValue(ns) ?? ServiceCatalog.Namespace,
+                // The log window only applies to a cluster, so it asks for one as the cluster options do.
+                Cluster = cluster.Wanted(parse.CommandResult) || parse.GetValue(since) is not null,
+                Kubeconfig = target.Kubeconfig,
+                Context = target.Context,
+                Namespace = target.Namespace ?? ServiceCatalog.Namespace,
                 Url = parse.GetValue(url),
                 TempoUrl = parse.GetValue(tempo),
                 Orders = parse.GetValue(orders) ?? LoadPlan.DefaultOrders,
@@ -125,20 +117,16 @@ public static class VerifyCommand
         return command;
     }
 
-    static bool IsDnsLabel(string name) =>
-        name.Length is > 0 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
-        && name[0] != '-' && name[^1] != '-';
-
     public static async Task<ExitCodes> RunAsync(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment, CancellationToken stop)
     {
         string target;
         IReadOnlyList<VerifyStep> steps;
         if (settings.Cluster)
         {
-            ClusterAccess access;
+            ClusterConnection access;
             try
             {
-                access = ClusterAccess.Connect(settings.Kubeconfig, settings.Context);
+                access = ClusterConnection.Connect(settings.Kubeconfig, settings.Context);
             }
             catch (ClusterAccessException ex)
             {
@@ -147,7 +135,7 @@ public static class VerifyCommand
             var verification = new ClusterVerification(new ClusterVerifyOptions
             {
                 Client = access.Client,
-                ClusterName = access.Context is { } name ? $"{access.Server} (context {name})" : access.Server,
+                ClusterName = access.Name,
                 Namespace = settings.Namespace,
                 GatewayUrl = settings.Url,
                 TempoUrl = settings.TempoUrl,

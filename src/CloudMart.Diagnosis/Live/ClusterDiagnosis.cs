@@ -1,3 +1,4 @@
+using CloudMart.Cluster;
 using CloudMart.Catalog;
 using k8s;
 
@@ -13,14 +14,13 @@ public static class ClusterDiagnosis
     /// <exception cref="ClusterAccessException">No usable kubeconfig, or the API server does not answer or refuses.</exception>
     public static async Task<DiagnosisReport> RunAsync(ClusterTarget target, string? repositoryHint, CancellationToken cancellationToken)
     {
-        var configuration = target.Configuration();
-        using var client = new Kubernetes(configuration);
-        return await RunAsync(client, configuration.Host, target.Namespace, repositoryHint, cancellationToken);
+        using var connection = target.Connect();
+        return await RunAsync(connection.Client, connection.Server, target.Namespace ?? ServiceCatalog.Namespace, repositoryHint, cancellationToken);
     }
 
     public static async Task<DiagnosisReport> RunAsync(IKubernetes client, string server, string @namespace, string? repositoryHint, CancellationToken cancellationToken)
     {
-        var snapshot = await new ClusterReader(client, server, @namespace).ReadAsync(cancellationToken);
+        var snapshot = await new ClusterReader(new NamespaceReader(client, server, @namespace), server).ReadAsync(cancellationToken);
         var repository = repositoryHint is null ? null : LabRepository.FindAbove(repositoryHint);
         return LiveAnalysis.Analyze(snapshot, BuiltImages.For(repository));
     }

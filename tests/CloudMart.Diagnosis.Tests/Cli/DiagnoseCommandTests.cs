@@ -174,7 +174,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Theory]
     [InlineData("give a FOLDER of manifests", "diagnose")]
     [InlineData("give either a FOLDER ('k8s') or --cluster, not both", "diagnose", "k8s", "--cluster")]
-    [InlineData("--kubeconfig applies only with --cluster", "diagnose", "k8s", "--kubeconfig", "x")]
+    [InlineData("give either a FOLDER ('k8s') or --kubeconfig (a cluster option), not both", "diagnose", "k8s", "--kubeconfig", "x")]
     [InlineData("--namespace 'Prod_1' is not a Kubernetes namespace name", "diagnose", "--cluster", "--namespace", "Prod_1")]
     public async Task A_wrong_command_line_is_explained_and_exits_UsageError(string message, params string[] args)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using CloudMart.ServiceDefaults.Logging;
 using k8s;
 using k8s.Models;
@@ -18,7 +18,7 @@ namespace CloudMart.Diagnosis.Tests.Live;
 /// (with status), pods in the states their spec leads to (a missing required variable crashes the
 /// service at start, an image the build does not make cannot be pulled, a liveness probe on a port
 /// nobody listens on restarts the container, a memory limit below the need gets it OOM-killed),
-/// the Endpoints of their Services, the Events the kubelet records, and the containers' logs in
+/// the EndpointSlices of their Services, the Events the kubelet records, and the containers' logs in
 /// the services' own JSON line format.
 /// </summary>
 public sealed class FakeCluster
@@ -27,7 +27,7 @@ public sealed class FakeCluster
 
     public List<V1Deployment> Deployments { get; } = [];
     public List<V1Service> Services { get; } = [];
-    public List<V1Endpoints> Endpoints { get; } = [];
+    public List<V1EndpointSlice> EndpointSlices { get; } = [];
     public List<V1Pod> Pods { get; } = [];
     public List<Corev1Event> Events { get; } = [];
 
@@ -84,34 +84,38 @@ public sealed class FakeCluster
         return cluster;
     }
 
-    /// <summary>Recomputes the Endpoints of every Service from the pods, as the endpoints controller does.</summary>
+    /// <summary>Recomputes the EndpointSlice of every Service from the pods, as the EndpointSlice controller does.</summary>
     public void Route()
     {
-        Endpoints.Clear();
+        EndpointSlices.Clear();
         foreach (var service in Services)
         {
             var selected = Pods.Where(p => ManifestSet.Selects(service.Spec.Selector, p.Metadata.Labels)).ToList();
-            var endpoints = new V1Endpoints
+            EndpointSlices.Add(new V1EndpointSlice
             {
-                Metadata = new V1ObjectMeta { Name = service.Metadata.Name, NamespaceProperty = Namespace, Labels = service.Metadata.Labels },
-            };
-            if (selected.Count > 0)
-            {
-                var ports = service.Spec.Ports.Select(p => new Corev1EndpointPort { Name = p.Name, Port = int.Parse(p.TargetPort.Value, CultureInfo.InvariantCulture), Protocol = "TCP" }).ToList();
-                var ready = selected.Where(PodReady).Select(Address).ToList();
-                var notReady = selected.Where(p => !PodReady(p)).Select(Address).ToList();
-                endpoints.Subsets = [new V1EndpointSubset { Addresses = ready.Count == 0 ? null : ready, NotReadyAddresses = notReady.Count == 0 ? null : notReady, Ports = ports }];
-            }
-            Endpoints.Add(endpoints);
+                Metadata = new V1ObjectMeta
+                {
+                    Name = $"{service.Metadata.Name}-{Hash(service.Metadata.Name, 5)}",
+                    NamespaceProperty = Namespace,
+                    Labels = new Dictionary<string, string>
+                    {
+                        ["kubernetes.io/service-name"] = service.Metadata.Name,
+                        ["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io",
+                    },
+                },
+                AddressType = "IPv4",
+                // The controller leaves the list out when the selector matches no pod.
+                Endpoints = selected.Count == 0 ? null : [.. selected.Select(pod => new V1Endpoint
+                {
+                    Addresses = [pod.Status.PodIP],
+                    Conditions = new V1EndpointConditions { Ready = PodReady(pod), Serving = PodReady(pod), Terminating = false },
+                    NodeName = "k3d-brokenprod-server-0",
+                    TargetRef = new V1ObjectReference { Kind = "Pod", Name = pod.Metadata.Name, NamespaceProperty = Namespace },
+                })],
+                Ports = [.. service.Spec.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = int.Parse(p.TargetPort.Value, CultureInfo.InvariantCulture), Protocol = "TCP" })],
+            });
         }
     }
-
-    static V1EndpointAddress Address(V1Pod pod) => new()
-    {
-        Ip = pod.Status.PodIP,
-        NodeName = "k3d-brokenprod-server-0",
-        TargetRef = new V1ObjectReference { Kind = "Pod", Name = pod.Metadata.Name, NamespaceProperty = Namespace },
-    };
 
     public static bool PodReady(V1Pod pod) => pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 

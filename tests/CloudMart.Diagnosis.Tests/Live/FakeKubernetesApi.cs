@@ -61,8 +61,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             Json(c, new V1DeploymentList { ApiVersion = "apps/v1", Kind = "DeploymentList", Metadata = new V1ListMeta { ResourceVersion = "4711" }, Items = In(ns, cluster.Deployments) }));
         app.MapGet("/api/v1/namespaces/{ns}/services", (HttpContext c, string ns) =>
             Json(c, new V1ServiceList { ApiVersion = "v1", Kind = "ServiceList", Metadata = new V1ListMeta { ResourceVersion = "4711" }, Items = In(ns, cluster.Services) }));
-        app.MapGet("/api/v1/namespaces/{ns}/endpoints", (HttpContext c, string ns) =>
-            Json(c, new V1EndpointsList { ApiVersion = "v1", Kind = "EndpointsList", Metadata = new V1ListMeta { ResourceVersion = "4711" }, Items = In(ns, cluster.Endpoints) }));
+        app.MapGet("/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", (HttpContext c, string ns) =>
+            Json(c, new V1EndpointSliceList { ApiVersion = "discovery.k8s.io/v1", Kind = "EndpointSliceList", Metadata = new V1ListMeta { ResourceVersion = "4711" }, Items = In(ns, cluster.EndpointSlices) }));
         app.MapGet("/api/v1/namespaces/{ns}/pods", (HttpContext c, string ns) =>
             Json(c, new V1PodList { ApiVersion = "v1", Kind = "PodList", Metadata = new V1ListMeta { ResourceVersion = "4711" }, Items = In(ns, cluster.Pods) }));
         app.MapGet("/api/v1/namespaces/{ns}/events", (HttpContext c, string ns) =>

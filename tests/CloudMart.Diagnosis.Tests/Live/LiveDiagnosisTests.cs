@@ -1,5 +1,6 @@
+using CloudMart.Cluster;
 using CloudMart.Diagnosis.Live;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -105,11 +106,11 @@ public sealed class LiveDiagnosisTests : IDisposable
         var paths = api.Requests.Select(r => r.Split('?')[0]).Distinct().ToList();
         string[] lists =
         [
-            "/api/v1/namespaces/production/endpoints",
             "/api/v1/namespaces/production/events",
             "/api/v1/namespaces/production/pods",
             "/api/v1/namespaces/production/services",
             "/apis/apps/v1/namespaces/production/deployments",
+            "/apis/discovery.k8s.io/v1/namespaces/production/endpointslices",
         ];
         Assert.Equal(lists, paths.Where(p => !p.EndsWith("/log", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.All(paths.Where(p => p.EndsWith("/log", StringComparison.Ordinal)), p => Assert.Matches("^/api/v1/namespaces/production/pods/[a-z0-9-]+/log$", p));
@@ -280,12 +281,12 @@ public sealed class LiveDiagnosisTests : IDisposable
     {
         var missing = Path.Combine(_folder, "no-such-kubeconfig");
 
-        var error = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(missing).Configuration());
+        var error = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(missing).Connect());
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
 
         var kubeconfig = Path.Combine(_folder, "kubeconfig");
         File.WriteAllText(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
-        var noContext = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(kubeconfig, "lab").Configuration());
+        var noContext = Assert.Throws<ClusterAccessException>(() => new ClusterTarget(kubeconfig, "lab").Connect());
         Assert.Contains("lab", noContext.Message, StringComparison.Ordinal);
     }
 }

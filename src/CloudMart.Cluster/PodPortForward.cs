@@ -5,7 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using k8s;
 
-namespace CloudMart.Verification.Cluster;
+namespace CloudMart.Cluster;
 
 /// <summary>
 /// What <c>kubectl port-forward</c> does, through the API server's WebSocket port-forward
