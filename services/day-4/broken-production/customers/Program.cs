@@ -9,5 +9,5 @@ public sealed class Program
     }
 
     public static int Main(string[] args) =>
-        CloudMartHost.Run(args, CustomersSetup.Spec, CustomersSetup.AddServices, _ => { });
+        CloudMartHost.Run(args, TrafficSource.Customers, CustomersSetup.AddServices, _ => { });
 }
