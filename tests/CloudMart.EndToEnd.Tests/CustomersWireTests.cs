@@ -102,5 +102,23 @@ public sealed class CustomersWireTests : IDisposable
         Assert.Equal(summary.Tried, summary.Succeeded);
     }
 
+    [Theory]
+    [InlineData("CHECKOUTS_PER_SECOND", "0")]
+    [InlineData("CHECKOUTS_PER_SECOND", "fast")]
+    [InlineData("SIGNED_IN_SHARE", "1.5")]
+    [InlineData("TARGET_URL", "gateway:80")]
+    public async Task A_bad_variable_stops_the_start_with_one_fatal_line_naming_it(string variable, string value)
+    {
+        using var customers = CustomersProcess.Start(_url, durationSeconds: 4, summarySeconds: 60, checkoutsPerSecond: 5,
+            new Dictionary<string, string> { [variable] = value });
+        var exit = await customers.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(customers.LogLines);
+        Assert.Contains("\"level\":\"fatal\"", line, StringComparison.Ordinal);
+        Assert.Contains($"{variable} has the value '{value}'", line, StringComparison.Ordinal);
+        Assert.Empty(_seen);
+    }
+
     public void Dispose() => _listener.Close();
 }
