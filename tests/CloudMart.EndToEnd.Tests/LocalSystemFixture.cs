@@ -11,9 +11,9 @@ namespace CloudMart.EndToEnd.Tests;
 public sealed class LocalSystemFixture : IAsyncLifetime
 {
 #if DEBUG
-    const string Configuration = "Debug";
+    internal const string Configuration = "Debug";
 #else
-    const string Configuration = "Release";
+    internal const string Configuration = "Release";
 #endif
 
     readonly string _state = Directory.CreateTempSubdirectory("cloudmart-e2e-").FullName;

@@ -73,12 +73,12 @@ public sealed class BuildScriptTests : IDisposable
 
     static string Import(string service, string cluster) => $"k3d image import {service}:latest -c {cluster}";
 
-    static IEnumerable<string> Names => ServiceCatalog.All.Select(s => s.Name);
+    static IEnumerable<string> Names => [.. ServiceCatalog.All.Select(s => s.Name), TrafficSource.Customers.Name];
 
     [Fact]
-    public void ListImages_PrintsTheSixCatalogImages()
+    public void ListImages_PrintsTheSixCatalogImagesAndTheCustomers()
     {
-        Assert.Equal(ServiceCatalog.All.Select(s => s.Image), BuildScript.Images);
+        Assert.Equal([.. ServiceCatalog.All.Select(s => s.Image), TrafficSource.Customers.Image], BuildScript.Images);
         Assert.DoesNotContain("notification-service:v2.0", BuildScript.Images);
     }
 
@@ -106,7 +106,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithEverythingReady_BuildsTheSixImagesThenImportsEachIntoTheNamedCluster()
+    public void WithEverythingReady_BuildsEveryImageThenImportsEachIntoTheNamedCluster()
     {
         Install("docker", "k3d");
 

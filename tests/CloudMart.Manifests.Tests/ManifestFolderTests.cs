@@ -13,6 +13,9 @@ public class ManifestFolderTests
         "05-order-service.yaml", "06-database-service.yaml", "07-notification-service.yaml",
     ];
 
+    /// <summary>The lab's customers, after the guide's files: no part of the shop, applied with it.</summary>
+    const string CustomersFile = "08-customers.yaml";
+
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
@@ -20,7 +23,7 @@ public class ManifestFolderTests
     {
         var set = LabSets.Named(folder);
 
-        Assert.Equal(GuideFiles, ManifestSet.ManifestFiles(set.Folder!).Select(Path.GetFileName));
+        Assert.Equal([.. GuideFiles, CustomersFile], ManifestSet.ManifestFiles(set.Folder!).Select(Path.GetFileName));
     }
 
     [Theory]
@@ -43,6 +46,10 @@ public class ManifestFolderTests
         Assert.Equal("04-auth-service.yaml", set.FileOf<V1Secret>("auth-service-jwt"));
         Assert.Equal("06-database-service.yaml", set.FileOf<V1PersistentVolumeClaim>("database-data"));
         Assert.Equal(ServiceCatalog.All.Count * 2 + 5, set.Objects.Count);
+        Assert.Equal(
+            [("Namespace", TrafficSource.Namespace), ("Deployment", TrafficSource.Customers.Name), ("Service", TrafficSource.Customers.Name)],
+            set.TrafficSourceObjects.Select(o => (o.Kind, o.Name)));
+        Assert.All(set.TrafficSourceObjects, o => Assert.Equal(CustomersFile, o.File));
     }
 
     [Theory]

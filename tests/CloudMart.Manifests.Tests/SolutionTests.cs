@@ -1,5 +1,6 @@
 using CloudMart.Catalog;
 using CloudMart.Manifests.Tests.Support;
+using k8s.Models;
 
 namespace CloudMart.Manifests.Tests;
 
@@ -69,10 +70,11 @@ public class SolutionTests
     [Fact]
     public void EveryImage_IsBuiltByTheScript_AndEveryBuiltImageIsUsed()
     {
-        var used = Solution.Deployments.SelectMany(d => d.Spec.Template.Spec.Containers).Select(c => c.Image).ToHashSet();
+        var used = Solution.Deployments.Concat(Solution.TrafficSourceObjects.Select(o => o.Object).OfType<V1Deployment>())
+            .SelectMany(d => d.Spec.Template.Spec.Containers).Select(c => c.Image).ToHashSet();
 
         Assert.Equal(BuildScript.Images.Order(), used.Order());
-        Assert.Equal(ServiceCatalog.All.Select(s => s.Image).Order(), used.Order());
+        Assert.Equal(ServiceCatalog.All.Select(s => s.Image).Append(TrafficSource.Customers.Image).Order(), used.Order());
     }
 
     [Fact]

@@ -17,7 +17,7 @@
 # It stops at the first failure: a later image is not built or imported after an earlier one failed.
 set -euo pipefail
 
-readonly SERVICES=(gateway api-service auth-service order-service database-service notification-service)
+readonly SERVICES=(gateway api-service auth-service order-service database-service notification-service customers)
 readonly DEFAULT_CLUSTER=day4
 
 script_path=${BASH_SOURCE[0]}

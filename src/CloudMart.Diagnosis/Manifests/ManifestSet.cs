@@ -31,12 +31,13 @@ public sealed class ManifestLoadException(string message, Exception? inner = nul
 /// </summary>
 public sealed class ManifestSet
 {
-    ManifestSet(string origin, string? folder, IReadOnlyList<ManifestObject> objects, bool holdsSecrets)
+    ManifestSet(string origin, string? folder, IReadOnlyList<ManifestObject> objects, bool holdsSecrets, IReadOnlyList<ManifestObject>? trafficSource = null)
     {
         Origin = origin;
         Folder = folder;
         Objects = objects;
         HoldsSecrets = holdsSecrets;
+        TrafficSourceObjects = trafficSource ?? [];
     }
 
     /// <summary>What the objects were read from: the folder, or a cluster's API server and namespace.</summary>
@@ -46,6 +47,12 @@ public sealed class ManifestSet
     public string? Folder { get; }
 
     public IReadOnlyList<ManifestObject> Objects { get; }
+
+    /// <summary>
+    /// The objects of the lab's customers (namespace <see cref="TrafficSource.Namespace"/>), set apart
+    /// from <see cref="Objects"/>: they are no part of the shop, so the shop's checks do not read them.
+    /// </summary>
+    public IReadOnlyList<ManifestObject> TrafficSourceObjects { get; }
 
     /// <summary>
     /// Whether the Secrets the containers refer to are among the objects. A folder holds them; a
@@ -76,6 +83,7 @@ public sealed class ManifestSet
             throw new ManifestLoadException($"the folder {folder} holds no manifests (no .yaml, .yml or .json file)");
         }
         var objects = new List<ManifestObject>();
+        var trafficSource = new List<ManifestObject>();
         foreach (var file in files)
         {
             var name = System.IO.Path.GetFileName(file);
@@ -96,15 +104,18 @@ public sealed class ManifestSet
                 {
                     throw new ManifestLoadException($"{file}: document {document + 1} ({typed.Kind}) has no metadata.name");
                 }
-                objects.Add(new ManifestObject(name, typed, document));
+                (IsTrafficSource(typed) ? trafficSource : objects).Add(new ManifestObject(name, typed, document));
             }
         }
         if (objects.Count == 0)
         {
             throw new ManifestLoadException($"the manifests in {folder} hold no Kubernetes object");
         }
-        return new ManifestSet(folder, folder, objects, holdsSecrets: true);
+        return new ManifestSet(folder, folder, objects, holdsSecrets: true, trafficSource);
     }
+
+    static bool IsTrafficSource(IKubernetesObject<V1ObjectMeta> obj) =>
+        obj is V1Namespace ? obj.Metadata.Name == TrafficSource.Namespace : obj.Metadata.NamespaceProperty == TrafficSource.Namespace;
 
     /// <summary>Objects read from a cluster, for the checks that apply to live objects.</summary>
     public static ManifestSet FromCluster(string origin, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>

@@ -1,0 +1,91 @@
+using CloudMart.Diagnosis.Checks;
+using CloudMart.Manifests.Tests.Support;
+using CloudMart.Catalog;
+using k8s.Models;
+
+namespace CloudMart.Manifests.Tests;
+
+/// <summary>08-customers.yaml: the lab's customers, in their own namespace, hardened like the shop, aimed at the gateway.</summary>
+public class CustomersManifestTests
+{
+    static readonly ServiceSpec Spec = TrafficSource.Customers;
+
+    static T Single<T>(string folder) => LabSets.Named(folder).TrafficSourceObjects.Select(o => o.Object).OfType<T>().Single();
+
+    static V1Container Container(string folder) => Assert.Single(Single<V1Deployment>(folder).Spec.Template.Spec.Containers);
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void Deployment_RunsOneCustomersPodFromTheBuiltImageInItsOwnNamespace(string folder)
+    {
+        var deployment = Single<V1Deployment>(folder);
+        var container = Container(folder);
+
+        Assert.Equal(TrafficSource.Namespace, deployment.Metadata.NamespaceProperty);
+        Assert.NotEqual(ServiceCatalog.Namespace, TrafficSource.Namespace);
+        Assert.Equal(1, deployment.Spec.Replicas);
+        Assert.Equal(Spec.Name, container.Name);
+        Assert.Equal(Spec.Image, container.Image);
+        Assert.Equal("IfNotPresent", container.ImagePullPolicy);
+        Assert.Contains(Spec.Image, BuildScript.Images);
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void EveryVariable_IsDeclaredAndValid_AndTheTargetIsTheGatewayService(string folder)
+    {
+        var container = Container(folder);
+
+        Assert.All(container.Env.Where(e => !ManifestChecks.RuntimeVariables.Contains(e.Name)), env =>
+            Assert.True(ServiceSettings.IsValid(Spec.Variable(env.Name), env.Value), $"{env.Name}={env.Value}: expected {Spec.Variable(env.Name).Expected}"));
+        Assert.Equal(TrafficSource.DefaultTarget, container.EnvValue("TARGET_URL"));
+        var target = new Uri(TrafficSource.DefaultTarget);
+        Assert.Equal($"{ServiceCatalog.Gateway.Name}.{ServiceCatalog.Namespace}.svc.cluster.local", target.Host);
+        Assert.Equal(ServiceCatalog.Gateway.ContainerPort, target.Port);
+        Assert.Equal(ServiceCatalog.Gateway.ContainerPort, LabSets.Named(folder).Service(ServiceCatalog.Gateway.Name).Spec.Ports.Single().Port);
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void PortsProbesAndScrapeAnnotations_AllNameTheMetricsPort(string folder)
+    {
+        var deployment = Single<V1Deployment>(folder);
+        var service = Single<V1Service>(folder);
+        var container = Container(folder);
+        var port = Spec.ContainerPort;
+
+        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), container.EnvValue("PORT"));
+        Assert.Equal(port, container.Ports.Single().ContainerPort);
+        Assert.Equal(port, container.ReadinessProbe.HttpPort());
+        Assert.Equal(port, container.LivenessProbe.HttpPort());
+        Assert.Equal("/health", container.LivenessProbe.HttpGet.Path);
+        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), service.Spec.Ports.Single().TargetPort.Value);
+        Assert.True(ManifestSet.Selects(service.Spec.Selector, deployment.Spec.Template.Metadata.Labels));
+        var annotations = deployment.Spec.Template.Metadata.Annotations;
+        Assert.Equal("true", annotations["prometheus.io/scrape"]);
+        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), annotations["prometheus.io/port"]);
+        Assert.Equal("/metrics", annotations["prometheus.io/path"]);
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
+    public void Pod_IsHardenedAndSizedLikeTheShops(string folder)
+    {
+        var pod = Single<V1Deployment>(folder).Spec.Template.Spec;
+        var container = Container(folder);
+
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+        Assert.Equal(ManifestChecks.DotnetAppUid, pod.SecurityContext.RunAsUser);
+        Assert.False(pod.AutomountServiceAccountToken);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.True(container.MemoryLimitMiB() >= Spec.MemoryNeedMiB, $"limit {container.MemoryLimitMiB()}Mi < need {Spec.MemoryNeedMiB}Mi");
+        Assert.NotNull(container.MemoryRequestMiB());
+        Assert.True(container.Resources.Requests.ContainsKey("cpu") && container.Resources.Limits.ContainsKey("cpu"));
+    }
+}
