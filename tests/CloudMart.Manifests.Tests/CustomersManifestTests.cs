@@ -39,7 +39,7 @@ public class CustomersManifestTests
         var container = Container(folder);
 
         Assert.All(container.Env.Where(e => !ManifestChecks.RuntimeVariables.Contains(e.Name)), env =>
-            Assert.True(ServiceSettings.IsValid(Spec.Variable(env.Name), env.Value), $"{env.Name}={env.Value}: expected {Spec.Variable(env.Name).Expected}"));
+            Assert.True(ServiceVariables.IsValid(Spec.Variable(env.Name), env.Value), $"{env.Name}={env.Value}: expected {Spec.Variable(env.Name).Expected}"));
         Assert.Equal(TrafficSource.DefaultTarget, container.EnvValue("TARGET_URL"));
         var target = new Uri(TrafficSource.DefaultTarget);
         Assert.Equal($"{ServiceCatalog.Gateway.Name}.{ServiceCatalog.Namespace}.svc.cluster.local", target.Host);
