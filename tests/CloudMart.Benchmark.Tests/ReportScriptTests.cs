@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using CloudMart.Catalog;
 using CloudMart.Lab;
+using CloudMart.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CloudMart.Benchmark.Tests;
 
@@ -19,26 +15,20 @@ namespace CloudMart.Benchmark.Tests;
 public sealed class ReportScriptTests : IAsyncLifetime
 {
     readonly ConcurrentQueue<(string Method, string? ContentType, string Body)> _received = new();
-    WebApplication? _server;
+    LoopbackServer? _server;
     Uri _url = null!;
     int _count;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _server = builder.Build();
-        _server.Run(async context =>
+        _server = await LoopbackServer.StartAsync(app => app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             _received.Enqueue((context.Request.Method, context.Request.ContentType, await reader.ReadToEndAsync()));
             context.Response.StatusCode = Interlocked.Increment(ref _count) % 4 == 0 ? 503 : 200;
             await context.Response.WriteAsync("{}");
-        });
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _url = new Uri(new Uri(address), "/api/orders");
+        }));
+        _url = new Uri(_server.Url, "/api/orders");
 
         // The server's first answer can take seconds on a busy machine (its code is compiled on
         // first use); wrk's short runs must not spend their time on it.

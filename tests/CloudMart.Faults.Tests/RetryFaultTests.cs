@@ -4,10 +4,8 @@ using CloudMart.OrderService.Faults;
 using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
+using CloudMart.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,22 +25,15 @@ public sealed class RetryFaultTests : IAsyncLifetime
     readonly List<double> _delaysMs = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
     Func<int, HttpContext, Task> _answer = (_, context) => Results.Problem("down", statusCode: 500).ExecuteAsync(context);
-    WebApplication? _server;
-    Uri? _serverUrl;
+    LoopbackServer? _server;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
-        _server.MapPost("/store", context =>
+        _server = await LoopbackServer.StartAsync(app => app.MapPost("/store", context =>
         {
             _attempts.Enqueue(_clock.Elapsed);
             return _answer(_attempts.Count, context);
-        });
-        await _server.StartAsync();
-        _serverUrl = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
     }
 
     [Fact]
@@ -136,7 +127,7 @@ public sealed class RetryFaultTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(new RetryDelayRecorder(_delaysMs)));
-        services.AddDependency(ServiceCatalog.Database.Name, _serverUrl!).AddStoreRetry(ServiceCatalog.Database.Name, strategy);
+        services.AddDependency(ServiceCatalog.Database.Name, _server!.Url).AddStoreRetry(ServiceCatalog.Database.Name, strategy);
         return services.BuildServiceProvider().GetRequiredKeyedService<DependencyClient>(ServiceCatalog.Database.Name);
     }
 

@@ -1,59 +1,45 @@
 using System.Collections.Concurrent;
 using System.Net;
+using CloudMart.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMart.Services.Tests;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 and a port the system picks, answering every request with a
-/// fixed status and keeping what it received. Stands in for a webhook or a failing dependency.
+/// A loopback server answering every request with a fixed status and keeping what it received.
+/// Stands in for a webhook or a failing dependency.
 /// </summary>
 public sealed class LocalHttpServer : IAsyncDisposable
 {
-    readonly WebApplication _app;
+    readonly LoopbackServer _server;
 
-    LocalHttpServer(WebApplication app, Uri baseUrl)
+    LocalHttpServer(LoopbackServer server, ConcurrentQueue<ReceivedRequest> received)
     {
-        _app = app;
-        BaseUrl = baseUrl;
+        _server = server;
+        Received = received;
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _server.Url;
 
-    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+    public ConcurrentQueue<ReceivedRequest> Received { get; }
 
     public static async Task<LocalHttpServer> StartAsync(HttpStatusCode status)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        LocalHttpServer? server = null;
-        app.Run(async context =>
+        var received = new ConcurrentQueue<ReceivedRequest>();
+        var server = await LoopbackServer.StartAsync(app => app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
-            server!.Received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
+            received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.ContentType, body));
             context.Response.StatusCode = (int)status;
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new LocalHttpServer(app, new Uri(address));
-        return server;
+        }));
+        return new LocalHttpServer(server, received);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 public sealed record ReceivedRequest(string Method, string PathAndQuery, string? ContentType, string Body);

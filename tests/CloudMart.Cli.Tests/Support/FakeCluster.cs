@@ -9,6 +9,7 @@ using CloudMart.Catalog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using CloudMart.TestSupport;
 
 namespace CloudMart.Cli.Tests.Support;
 
@@ -157,11 +158,11 @@ public sealed class FakeCluster : IAsyncDisposable
 
     public ClusterScenario Scenario { get; }
 
-    public TestServer Api { get; private set; } = null!;
+    public LoopbackServer Api { get; private set; } = null!;
 
-    public TestServer GatewayPod { get; private set; } = null!;
+    public LoopbackServer GatewayPod { get; private set; } = null!;
 
-    public TestServer Tempo { get; private set; } = null!;
+    public LoopbackServer Tempo { get; private set; } = null!;
 
     /// <summary>Every API request: method, path and query.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
@@ -173,9 +174,9 @@ public sealed class FakeCluster : IAsyncDisposable
     public static async Task<FakeCluster> StartAsync(ClusterScenario scenario)
     {
         var cluster = new FakeCluster(scenario);
-        cluster.GatewayPod = await TestServer.StartAsync(app => app.MapPost("/api/orders", new Func<HttpContext, Task<IResult>>(cluster.OrderAsync)));
-        cluster.Tempo = await TestServer.StartAsync(app => app.MapGet("/api/traces/{id}", cluster.Trace));
-        cluster.Api = await TestServer.StartAsync(cluster.MapApi);
+        cluster.GatewayPod = await LoopbackServer.StartAsync(app => app.MapPost("/api/orders", new Func<HttpContext, Task<IResult>>(cluster.OrderAsync)));
+        cluster.Tempo = await LoopbackServer.StartAsync(app => app.MapGet("/api/traces/{id}", cluster.Trace));
+        cluster.Api = await LoopbackServer.StartAsync(cluster.MapApi);
         return cluster;
     }
 

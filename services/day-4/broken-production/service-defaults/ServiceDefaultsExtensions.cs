@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,6 +54,7 @@ public static class ServiceDefaultsExtensions
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks();
 
         builder.AddTelemetry(settings);
@@ -95,23 +97,32 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Adds the shared middleware and endpoints: a <c>traceparent</c> header on every response,
+    /// problem+json answers for refused bodies and failed dependency calls (<see cref="ProblemExceptionHandler"/>),
     /// <c>GET /health</c> (JSON naming the service) and <c>GET /metrics</c> (Prometheus text).
     /// Mapped always, in every environment, because the probes and Prometheus depend on them.
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<ServiceSettings>();
+        // Set as the response starts: the exception handler clears the headers of a failed request,
+        // and a failed order is the one whose trace a learner wants to find.
+        app.Use(static (context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var context = (HttpContext)state;
+                if (context.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
+                {
+                    context.Response.Headers["traceparent"] = activity.Id;
+                }
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
+        app.UseExceptionHandler();
         // Errors raised outside the handlers (a query value that does not bind, such as ?limit=abc,
         // an unknown path, a wrong method) otherwise leave with an empty body; give them problem+json too.
         app.UseStatusCodePages();
-        app.Use((context, next) =>
-        {
-            if (Activity.Current is { } activity)
-            {
-                context.Response.Headers["traceparent"] = activity.Id;
-            }
-            return next(context);
-        });
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

@@ -6,6 +6,7 @@ using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudMart.AuthService.Apis;
 
@@ -23,16 +24,11 @@ public static partial class AuthApi
         return app;
     }
 
-    public static async Task<IResult> Validate(HttpRequest request, TokenService tokens, SessionCache sessions, ServiceSettings settings, ILoggerFactory loggers)
+    public static async Task<Results<Ok<ValidateResult>, ProblemHttpResult>> Validate(ValidateRequest body, TokenService tokens,
+        SessionCache sessions, ServiceSettings settings, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.AuthService.Validate");
-        var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.ValidateRequest);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var token = body!.Token?.Trim();
+        var token = body.Token?.Trim();
         if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             token = token["Bearer ".Length..].Trim();
@@ -73,14 +69,9 @@ public static partial class AuthApi
         return TypedResults.Ok(new ValidateResult(true, session.Subject, false, check.TokenId ?? SessionId(session), check.ExpiresAt));
     }
 
-    public static async Task<IResult> IssueToken(HttpRequest request, TokenService tokens, ILoggerFactory loggers)
+    public static Results<Ok<TokenIssued>, ProblemHttpResult> IssueToken(TokenRequest body, TokenService tokens, ILoggerFactory loggers)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.TokenRequest);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var username = body!.Username?.Trim();
+        var username = body.Username?.Trim();
         if (string.IsNullOrEmpty(username) || !UsernamePattern().IsMatch(username))
         {
             return Problems.BadRequest("'username' is required: 1 to 64 letters, digits, '.', '_', '-' or '@', e.g. {\"username\": \"alice\"}.");
@@ -90,7 +81,7 @@ public static partial class AuthApi
         return TypedResults.Ok(new TokenIssued(token, "Bearer", expiresAt));
     }
 
-    static IResult Refuse(ILogger logger, string reason)
+    static ProblemHttpResult Refuse(ILogger logger, string reason)
     {
         Validations.Add(1, new KeyValuePair<string, object?>("result", "refused"));
         LogRefused(logger, reason);

@@ -22,30 +22,22 @@ public static partial class StoreApi
         return app;
     }
 
-    public static async Task<IResult> Store(HttpRequest request, OrderStore store, ChaosInjector chaos, ILoggerFactory loggers)
+    public static async Task<Results<Created<StoreResult>, Ok<StoreResult>, ProblemHttpResult>> Store(Order order, OrderStore store,
+        ChaosInjector chaos, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.DatabaseService.Store");
-        var (order, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.Order);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        if (OrderRules.Check(order!) is { } reason)
-        {
-            return Problems.BadRequest(reason);
-        }
 
         // Fault 8 of the lab: CHAOS_FAILURE_RATE above 0 fails this share of stores on purpose.
         if (chaos.ShouldFail())
         {
             Stored.Add(1, new KeyValuePair<string, object?>("result", "injected_failure"));
-            LogInjectedFailure(logger, order!.Id, chaos.Rate);
+            LogInjectedFailure(logger, order.Id, chaos.Rate);
             return TypedResults.Problem(
                 $"Injected failure: CHAOS_FAILURE_RATE={chaos.Rate} makes this share of store calls fail on purpose; order {order.Id} was not stored.",
                 statusCode: StatusCodes.Status500InternalServerError, title: "Store failed");
         }
 
-        var result = await store.StoreAsync(order!);
+        var result = await store.StoreAsync(order);
         Stored.Add(1, new KeyValuePair<string, object?>("result", result.Created ? "created" : "duplicate"));
         LogStored(logger, result.Order.Id, result.Created);
         return result.Created
@@ -57,13 +49,13 @@ public static partial class StoreApi
     {
         if (limit is < 1 or > MaxListLimit)
         {
-            return TypedResults.Problem($"'limit' must be from 1 to {MaxListLimit} (got {limit}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+            return Problems.BadRequest($"'limit' must be from 1 to {MaxListLimit} (got {limit}).");
         }
         var orders = store.List(limit ?? DefaultListLimit);
         return TypedResults.Ok(new OrderList(orders, orders.Count));
     }
 
-    public static IResult Get(OrderStore store, string id) =>
+    public static Results<Ok<Order>, ProblemHttpResult> Get(OrderStore store, string id) =>
         store.Find(id) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"No order has the id '{id}'.");
 
     [LoggerMessage(EventId = 1, EventName = LogEvents.OrderStored, Level = LogLevel.Information, Message = "Stored order {OrderId} (new: {Created})")]

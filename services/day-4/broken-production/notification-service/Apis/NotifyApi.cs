@@ -8,7 +8,6 @@ namespace CloudMart.NotificationService.Apis;
 
 public static partial class NotifyApi
 {
-    const int MaxTypeLength = 64;
     const int DefaultListLimit = 100;
 
     static readonly Counter<long> Notifications =
@@ -21,33 +20,16 @@ public static partial class NotifyApi
         return app;
     }
 
-    public static async Task<IResult> Notify(HttpRequest request, NotificationLog log, IServiceProvider services, ILoggerFactory loggers)
+    public static async Task<Ok<NotifyResult>> Notify(NotifyRequest body, NotificationLog log, IServiceProvider services,
+        ILoggerFactory loggers, CancellationToken aborted)
     {
         var logger = loggers.CreateLogger("CloudMart.NotificationService.Notify");
-        var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.NotifyRequest);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        if (string.IsNullOrWhiteSpace(body!.Type) || body.Type.Length > MaxTypeLength)
-        {
-            return Problems.BadRequest($"'type' is required and at most {MaxTypeLength} characters, e.g. \"order_created\".");
-        }
-        if (body.Order is null)
-        {
-            return Problems.BadRequest("'order' is required: the order the notification is about.");
-        }
-        if (OrderRules.Check(body.Order) is { } reason)
-        {
-            return Problems.BadRequest($"'order' is not valid: {reason}");
-        }
-
-        var record = new NotificationRecord($"ntf-{Guid.CreateVersion7():N}", body.Type, body.Order, DateTimeOffset.UtcNow, "recorded");
+        var record = new NotificationRecord($"ntf-{Guid.CreateVersion7():N}", body.Type!, body.Order!, DateTimeOffset.UtcNow, "recorded");
         if (services.GetKeyedService<DependencyClient>(NotificationSetup.Webhook) is { } webhook)
         {
             try
             {
-                await webhook.PostAsync("", record, CloudMartJson.Default.NotificationRecord, request.HttpContext.RequestAborted);
+                await webhook.PostAsync("", record, CloudMartJson.Default.NotificationRecord, aborted);
                 record = record with { Delivery = "forwarded" };
             }
             catch (DependencyException ex)
@@ -67,7 +49,7 @@ public static partial class NotifyApi
     {
         if (limit is < 1 or > NotificationLog.Capacity)
         {
-            return TypedResults.Problem($"'limit' must be from 1 to {NotificationLog.Capacity} (got {limit}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+            return Problems.BadRequest($"'limit' must be from 1 to {NotificationLog.Capacity} (got {limit}).");
         }
         var recent = log.Recent(limit ?? DefaultListLimit);
         return TypedResults.Ok(new NotificationList(recent, recent.Count));

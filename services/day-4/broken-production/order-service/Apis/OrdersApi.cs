@@ -3,6 +3,7 @@ using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudMart.OrderService.Apis;
 
@@ -14,43 +15,34 @@ public static partial class OrdersApi
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/orders", Create);
-        app.MapGet("/orders", List);
+        app.MapGet("/orders", List).ForwardsBadRequests();
         return app;
     }
 
-    public static async Task<IResult> Create(HttpRequest request,
+    public static async Task<Created<OrderCreated>> Create(OrderRequest body,
         [FromKeyedServices(ServiceNames.Database)] DependencyClient database,
         [FromKeyedServices(ServiceNames.Notification)] DependencyClient notifications,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, CancellationToken aborted)
     {
         var logger = loggers.CreateLogger("CloudMart.OrderService.Orders");
-        var (body, problem) = await JsonBody.ReadAsync(request, CloudMartJson.Default.OrderRequest);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        if (OrderRules.Check(body!) is { } reason)
-        {
-            return Problems.BadRequest(reason);
-        }
-
-        var order = new Order(NewOrderId(), body!.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
+        var order = new Order(NewOrderId(), body.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
         StoreResult stored;
         try
         {
-            stored = await database.PostAsync("/store", order, CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, request.HttpContext.RequestAborted);
+            stored = await database.PostAsync("/store", order, CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, aborted);
         }
         catch (DependencyException ex)
         {
+            // The exception handler answers the client; what the failure means for this order is recorded here.
             Orders.Add(1, new KeyValuePair<string, object?>("result", "store_failed"));
             LogNotStored(logger, order.Id, ex.Message);
-            return Problems.DependencyFailed(ex);
+            throw;
         }
 
         try
         {
             await notifications.PostAsync("/notify", new NotifyRequest("order_created", stored.Order),
-                CloudMartJson.Default.NotifyRequest, CloudMartJson.Default.NotifyResult, request.HttpContext.RequestAborted);
+                CloudMartJson.Default.NotifyRequest, CloudMartJson.Default.NotifyResult, aborted);
         }
         catch (DependencyException ex)
         {
@@ -62,21 +54,11 @@ public static partial class OrdersApi
         return TypedResults.Created($"/orders/{stored.Order.Id}", new OrderCreated(true, stored.Order, "Order created successfully"));
     }
 
-    public static async Task<IResult> List(HttpRequest request, [FromKeyedServices(ServiceNames.Database)] DependencyClient database, int? limit)
+    public static async Task<Ok<OrderList>> List([FromKeyedServices(ServiceNames.Database)] DependencyClient database, int? limit,
+        CancellationToken aborted)
     {
-        try
-        {
-            var path = limit is null ? "/orders" : $"/orders?limit={limit}";
-            return TypedResults.Ok(await database.GetAsync(path, CloudMartJson.Default.OrderList, request.HttpContext.RequestAborted));
-        }
-        catch (DependencyException ex) when (ex.Status == System.Net.HttpStatusCode.BadRequest)
-        {
-            return Problems.BadRequest(ex.Reason);
-        }
-        catch (DependencyException ex)
-        {
-            return Problems.DependencyFailed(ex);
-        }
+        var path = limit is null ? "/orders" : $"/orders?limit={limit}";
+        return TypedResults.Ok(await database.GetAsync(path, CloudMartJson.Default.OrderList, aborted));
     }
 
     /// <summary>Time-ordered ids, so the newest orders sort last and ids never collide across replicas.</summary>

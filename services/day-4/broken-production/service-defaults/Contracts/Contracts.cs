@@ -7,10 +7,10 @@ namespace CloudMart.ServiceDefaults.Contracts;
 // shapes follow the original lab, so a client written for it works unchanged.
 
 /// <summary>What a client sends to <c>POST /api/orders</c> (and the api-service to <c>POST /orders</c>).</summary>
-public sealed record OrderRequest(string? Item, int? Quantity, string? Customer = null);
+public sealed partial record OrderRequest(string? Item, int? Quantity, string? Customer = null);
 
 /// <summary>An order as stored: its id and timestamp are given by the order-service.</summary>
-public sealed record Order(string Id, string Item, int Quantity, DateTimeOffset Timestamp, string? Customer = null);
+public sealed partial record Order(string Id, string Item, int Quantity, DateTimeOffset Timestamp, string? Customer = null);
 
 /// <summary>The answer to an order that was created.</summary>
 public sealed record OrderCreated(bool Success, Order Order, string Message);
@@ -21,18 +21,18 @@ public sealed record StoreResult(bool Success, Order Order, bool Created);
 public sealed record OrderList(IReadOnlyList<Order> Orders, int Count);
 
 /// <summary>Body of auth-service <c>POST /auth/validate</c>. A null or empty token is a guest.</summary>
-public sealed record ValidateRequest(string? Token);
+public sealed partial record ValidateRequest(string? Token);
 
 /// <summary>The answer of <c>POST /auth/validate</c>; <c>Reason</c> says why a token was refused.</summary>
 public sealed record ValidateResult(bool Valid, string? Subject, bool Guest, string? SessionId, DateTimeOffset? ExpiresAt, string? Reason = null);
 
 /// <summary>Body of auth-service <c>POST /auth/token</c>.</summary>
-public sealed record TokenRequest(string? Username);
+public sealed partial record TokenRequest(string? Username);
 
 public sealed record TokenIssued(string Token, string TokenType, DateTimeOffset ExpiresAt);
 
 /// <summary>Body of notification-service <c>POST /notify</c>.</summary>
-public sealed record NotifyRequest(string? Type, Order? Order);
+public sealed partial record NotifyRequest(string? Type, Order? Order);
 
 public sealed record NotificationRecord(string Id, string Type, Order Order, DateTimeOffset ReceivedAt, string Delivery);
 

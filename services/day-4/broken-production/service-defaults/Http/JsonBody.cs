@@ -1,76 +1,98 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudMart.ServiceDefaults.Http;
 
 /// <summary>
 /// Reads a JSON request body with the checks every CloudMart endpoint wants: the content type
-/// (415), the size (413) and the syntax (400), each answered with a problem+json body.
+/// (415), the size (413), the syntax (400) and the endpoint's own rule (400). The request
+/// contracts bind through it, so a handler only ever sees a body that passed all four.
 /// </summary>
 public static class JsonBody
 {
     public const int DefaultLimitBytes = 16 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int limitBytes = DefaultLimitBytes)
+    /// <summary>The body, or an <see cref="InvalidRequestException"/> carrying the problem to answer with.</summary>
+    /// <param name="check">The reason a parsed body is not acceptable, or null when it is.</param>
+    public static async ValueTask<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, Func<T, string?>? check = null,
+        int limitBytes = DefaultLimitBytes)
         where T : class
     {
+        var request = context.Request;
         if (!request.HasJsonContentType())
         {
-            return (null, Problems.UnsupportedMediaType(request.ContentType));
+            throw new InvalidRequestException(Problems.UnsupportedMediaType(request.ContentType));
         }
         if (request.ContentLength > limitBytes)
         {
-            return (null, Problems.TooLarge(limitBytes));
+            throw new InvalidRequestException(Problems.TooLarge(limitBytes));
         }
 
         var buffer = new MemoryStream();
         var chunk = new byte[4096];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
             if (buffer.Length + read > limitBytes)
             {
-                return (null, Problems.TooLarge(limitBytes));
+                throw new InvalidRequestException(Problems.TooLarge(limitBytes));
             }
             buffer.Write(chunk, 0, read);
         }
 
+        T? value;
         try
         {
-            var value = buffer.Length == 0 ? null : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
-            return value is null
-                ? (null, Problems.BadRequest("The request body must be a JSON object."))
-                : (value, null);
+            value = buffer.Length == 0 ? null : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
         }
         catch (JsonException ex)
         {
-            return (null, Problems.BadRequest($"The request body is not valid JSON for this endpoint: {ex.Message}"));
+            throw new InvalidRequestException(Problems.BadRequest($"The request body is not valid JSON for this endpoint: {ex.Message}"));
         }
+        if (value is null)
+        {
+            throw new InvalidRequestException(Problems.BadRequest("The request body must be a JSON object."));
+        }
+        if (check?.Invoke(value) is { } reason)
+        {
+            throw new InvalidRequestException(Problems.BadRequest(reason));
+        }
+        return value;
     }
+}
+
+/// <summary>
+/// A request refused before its handler runs. Binding can only hand a handler a value, so a
+/// refusal travels as this exception to <see cref="ProblemExceptionHandler"/>, which answers with <see cref="Problem"/>.
+/// </summary>
+public sealed class InvalidRequestException(ProblemHttpResult problem) : Exception(problem.ProblemDetails.Detail)
+{
+    public ProblemHttpResult Problem { get; } = problem;
 }
 
 /// <summary>RFC 9457 problem responses, written the same way by every service.</summary>
 public static class Problems
 {
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 
-    public static IResult UnsupportedMediaType(string? contentType) =>
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
         TypedResults.Problem($"Send the body as application/json (got '{contentType ?? "no content type"}').",
             statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
-    public static IResult TooLarge(int limitBytes) =>
+    public static ProblemHttpResult TooLarge(int limitBytes) =>
         TypedResults.Problem($"The request body is larger than {limitBytes} bytes.",
             statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    public static IResult Unauthorized(string detail) =>
+    public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
-    public static IResult DependencyFailed(DependencyException ex) =>
+    public static ProblemHttpResult DependencyFailed(DependencyException ex) =>
         TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Dependency} call failed",
             extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency, ["url"] = ex.Url });
 }
