@@ -23,9 +23,9 @@ public static class LiveAnalysis
         var origin = $"{snapshot.Server} namespace {snapshot.Namespace}";
         var set = ManifestSet.FromCluster(origin, [.. snapshot.Deployments, .. snapshot.Services]);
         var findings = new List<Finding>();
-        foreach (var (_, check) in ManifestChecks.Live)
+        foreach (var check in ManifestChecks.Live)
         {
-            findings.AddRange(check(set, images));
+            findings.AddRange(check.Run(set, images));
         }
 
         var observations = new List<Observation>();

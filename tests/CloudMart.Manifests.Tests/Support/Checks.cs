@@ -44,5 +44,5 @@ public static class Checks
 
     /// <summary>The findings themselves, with their fault numbers and locations.</summary>
     public static IReadOnlyList<Finding> Findings(string check, ManifestSet set) =>
-        ManifestChecks.All.Single(c => c.Name == check).Check(set, Built).ToList();
+        ManifestChecks.All.Single(c => c.Name == check).Run(set, Built).ToList();
 }
