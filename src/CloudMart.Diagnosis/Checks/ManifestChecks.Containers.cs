@@ -9,7 +9,7 @@ namespace CloudMart.Diagnosis.Checks;
 public static partial class ManifestChecks
 {
     /// <summary>Each container declares the port its service listens on, and only it.</summary>
-    public static IEnumerable<Problem> DeclaredPorts(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> DeclaredPorts(ManifestSet set, BuiltImages images)
     {
         foreach (var (spec, found) in Containers(set))
         {
@@ -18,7 +18,7 @@ public static partial class ManifestChecks
             {
                 continue;
             }
-            yield return new Problem
+            yield return new Finding
             {
                 Check = CheckNames.Probes,
                 Service = spec.Name,
@@ -45,11 +45,11 @@ public static partial class ManifestChecks
         select (c.Spec, c.Found, probe.Item1, probe.Item2);
 
     /// <summary>Each container has an HTTP readiness and liveness probe.</summary>
-    public static IEnumerable<Problem> ProbesPresent(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> ProbesPresent(ManifestSet set, BuiltImages images) =>
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is null
         let readiness = p.Kind == "readinessProbe"
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Probes,
             Service = p.Spec.Name,
@@ -65,11 +65,11 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Each probe asks /health, which every component answers.</summary>
-    public static IEnumerable<Problem> ProbePaths(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> ProbePaths(ManifestSet set, BuiltImages images) =>
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is { } get && get.Path != "/health"
         let path = p.Probe!.HttpGet.Path
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Probes,
             Service = p.Spec.Name,
@@ -85,14 +85,14 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Each probe asks the port the component listens on, which the container declares.</summary>
-    public static IEnumerable<Problem> ProbePorts(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> ProbePorts(ManifestSet set, BuiltImages images) =>
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is not null
         let port = p.Probe!.HttpPort()
         where port != p.Spec.ContainerPort || !DeclaredPortsOf(p.Found.Container).Contains(port)
         let current = p.Probe.HttpGet.Port?.Value ?? "(unset)"
         let name = p.Spec.Name
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Probes,
             Service = name,
@@ -110,7 +110,7 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Every image is one that build-and-import.sh builds and imports.</summary>
-    public static IEnumerable<Problem> Images(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> Images(ManifestSet set, BuiltImages images) =>
         from deployment in set.Deployments
         let containers = deployment.Spec?.Template?.Spec?.Containers ?? []
         from i in Enumerable.Range(0, containers.Count)
@@ -118,7 +118,7 @@ public static partial class ManifestChecks
         where !images.Contains(image)
         let name = deployment.Metadata.Name
         let built = image is null ? null : images.SameRepository(image)
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Images,
             Service = name,
@@ -134,14 +134,14 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Each memory limit covers what the service measurably needs under load (a missing limit is the hardening check's business).</summary>
-    public static IEnumerable<Problem> Memory(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> Memory(ManifestSet set, BuiltImages images) =>
         from c in Containers(set)
         let limit = c.Found.Container.MemoryLimitMiB()
         where limit is { } l && l < c.Spec.MemoryNeedMiB
         let spec = c.Spec
         let suggested = SuggestedLimitMiB(spec.MemoryNeedMiB)
         let current = c.Found.Container.Resources.Limits["memory"].ToString()
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Memory,
             Service = spec.Name,
@@ -157,7 +157,7 @@ public static partial class ManifestChecks
         };
 
     /// <summary>No store call fails on purpose.</summary>
-    public static IEnumerable<Problem> Chaos(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> Chaos(ManifestSet set, BuiltImages images) =>
         from c in Containers(set)
         let rate = c.Found.Container.EnvValue("CHAOS_FAILURE_RATE")
         let value = Number(rate)
@@ -165,7 +165,7 @@ public static partial class ManifestChecks
         let spec = c.Spec
         let variable = spec.Variables.FirstOrDefault(v => v.Name == "CHAOS_FAILURE_RATE")
         let percent = Math.Round(Math.Min(value.Value, 1) * 100).ToString(CultureInfo.InvariantCulture)
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Chaos,
             Service = spec.Name,

@@ -27,7 +27,7 @@ public sealed record Departure
 
     public Severity Severity { get; init; } = Severity.Warning;
 
-    public Problem ToProblem(ManifestSet set) => new()
+    public Finding ToFinding(ManifestSet set) => new()
     {
         Check = CheckNames.Hardening,
         Service = Service,
@@ -94,7 +94,7 @@ public static partial class ManifestChecks
     /// and limits, non-root read-only containers without privileges, the replica counts, the
     /// telemetry variables, and a writable volume wherever the app writes.
     /// </summary>
-    public static IEnumerable<Problem> Hardening(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> Hardening(ManifestSet set, BuiltImages images)
     {
         // The inventory check reports a component that misses its container or its Service.
         var components = ServiceCatalog.All
@@ -102,7 +102,7 @@ public static partial class ManifestChecks
             .OfType<HardenedComponent>();
         var departures = SetHabits.SelectMany(habit => habit(set))
             .Concat(components.SelectMany(component => ComponentHabits.SelectMany(habit => habit(component))));
-        return departures.Select(d => d.ToProblem(set));
+        return departures.Select(d => d.ToFinding(set));
     }
 
     public static IEnumerable<Departure> InNamespace(ManifestSet set) =>

@@ -23,12 +23,12 @@ public static partial class ManifestChecks
         select new SetVariable(c.Spec, c.Found, env, c.Spec.Variables.FirstOrDefault(v => v.Name == env.Name));
 
     /// <summary>Every variable the catalog marks required is set.</summary>
-    public static IEnumerable<Problem> RequiredVariables(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> RequiredVariables(ManifestSet set, BuiltImages images) =>
         from c in Containers(set)
         from required in c.Spec.Variables.Where(v => v.Required)
         where c.Found.Container.Env(required.Name) is null
         let name = c.Spec.Name
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Variables,
             Service = name,
@@ -43,10 +43,10 @@ public static partial class ManifestChecks
         };
 
     /// <summary>No variable is set that the service does not read.</summary>
-    public static IEnumerable<Problem> UnknownVariables(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> UnknownVariables(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is null
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Variables,
             Service = v.Spec.Name,
@@ -62,13 +62,13 @@ public static partial class ManifestChecks
         };
 
     /// <summary>A value taken from a Secret names a Secret and key the manifests hold (a cluster's Secrets are not read).</summary>
-    public static IEnumerable<Problem> SecretReferences(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> SecretReferences(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is not null && set.HoldsSecrets
         let secretRef = v.Env.ValueFrom?.SecretKeyRef
         where secretRef is not null && SecretValue(set, secretRef) is null
         let name = v.Spec.Name
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Variables,
             Service = name,
@@ -84,10 +84,10 @@ public static partial class ManifestChecks
         };
 
     /// <summary>A value filled from a ConfigMap or a field reference cannot be checked: a warning says so.</summary>
-    public static IEnumerable<Problem> UnreadableSources(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> UnreadableSources(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is not null && v.Env.ValueFrom is { SecretKeyRef: null }
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Variables,
             Service = v.Spec.Name,
@@ -103,7 +103,7 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Every value the checks can read passes the service's own start-up check.</summary>
-    public static IEnumerable<Problem> VariableValues(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> VariableValues(ManifestSet set, BuiltImages images)
     {
         foreach (var v in SetVariables(set))
         {
@@ -112,7 +112,7 @@ public static partial class ManifestChecks
                 continue;
             }
             var name = v.Spec.Name;
-            yield return new Problem
+            yield return new Finding
             {
                 Check = CheckNames.Variables,
                 Service = name,

@@ -8,7 +8,7 @@ namespace CloudMart.Diagnosis.Checks;
 public static partial class ManifestChecks
 {
     /// <summary>Each Service picks the pods of its own Deployment, and only those.</summary>
-    public static IEnumerable<Problem> ServiceSelectors(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> ServiceSelectors(ManifestSet set, BuiltImages images)
     {
         foreach (var service in set.Services)
         {
@@ -22,7 +22,7 @@ public static partial class ManifestChecks
             var own = set.FindDeployment(name);
             var ownLabels = own?.Spec?.Template?.Metadata?.Labels.Format();
             var expected = string.IsNullOrEmpty(ownLabels) ? $"app={name}" : ownLabels;
-            var problem = new Problem
+            var problem = new Finding
             {
                 Check = CheckNames.Selectors,
                 Service = name,
@@ -50,11 +50,11 @@ public static partial class ManifestChecks
     }
 
     /// <summary>Each Deployment's selector matches its own pod template.</summary>
-    public static IEnumerable<Problem> DeploymentSelectors(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> DeploymentSelectors(ManifestSet set, BuiltImages images) =>
         from deployment in set.Deployments
         where !ManifestSet.Selects(deployment.Spec?.Selector?.MatchLabels, deployment.Spec?.Template?.Metadata?.Labels)
         let name = deployment.Metadata.Name
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Selectors,
             Service = name,
@@ -70,12 +70,12 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Each Deployment has a Service of its name, which is how the others find it.</summary>
-    public static IEnumerable<Problem> ServicePerDeployment(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> ServicePerDeployment(ManifestSet set, BuiltImages images) =>
         from deployment in set.Deployments
         let name = deployment.Metadata.Name
         where set.FindService(name) is null
         let spec = ServiceCatalog.All.FirstOrDefault(s => s.Name == name)
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Selectors,
             Service = name,
@@ -103,7 +103,7 @@ public static partial class ManifestChecks
 
         public string Field => $"{Found.Path}.env[{Env.Name}].value";
 
-        public Problem Problem(ManifestSet set, string summary, string rootCause, string fix) => new()
+        public Finding Report(ManifestSet set, string summary, string rootCause, string fix) => new()
         {
             Check = CheckNames.Urls,
             Service = Spec.Name,
@@ -133,10 +133,10 @@ public static partial class ManifestChecks
         select (u, set.ServiceForHost(u.Url!.Host));
 
     /// <summary>Every *_URL variable is an absolute URL.</summary>
-    public static IEnumerable<Problem> UrlsAreUrls(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> UrlsAreUrls(ManifestSet set, BuiltImages images) =>
         from u in UrlVariables(set)
         where u.Url is null
-        select u.Problem(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value} is not a URL",
+        select u.Report(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value} is not a URL",
             $"{u.Env.Name} must be an absolute http:// URL; '{u.Env.Value}' is not one.",
             $"Set {u.Env.Name} to an absolute URL.") with
         {
@@ -145,13 +145,13 @@ public static partial class ManifestChecks
         };
 
     /// <summary>Every URL into the cluster names a Service of the namespace.</summary>
-    public static IEnumerable<Problem> UrlHostsAreServices(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> UrlHostsAreServices(ManifestSet set, BuiltImages images)
     {
         foreach (var (u, _) in InClusterUrls(set).Where(x => x.Service is null))
         {
             var host = u.Url!.Host;
             var known = string.Join(", ", set.Services.Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
-            yield return u.Problem(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value}: no Service called {host} in {ServiceCatalog.Namespace}",
+            yield return u.Report(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value}: no Service called {host} in {ServiceCatalog.Namespace}",
                 ManifestSet.IsClusterHost(host)
                     ? $"{u.Spec.Name} calls host '{host}', and namespace {ServiceCatalog.Namespace} has no Service of that name (it has {known}); the name does not resolve."
                     : $"{u.Spec.Name} calls host '{host}', which is not a Service name in namespace {ServiceCatalog.Namespace}.",
@@ -160,7 +160,7 @@ public static partial class ManifestChecks
     }
 
     /// <summary>Every URL into the cluster uses a port its Service has.</summary>
-    public static IEnumerable<Problem> UrlPortsExist(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> UrlPortsExist(ManifestSet set, BuiltImages images)
     {
         foreach (var (u, service) in InClusterUrls(set))
         {
@@ -169,19 +169,19 @@ public static partial class ManifestChecks
                 continue;
             }
             var ports = string.Join(",", (service.Spec?.Ports ?? []).Select(p => p.Port));
-            yield return u.Problem(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value}: Service {service.Metadata.Name} has no port {u.Url!.Port}",
+            yield return u.Report(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value}: Service {service.Metadata.Name} has no port {u.Url!.Port}",
                 $"Service {service.Metadata.Name} listens on port {ports}, not {u.Url.Port}; the connection is refused or times out.",
                 $"Use port {ports} in {u.Env.Name}.");
         }
     }
 
     /// <summary>Every URL reaches the Service the catalog says the variable is for.</summary>
-    public static IEnumerable<Problem> UrlTargetsMatch(ManifestSet set, BuiltImages images) =>
+    public static IEnumerable<Finding> UrlTargetsMatch(ManifestSet set, BuiltImages images) =>
         from x in InClusterUrls(set)
         where x.Service is not null && x.Url.Target != x.Service.Metadata.Name
         let u = x.Url
         let service = x.Service!.Metadata.Name
-        select u.Problem(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value} reaches {service}; the catalog says {u.Target ?? "nothing"}",
+        select u.Report(set, $"{u.Spec.Name} {u.Env.Name}={u.Env.Value} reaches {service}; the catalog says {u.Target ?? "nothing"}",
             u.Target is null
                 ? $"{u.Spec.Name} does not read {u.Env.Name}; it points at Service {service} for nothing."
                 : $"{u.Env.Name} must reach {u.Target}, and {u.Url!.Host} is the Service {service}.",

@@ -8,16 +8,16 @@ namespace CloudMart.Diagnosis.Checks;
 /// <summary>
 /// One rule a manifest set (or a cluster's live objects) must follow to run CloudMart healthily.
 /// It compares the objects with the service catalog, the one place that says which port each
-/// component listens on, which variables it needs and what memory it uses, and returns a problem
+/// component listens on, which variables it needs and what memory it uses, and returns a finding
 /// for every difference (none when the rule holds).
 /// </summary>
-public delegate IEnumerable<Problem> ManifestRule(ManifestSet set, BuiltImages images);
+public delegate IEnumerable<Finding> ManifestRule(ManifestSet set, BuiltImages images);
 
-/// <summary>A named check: the rules whose problems it reports, in order.</summary>
+/// <summary>A named check: the rules whose findings it reports, in order.</summary>
 public sealed record ManifestCheck(string Name, IReadOnlyList<ManifestRule> Rules)
 {
     public IEnumerable<Finding> Run(ManifestSet set, BuiltImages images) =>
-        Rules.SelectMany(rule => rule(set, images)).Select(problem => problem.ToFinding());
+        Rules.SelectMany(rule => rule(set, images)).Select(finding => finding.Classified());
 }
 
 public static partial class ManifestChecks
@@ -64,7 +64,7 @@ public static partial class ManifestChecks
     };
 
     /// <summary>Each component has its Deployment, with one container, and its Service.</summary>
-    public static IEnumerable<Problem> Inventory(ManifestSet set, BuiltImages images)
+    public static IEnumerable<Finding> Inventory(ManifestSet set, BuiltImages images)
     {
         foreach (var spec in ServiceCatalog.All)
         {
@@ -77,7 +77,7 @@ public static partial class ManifestChecks
             }
             else if (set.FindContainer(spec.Name) is null)
             {
-                yield return new Problem
+                yield return new Finding
                 {
                     Check = CheckNames.Inventory,
                     Service = spec.Name,
@@ -100,7 +100,7 @@ public static partial class ManifestChecks
         }
     }
 
-    static Problem Missing(ManifestSet set, ServiceSpec spec, string kind, k8s.IKubernetesObject<V1ObjectMeta>? sibling, string where) => new()
+    static Finding Missing(ManifestSet set, ServiceSpec spec, string kind, k8s.IKubernetesObject<V1ObjectMeta>? sibling, string where) => new()
     {
         Check = CheckNames.Inventory,
         Service = spec.Name,

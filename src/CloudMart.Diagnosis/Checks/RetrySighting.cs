@@ -53,7 +53,7 @@ public sealed record RetrySighting
     public Finding ToFinding()
     {
         var fault = LabFaults.All.Single(f => f.Check == CheckNames.Retry);
-        return new Problem
+        return new Finding
         {
             Check = CheckNames.Retry,
             Service = fault.Service,
@@ -66,6 +66,6 @@ public sealed record RetrySighting
             Value = Value,
             Expected = Expected,
             Evidence = Evidence,
-        }.ToFinding();
+        }.Classified();
     }
 }

@@ -6,16 +6,16 @@ namespace CloudMart.Diagnosis.Live;
 /// <summary>Services that have no ready endpoint, one rule per reason.</summary>
 public static class EndpointObservations
 {
-    public static IReadOnlyList<Func<ClusterSnapshot, ManifestSet, IEnumerable<Problem>>> All { get; } = [SelectorMatchesNoPod, PodsNotReady];
+    public static IReadOnlyList<Func<ClusterSnapshot, ManifestSet, IEnumerable<Finding>>> All { get; } = [SelectorMatchesNoPod, PodsNotReady];
 
     /// <summary>The selector picks no pod at all: the Service can have no endpoint.</summary>
-    public static IEnumerable<Problem> SelectorMatchesNoPod(ClusterSnapshot snapshot, ManifestSet set) =>
+    public static IEnumerable<Finding> SelectorMatchesNoPod(ClusterSnapshot snapshot, ManifestSet set) =>
         from s in WithoutEndpoints(snapshot)
         where s.Selected.Count == 0
         let name = s.Service.Metadata.Name
         let ownLabels = set.FindDeployment(name)?.Spec?.Template?.Metadata?.Labels.Format()
         let selector = s.Selector.Format()
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Endpoints,
             FaultCheck = CheckNames.Selectors,
@@ -34,12 +34,12 @@ public static class EndpointObservations
         };
 
     /// <summary>The selector picks pods, and none of them is ready: a consequence of what keeps them so.</summary>
-    public static IEnumerable<Problem> PodsNotReady(ClusterSnapshot snapshot, ManifestSet set) =>
+    public static IEnumerable<Finding> PodsNotReady(ClusterSnapshot snapshot, ManifestSet set) =>
         from s in WithoutEndpoints(snapshot)
         where s.Selected.Count > 0
         let name = s.Service.Metadata.Name
         let notReady = s.Selected.Count(p => !PodFacts.IsReady(p))
-        select new Problem
+        select new Finding
         {
             Check = CheckNames.Endpoints,
             Service = name,

@@ -75,9 +75,9 @@ public static class LiveAnalysis
     }
 
     /// <summary>Adds an observation to the finding it confirms (its lab fault, what it is a consequence of, or the same check's problem), else adds it as a finding.</summary>
-    static void Merge(List<Finding> findings, Problem observation)
+    static void Merge(List<Finding> findings, Finding observation)
     {
-        var fault = observation.Fault;
+        var fault = observation.MatchFault();
         var index = fault is not null
             ? findings.FindIndex(f => f.Fault == fault.Number)
             : observation.Consequence
@@ -88,7 +88,7 @@ public static class LiveAnalysis
             findings[index] = WithEvidence(findings[index], observation.Evidence);
             return;
         }
-        findings.Add(observation.ToFinding());
+        findings.Add(observation.Classified());
     }
 
     /// <summary>Adds the Warning events about a finding's component (its pods, ReplicaSets, Deployment) to its evidence.</summary>

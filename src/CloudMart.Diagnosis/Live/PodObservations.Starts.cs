@@ -10,7 +10,7 @@ public static partial class PodObservations
     /// The service exits, usually at start with a FATAL line naming a variable; restarts another
     /// rule explains (an OOM kill, a failing liveness probe) are not crashes.
     /// </summary>
-    public static IEnumerable<Problem> Crashes(PodView p)
+    public static IEnumerable<Finding> Crashes(PodView p)
     {
         var crashing = p.Waiting?.Reason == "CrashLoopBackOff" || (p.Restarts > 0 && p.LastTerminated is { ExitCode: not 0 });
         if (!crashing || p.RestartsExplained)
@@ -22,7 +22,7 @@ public static partial class PodObservations
         if (fatal is null)
         {
             var tail = p.Lines.TakeLast(3).Select(l => l.Message).ToList();
-            yield return new Problem
+            yield return new Finding
             {
                 Check = CheckNames.Pods,
                 Service = p.Component,
@@ -41,7 +41,7 @@ public static partial class PodObservations
         }
         var variable = fatal.FatalVariable;
         var declared = variable is null ? null : p.Spec?.Variables.FirstOrDefault(v => v.Name == variable);
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Variables,
@@ -60,7 +60,7 @@ public static partial class PodObservations
     }
 
     /// <summary>Running, yet not ready, with failed readiness checks.</summary>
-    public static IEnumerable<Problem> NotReady(PodView p)
+    public static IEnumerable<Finding> NotReady(PodView p)
     {
         var readiness = p.Events.Where(e => e.Reason == "Unhealthy" && e.Message?.StartsWith("Readiness probe failed", StringComparison.Ordinal) == true).ToList();
         if (p.Status?.State?.Running is null || PodFacts.IsReady(p.Pod) || readiness.Count == 0)
@@ -68,7 +68,7 @@ public static partial class PodObservations
             yield break;
         }
         var containerPort = p.Spec?.ContainerPort.ToString(CultureInfo.InvariantCulture);
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Probes,
@@ -87,13 +87,13 @@ public static partial class PodObservations
     }
 
     /// <summary>The container cannot be created: its configuration names a Secret, ConfigMap or key that is not there.</summary>
-    public static IEnumerable<Problem> ConfigErrors(PodView p)
+    public static IEnumerable<Finding> ConfigErrors(PodView p)
     {
         if (p.Waiting is not { Reason: "CreateContainerConfigError" or "CreateContainerError" } waiting)
         {
             yield break;
         }
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Variables,
@@ -112,14 +112,14 @@ public static partial class PodObservations
     }
 
     /// <summary>No node can take the pod.</summary>
-    public static IEnumerable<Problem> Unschedulable(PodView p)
+    public static IEnumerable<Finding> Unschedulable(PodView p)
     {
         var unschedulable = p.Events.FirstOrDefault(e => e.Reason == "FailedScheduling");
         if (p.Pod.Status?.Phase != "Pending" || unschedulable is null || p.Status is not null)
         {
             yield break;
         }
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             Service = p.Component,

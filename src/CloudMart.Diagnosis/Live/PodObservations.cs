@@ -6,13 +6,13 @@ namespace CloudMart.Diagnosis.Live;
 
 /// <summary>
 /// What a pod shows, one rule each: its log, its image pulls, its kills and restarts, its start.
-/// A problem about a field a manifest check covers names that check as its <see cref="Problem.FaultCheck"/>,
+/// A problem about a field a manifest check covers names that check as its <see cref="Finding.FaultCheck"/>,
 /// so that it adds evidence to that check's finding, or is the lab fault itself when no check saw it.
 /// </summary>
 public static partial class PodObservations
 {
     /// <summary>The rules, in the order their problems are reported for a pod.</summary>
-    public static IReadOnlyList<Func<PodView, IEnumerable<Problem>>> All { get; } =
+    public static IReadOnlyList<Func<PodView, IEnumerable<Finding>>> All { get; } =
     [
         DependencyFailures, InjectedFailures, PullFailures, OomKills, LivenessRestarts, Crashes, NotReady, ConfigErrors, Unschedulable,
     ];
@@ -20,7 +20,7 @@ public static partial class PodObservations
     static readonly IReadOnlySet<string> PullReasons = new HashSet<string> { "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull" };
 
     /// <summary>Calls to a dependency that fail, grouped by URL: a host that is no Service, or a dependency that answers badly.</summary>
-    public static IEnumerable<Problem> DependencyFailures(PodView p)
+    public static IEnumerable<Finding> DependencyFailures(PodView p)
     {
         foreach (var group in p.Lines.Select(l => (Line: l, Failure: l.DependencyFailure)).Where(x => x.Failure is not null).GroupBy(x => x.Failure!.Url))
         {
@@ -30,7 +30,7 @@ public static partial class PodObservations
             var symptom = $"{p.Component} logs 'Call to {failure.Dependency} failed'.";
             if (failure.Host is { } host && p.Set.ServiceForHost(host) is null)
             {
-                yield return new Problem
+                yield return new Finding
                 {
                     Check = CheckNames.Logs,
                     FaultCheck = CheckNames.Urls,
@@ -48,7 +48,7 @@ public static partial class PodObservations
                 };
                 continue;
             }
-            yield return new Problem
+            yield return new Finding
             {
                 Check = CheckNames.Logs,
                 Service = failure.Dependency,
@@ -67,7 +67,7 @@ public static partial class PodObservations
     }
 
     /// <summary>Store calls the service fails on purpose (its chaos switch).</summary>
-    public static IEnumerable<Problem> InjectedFailures(PodView p)
+    public static IEnumerable<Finding> InjectedFailures(PodView p)
     {
         var injected = p.Lines.Where(l => l.IsInjectedFailure).ToList();
         if (injected.Count == 0)
@@ -75,7 +75,7 @@ public static partial class PodObservations
             yield break;
         }
         var rate = p.Env("CHAOS_FAILURE_RATE");
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Logs,
             FaultCheck = CheckNames.Chaos,
@@ -94,7 +94,7 @@ public static partial class PodObservations
     }
 
     /// <summary>An image that cannot be pulled: one nothing builds, or one the build script makes that the cluster was not given.</summary>
-    public static IEnumerable<Problem> PullFailures(PodView p)
+    public static IEnumerable<Finding> PullFailures(PodView p)
     {
         if (p.Waiting?.Reason is not { } reason || !PullReasons.Contains(reason))
         {
@@ -103,7 +103,7 @@ public static partial class PodObservations
         var image = p.Container.Image ?? p.Status?.Image ?? "";
         var pullEvent = p.Events.FirstOrDefault(e => e.Type == "Warning" && e.Message?.Contains("pull", StringComparison.OrdinalIgnoreCase) == true);
         var built = p.Images.Contains(image);
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Images,
@@ -129,7 +129,7 @@ public static partial class PodObservations
     }
 
     /// <summary>Killed by the kernel for using more memory than the limit: below the catalog's need, or not.</summary>
-    public static IEnumerable<Problem> OomKills(PodView p)
+    public static IEnumerable<Finding> OomKills(PodView p)
     {
         if (!p.OomKilled)
         {
@@ -139,7 +139,7 @@ public static partial class PodObservations
         var limit = p.Container.MemoryLimitMiB();
         var limitText = limit is null ? "none" : limit + "Mi";
         var below = spec is not null && limit is { } l && l < spec.MemoryNeedMiB;
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Memory,
@@ -162,7 +162,7 @@ public static partial class PodObservations
     }
 
     /// <summary>Restarted because its liveness probe fails: on the wrong port, or in a process that does not answer.</summary>
-    public static IEnumerable<Problem> LivenessRestarts(PodView p)
+    public static IEnumerable<Finding> LivenessRestarts(PodView p)
     {
         if (!p.KilledForLiveness)
         {
@@ -172,7 +172,7 @@ public static partial class PodObservations
         var port = p.Container.LivenessProbe?.HttpPort();
         var containerPort = p.Spec?.ContainerPort;
         var wrongPort = p.Spec is not null && port != containerPort;
-        yield return new Problem
+        yield return new Finding
         {
             Check = CheckNames.Pods,
             FaultCheck = CheckNames.Probes,
