@@ -29,7 +29,7 @@ public class SolutionTests
         var fault = LabFaults.Get(number);
 
         Assert.DoesNotContain(FaultViolations.ByFault[number], Checks.Named(fault.Check, Solution));
-        Assert.Contains(fault.FixedValue, File.ReadAllText(Path.Combine(Repo.SolutionManifestsDir, Path.GetFileName(fault.Where))), StringComparison.Ordinal);
+        Assert.Contains(fault.Fix, File.ReadAllText(Path.Combine(Repo.SolutionManifestsDir, Path.GetFileName(fault.Where))), StringComparison.Ordinal);
     }
 
     [Fact]

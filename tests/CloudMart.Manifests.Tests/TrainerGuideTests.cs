@@ -37,7 +37,7 @@ public partial class TrainerGuideTests
 
         Assert.Contains(fault.Service, heading, StringComparison.Ordinal);
         Assert.Contains(Path.GetFileName(fault.Where), rootCause, StringComparison.Ordinal);
-        Assert.Contains(fault.FixedValue, fix, StringComparison.Ordinal);
+        Assert.Contains(fault.Fix, fix, StringComparison.Ordinal);
     }
 
     [Fact]

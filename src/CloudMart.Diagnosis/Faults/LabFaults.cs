@@ -19,11 +19,8 @@ public sealed record LabFault
     /// <summary>The file the fault is in, from the repository root.</summary>
     public required string Where { get; init; }
 
-    /// <summary>What the fix changes, in one line.</summary>
+    /// <summary>The fix: the value it puts in place, as the solution and the trainer's guide write it.</summary>
     public required string Fix { get; init; }
-
-    /// <summary>The value the fix puts in place, as the solution and the trainer's guide write it.</summary>
-    public required string FixedValue { get; init; }
 
     /// <summary>The check whose problem this fault is.</summary>
     public required string Check { get; init; }
@@ -63,8 +60,7 @@ public static class LabFaults
             Number = 1,
             Title = $"{ServiceCatalog.Database.Name}: DB_NAME is not set",
             Where = Manifests + "06-database-service.yaml",
-            Fix = "give the database-service container DB_NAME=cloudmart-db",
-            FixedValue = "cloudmart-db",
+            Fix = "cloudmart-db",
             Check = CheckNames.Variables,
             Service = ServiceCatalog.Database.Name,
             Subject = "DB_NAME",
@@ -76,8 +72,7 @@ public static class LabFaults
             Number = 2,
             Title = $"{ServiceCatalog.Notification.Name}: image tag that is never built",
             Where = Manifests + "07-notification-service.yaml",
-            Fix = "run the image the build script produces, notification-service:latest",
-            FixedValue = "notification-service:latest",
+            Fix = ServiceCatalog.Notification.Image,
             Check = CheckNames.Images,
             Service = ServiceCatalog.Notification.Name,
             Subject = "image",
@@ -89,8 +84,7 @@ public static class LabFaults
             Number = 3,
             Title = $"{ServiceCatalog.Order.Name}: DATABASE_URL names no Service",
             Where = Manifests + "05-order-service.yaml",
-            Fix = "point DATABASE_URL at the database-service Service",
-            FixedValue = "http://database-service:8080",
+            Fix = ServiceCatalog.Order.Variable("DATABASE_URL").Default!,
             Check = CheckNames.Urls,
             Service = ServiceCatalog.Order.Name,
             Subject = "DATABASE_URL",
@@ -102,8 +96,7 @@ public static class LabFaults
             Number = 4,
             Title = $"{ServiceCatalog.Api.Name}: liveness probe on the wrong port",
             Where = Manifests + "03-api-service.yaml",
-            Fix = "aim the liveness probe at the port the api-service listens on",
-            FixedValue = "port: 3000",
+            Fix = $"port: {ServiceCatalog.Api.ContainerPort}",
             Check = CheckNames.Probes,
             Service = ServiceCatalog.Api.Name,
             Subject = LivenessPort,
@@ -115,8 +108,7 @@ public static class LabFaults
             Number = 5,
             Title = $"{ServiceCatalog.Gateway.Name}: Service selector matches no pods",
             Where = Manifests + "02-gateway.yaml",
-            Fix = "select the label the gateway pods carry",
-            FixedValue = "app: gateway",
+            Fix = $"app: {ServiceCatalog.Gateway.Name}",
             Check = CheckNames.Selectors,
             Service = ServiceCatalog.Gateway.Name,
             Subject = ServiceSelector,
@@ -128,8 +120,7 @@ public static class LabFaults
             Number = 6,
             Title = $"{ServiceCatalog.Auth.Name}: memory limit below its need",
             Where = Manifests + "04-auth-service.yaml",
-            Fix = "raise the auth-service memory limit above its measured need",
-            FixedValue = "128Mi",
+            Fix = $"{Checks.ManifestChecks.SuggestedLimitMiB(ServiceCatalog.Auth.MemoryNeedMiB)}Mi",
             Check = CheckNames.Memory,
             Service = ServiceCatalog.Auth.Name,
             Subject = "limit",
@@ -141,8 +132,7 @@ public static class LabFaults
             Number = 7,
             Title = $"{ServiceCatalog.Order.Name}: retries without backoff (code)",
             Where = LabRepository.RetryFaultPath,
-            Fix = "switch the shipped retry strategy to exponential backoff, then rebuild the order-service image",
-            FixedValue = "RetryStrategy.ExponentialBackoff",
+            Fix = $"RetryStrategy.{Checks.RetryPolicyCheck.Backoff}",
             Check = CheckNames.Retry,
             Service = ServiceCatalog.Order.Name,
             Symptom = "When a store call fails, order-service repeats it at once, several times within a millisecond or two; its start-up log says 'Store retry policy: immediate'.",
@@ -153,8 +143,7 @@ public static class LabFaults
             Number = 8,
             Title = $"{ServiceCatalog.Database.Name}: chaos failure rate above 0",
             Where = Manifests + "06-database-service.yaml",
-            Fix = "turn the chaos switch off (0, its default, or no variable at all)",
-            FixedValue = "\"0\"",
+            Fix = $"\"{ServiceCatalog.Database.Variable("CHAOS_FAILURE_RATE").Default}\"",
             Check = CheckNames.Chaos,
             Service = ServiceCatalog.Database.Name,
             Subject = "CHAOS_FAILURE_RATE",
