@@ -28,7 +28,8 @@ public sealed record FindingLocation(string? File, int? Line, string Kind, strin
 /// One thing wrong, explained as an incident report would: what is seen (symptom), why
 /// (root cause), what it breaks (impact), and what to change (fix), at an exact location with the
 /// value found and the value wanted. <see cref="Fault"/> names the lab fault (1 to 8) it is, or is
-/// null for any other problem.
+/// null for any other problem. Static and live rules build findings alike, then
+/// <see cref="Classified"/> tells the lab faults apart.
 /// </summary>
 public sealed record Finding
 {
@@ -37,7 +38,7 @@ public sealed record Finding
 
     public int? Fault { get; init; }
 
-    public required Severity Severity { get; init; }
+    public Severity Severity { get; init; } = Severity.Error;
 
     /// <summary>The component of the service catalog concerned, when there is one.</summary>
     public string? Service { get; init; }
@@ -63,4 +64,27 @@ public sealed record Finding
 
     /// <summary>What a cluster showed that confirms it: pod states, events, log lines.</summary>
     public IReadOnlyList<string> Evidence { get; init; } = [];
+
+    /// <summary>
+    /// The check whose lab fault it would be, when that is another one: a crash seen on a pod
+    /// (check pods) that a missing variable explains (check variables). Null means <see cref="Check"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? FaultCheck { get; init; }
+
+    /// <summary>The field or variable it is about, as <see cref="LabFault.Subject"/> names it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Subject { get; init; }
+
+    /// <summary>A consequence of another finding (pods not ready, calls that fail): it only adds evidence to what causes it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Consequence { get; init; }
+
+    /// <summary>The lab fault this finding is, or null.</summary>
+    public LabFault? MatchFault() => Consequence ? null : LabFaults.Match(FaultCheck ?? Check, Service, Subject);
+
+    /// <summary>The finding with its lab fault named: the catalog's symptom and impact replace the rule's generic ones, and a lab fault is an error.</summary>
+    public Finding Classified() => MatchFault() is { } fault
+        ? this with { Fault = fault.Number, Severity = Severity.Error, Symptom = fault.Symptom, Impact = fault.Impact }
+        : this;
 }

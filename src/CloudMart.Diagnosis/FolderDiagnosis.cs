@@ -18,9 +18,9 @@ public static class FolderDiagnosis
         var repository = LabRepository.FindAbove(full);
         var images = BuiltImages.For(repository);
         var findings = new List<Finding>();
-        foreach (var (_, check) in ManifestChecks.All)
+        foreach (var check in ManifestChecks.All)
         {
-            findings.AddRange(check(set, images));
+            findings.AddRange(check.Run(set, images));
         }
         var retry = RetryPolicyCheck.Inspect(repository, full);
         if (retry.Finding is { } finding)

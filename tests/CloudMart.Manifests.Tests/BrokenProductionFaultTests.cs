@@ -1,6 +1,6 @@
-using CloudMart.Catalog;
-using CloudMart.Diagnosis.Checks;
+using CloudMart.Diagnosis;
 using CloudMart.Manifests.Tests.Support;
+using CloudMart.Catalog;
 
 namespace CloudMart.Manifests.Tests;
 
@@ -16,7 +16,7 @@ public class BrokenProductionFaultTests
 
         Assert.Null(container.Env("DB_NAME"));
         Assert.True(ServiceCatalog.Database.Variable("DB_NAME").Required, "the database-service must refuse to start without DB_NAME");
-        Assert.Contains(LabFaults.All[0].ExpectedViolation, Checks.Variables(Broken));
+        Assert.Contains(FaultViolations.ByFault[1], Checks.Variables(Broken));
     }
 
     [Fact]
@@ -90,47 +90,33 @@ public class BrokenProductionFaultTests
 
     /// <summary>
     /// Nothing else is wrong: every property check finds in the broken set exactly the violations
-    /// of the faults, one each, and no other; and the diagnosis names each by its fault number.
+    /// of the faults the catalog gives it, one each, and no other; and the diagnosis names each by
+    /// its fault number.
     /// </summary>
     [Theory]
     [MemberData(nameof(AllChecks))]
     public void EveryCheck_FindsOnlyTheFaultsViolations(string check)
     {
-        var expected = LabFaults.InManifests.Where(f => f.Check!.Method.Name == check).ToList();
+        var expected = LabFaults.All.Where(f => f.InManifests && f.Check == check).ToList();
 
-        Assert.Equal(expected.Select(f => f.ExpectedViolation), CheckNamed(check)(Broken).ToList());
-        Assert.Equal(expected.Select(f => (int?)f.Number), Checks.Findings(FindingsNamed(check), Broken).Select(f => f.Fault));
+        Assert.Equal(expected.Select(f => FaultViolations.ByFault[f.Number]), Checks.Named(check, Broken).ToList());
+        Assert.Equal(expected.Select(f => (int?)f.Number), Checks.Findings(check, Broken).Select(f => f.Fault));
     }
 
-    public static TheoryData<string> AllChecks() =>
-        new(nameof(Checks.Inventory), nameof(Checks.Selectors), nameof(Checks.Probes), nameof(Checks.DependencyUrls), nameof(Checks.Variables),
-            nameof(Checks.Images), nameof(Checks.Memory), nameof(Checks.Chaos), nameof(Checks.Hardening));
-
-    public static Func<ManifestSet, IEnumerable<string>> CheckNamed(string name) => name switch
+    [Fact]
+    public void EveryManifestFault_IsInTheFileTheCatalogNames_AndHasItsViolation()
     {
-        nameof(Checks.Inventory) => Checks.Inventory,
-        nameof(Checks.Selectors) => Checks.Selectors,
-        nameof(Checks.Probes) => Checks.Probes,
-        nameof(Checks.DependencyUrls) => Checks.DependencyUrls,
-        nameof(Checks.Variables) => Checks.Variables,
-        nameof(Checks.Images) => Checks.Images,
-        nameof(Checks.Memory) => Checks.Memory,
-        nameof(Checks.Chaos) => Checks.Chaos,
-        nameof(Checks.Hardening) => Checks.Hardening,
-        _ => throw new ArgumentException($"no check {name}", nameof(name)),
-    };
+        var manifestFaults = LabFaults.All.Where(f => f.InManifests).ToList();
 
-    static CloudMart.Diagnosis.Checks.ManifestCheck FindingsNamed(string name) => name switch
-    {
-        nameof(Checks.Inventory) => ManifestChecks.Inventory,
-        nameof(Checks.Selectors) => ManifestChecks.Selectors,
-        nameof(Checks.Probes) => ManifestChecks.Probes,
-        nameof(Checks.DependencyUrls) => ManifestChecks.DependencyUrls,
-        nameof(Checks.Variables) => ManifestChecks.Variables,
-        nameof(Checks.Images) => ManifestChecks.Images,
-        nameof(Checks.Memory) => ManifestChecks.Memory,
-        nameof(Checks.Chaos) => ManifestChecks.Chaos,
-        nameof(Checks.Hardening) => ManifestChecks.Hardening,
-        _ => throw new ArgumentException($"no check {name}", nameof(name)),
-    };
+        Assert.Equal(manifestFaults.Select(f => f.Number), FaultViolations.ByFault.Keys.Order());
+        Assert.All(manifestFaults, fault =>
+        {
+            Assert.Contains(fault.Check, Checks.Names);
+            var finding = Assert.Single(Checks.Findings(fault.Check, Broken), f => f.Fault == fault.Number);
+            Assert.Equal(Path.GetFileName(fault.Where), finding.Location.File);
+            Assert.True(File.Exists(Path.Combine(Repo.Root, fault.Where)), $"fault {fault.Number}: no {fault.Where}");
+        });
+    }
+
+    public static TheoryData<string> AllChecks() => new(Checks.Names);
 }

@@ -1,4 +1,5 @@
 using CloudMart.Catalog;
+using CloudMart.Diagnosis;
 using CloudMart.Manifests.Tests.Support;
 using k8s.Models;
 
@@ -13,7 +14,7 @@ public class SolutionTests
     [MemberData(nameof(BrokenProductionFaultTests.AllChecks), MemberType = typeof(BrokenProductionFaultTests))]
     public void EveryCheck_FindsNothing(string check)
     {
-        Assert.Empty(BrokenProductionFaultTests.CheckNamed(check)(Solution));
+        Assert.Empty(Checks.Named(check, Solution));
     }
 
     [Theory]
@@ -26,9 +27,10 @@ public class SolutionTests
     [InlineData(8)]
     public void ManifestFault_IsFixed(int number)
     {
-        var fault = LabFaults.All.Single(f => f.Number == number);
+        var fault = LabFaults.Get(number);
 
-        Assert.DoesNotContain(fault.ExpectedViolation, fault.Check!(Solution));
+        Assert.DoesNotContain(FaultViolations.ByFault[number], Checks.Named(fault.Check, Solution));
+        Assert.Contains(fault.Fix, File.ReadAllText(Path.Combine(Repo.SolutionManifestsDir, Path.GetFileName(fault.Where))), StringComparison.Ordinal);
     }
 
     [Fact]

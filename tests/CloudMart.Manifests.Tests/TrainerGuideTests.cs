@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CloudMart.Diagnosis;
 using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
@@ -8,18 +9,13 @@ public partial class TrainerGuideTests
 {
     static readonly string Guide = File.ReadAllText(Path.Combine(Repo.Root, "docs", "trainer-guide.md"));
 
+    public static TheoryData<int> FaultNumbers() => new(LabFaults.All.Select(f => f.Number));
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(FaultNumbers))]
     public void EachFault_HasSymptomCauseImpactHowToFindAndFix(int number)
     {
-        var section = Regex.Match(Guide, $@"^### Fault {number} — .*?(?=^##)", RegexOptions.Multiline | RegexOptions.Singleline);
+        var section = Section(number);
 
         Assert.True(section.Success, $"no section '### Fault {number} — …'");
         foreach (var part in new[] { "**Symptom:**", "**Root cause:**", "**Impact:**", "**How to find it:**", "**Fix:**" })
@@ -27,6 +23,31 @@ public partial class TrainerGuideTests
             Assert.Contains(part, section.Value, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>The guide tells of each fault what the catalog says: its component, its file and the value of its fix.</summary>
+    [Theory]
+    [MemberData(nameof(FaultNumbers))]
+    public void EachFault_NamesTheComponentFileAndFixOfTheCatalog(int number)
+    {
+        var fault = LabFaults.Get(number);
+        var section = Section(number).Value;
+        var heading = section[..section.IndexOf('\n', StringComparison.Ordinal)];
+        var rootCause = section[section.IndexOf("**Root cause:**", StringComparison.Ordinal)..section.IndexOf("**Impact:**", StringComparison.Ordinal)];
+        var fix = section[section.IndexOf("**Fix:**", StringComparison.Ordinal)..];
+
+        Assert.Contains(fault.Service, heading, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(fault.Where), rootCause, StringComparison.Ordinal);
+        Assert.Contains(fault.Fix, fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ItHasOneSectionPerFaultOfTheCatalog()
+    {
+        Assert.Equal(LabFaults.All.Count, Regex.Count(Guide, @"^### Fault \d+ — ", RegexOptions.Multiline));
+    }
+
+    static Match Section(int number) =>
+        Regex.Match(Guide, $@"^### Fault {number} — .*?(?=^##)", RegexOptions.Multiline | RegexOptions.Singleline);
 
     [Fact]
     public void SolutionSteps_ApplyThePatchRebuildApplyAndRestart()

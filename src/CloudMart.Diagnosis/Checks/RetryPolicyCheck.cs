@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CloudMart.Catalog;
 
 namespace CloudMart.Diagnosis.Checks;
 
@@ -59,22 +58,7 @@ public static partial class RetryPolicyCheck
                         $"retry policy: the code at {relative}:{line} retries immediately; {Path.GetFileName(patch)} in this folder switches it to exponential backoff (apply it and rebuild the order-service image before deploying)",
                         null);
                 }
-                var fault = LabFaults.Get(7);
-                return new(RetryPolicyState.Immediate, $"retry policy: immediate ({relative}:{line})", new Finding
-                {
-                    Check = CheckNames.Retry,
-                    Fault = fault.Number,
-                    Severity = Severity.Error,
-                    Service = ServiceCatalog.Order.Name,
-                    Summary = $"{ServiceCatalog.Order.Name} retries failed store calls immediately, with no backoff ({relative}:{line})",
-                    Symptom = fault.Symptom,
-                    RootCause = $"RetryFault.Shipped is RetryStrategy.{Immediate}: the order-service repeats a failed call to database-service straight away, up to its retry count, with no pause between attempts.",
-                    Impact = fault.Impact,
-                    Fix = $"In {relative}, set Shipped to RetryStrategy.{Backoff} (k8s/day-4/solution/fault-7-retry-backoff.patch does it), then rebuild and import the images and restart the order-service Deployment.",
-                    Location = new FindingLocation(relative, line, "Code", "RetryFault.Shipped", "RetryFault.Shipped"),
-                    Value = $"RetryStrategy.{Immediate}",
-                    Expected = $"RetryStrategy.{Backoff}",
-                });
+                return new(RetryPolicyState.Immediate, $"retry policy: immediate ({relative}:{line})", RetrySighting.InCode(relative, line).ToFinding());
             default:
                 return new(RetryPolicyState.NotChecked, $"retry policy: not checked ({relative}:{line} sets an unknown strategy {strategy})", null);
         }

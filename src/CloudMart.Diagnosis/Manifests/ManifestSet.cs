@@ -159,6 +159,18 @@ public sealed class ManifestSet
     /// <summary>Where an object came from, for a finding's location.</summary>
     public ManifestObject? SourceOf(IKubernetesObject<V1ObjectMeta> obj) => Objects.FirstOrDefault(o => ReferenceEquals(o.Object, obj));
 
+    /// <summary>Where a field of an object is: its file and the field's line there, or the live object alone.</summary>
+    public FindingLocation Locate(IKubernetesObject<V1ObjectMeta> resource, string? field)
+    {
+        var source = SourceOf(resource);
+        int? line = null;
+        if (source?.File is { } file && Folder is { } folder)
+        {
+            line = YamlLocator.Line(System.IO.Path.Combine(folder, file), source.Document, field);
+        }
+        return new FindingLocation(source?.File, line, resource.Kind ?? resource.GetType().Name.TrimStart('V', '1'), resource.Metadata.Name, field);
+    }
+
     /// <summary>The one container of a service's Deployment (each pod runs exactly one).</summary>
     public V1Container Container(string service) =>
         FindContainer(service)?.Container ?? throw new InvalidOperationException($"{System.IO.Path.GetFileName(Origin)} has no single container for {service}");

@@ -228,9 +228,17 @@ public sealed class DiagnoseCommandTests : IDisposable
     static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
 
-/// <summary>docs/diagnose.md documents the verb's exit codes as the tool defines them.</summary>
+/// <summary>docs/diagnose.md documents the verb's exit codes and the lab faults as the tool defines them.</summary>
 public class DiagnoseDocumentationTests
 {
+    [Fact]
+    public void The_grading_sample_names_every_fault_by_its_catalog_title()
+    {
+        var doc = File.ReadAllText(Path.Combine(LabCopy.Repository.Root, "docs", "diagnose.md"));
+
+        Assert.All(LabFaults.All, fault => Assert.Contains($"│ {fault.Number} │ {fault.Title} ", doc, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_documented_exit_codes_are_the_tools_own()
     {
