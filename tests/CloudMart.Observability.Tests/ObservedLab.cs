@@ -64,6 +64,20 @@ public abstract class ObservedLab : IAsyncLifetime
         return codes;
     }
 
+    /// <summary>
+    /// Places one order and waits until Prometheus has scraped its checkout series. A series is
+    /// born with its first request, and <c>rate()</c> cannot count the requests that came before
+    /// Prometheus first saw it; a running system's series exist already, so the tests start there too.
+    /// </summary>
+    public async Task CheckoutSeriesScrapedAsync()
+    {
+        var code = (await PlaceOrdersAsync(1)).Single();
+        var series = await Prometheus.WaitForSeriesAsync(
+            $"http_server_request_duration_seconds_count{{service=\"api-service\", http_route=\"/api/orders\", http_request_method=\"POST\", http_response_status_code=\"{code}\"}}",
+            TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, series.GetArrayLength());
+    }
+
     public async Task DisposeAsync()
     {
         if (Prometheus is not null)
