@@ -19,7 +19,10 @@ public static class LocalEnvironment
     /// environment, so a developer can point the local run at their own OTLP collector, or turn
     /// telemetry off to compare.
     /// </summary>
-    public static readonly string[] InheritedVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SDK_DISABLED"];
+    public static readonly string[] InheritedVariables = [
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SDK_DISABLED",
+    ];
 
     /// <summary>
     /// What a service started here must not inherit from the caller: every catalog variable but

@@ -75,7 +75,15 @@ public static class ServiceCatalog
     [
         new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
-            "an http:// URL of an OTLP/gRPC collector, such as http://tempo.monitoring.svc.cluster.local:4317"),
+            "an http:// URL of an OTLP receiver for traces only, such as http://tempo.monitoring.svc.cluster.local:4317"),
+        new("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
+            "the full http:// URL to push traces to (with OTLP/HTTP, ending in /v1/traces); takes precedence over OTEL_EXPORTER_OTLP_ENDPOINT"),
+        new("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
+            "the full http:// URL to push metrics to, besides /metrics (with OTLP/HTTP, ending in /v1/metrics)"),
+        new("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
+            "the full http:// URL to push logs to, besides stdout (with OTLP/HTTP, ending in /v1/logs)"),
+        new("OTEL_EXPORTER_OTLP_PROTOCOL", VariableKind.Text, Required: false, "grpc",
+            "grpc or http/protobuf", Pattern: "^(grpc|http/protobuf)$"),
         new("OTEL_SDK_DISABLED", VariableKind.Boolean, Required: false, "false",
             "true or false; true turns tracing and metrics off (the benchmark compares both)"),
     ];

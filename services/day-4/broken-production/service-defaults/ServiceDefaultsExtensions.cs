@@ -13,18 +13,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace CloudMart.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    static readonly string[] QuietPaths = ["/health", "/metrics"];
-
     /// <summary>
     /// Reads and checks the service's variables, then sets up what every service shares:
     /// the listening port, JSON logs, traces and metrics, health checks, problem details and JSON contracts.
@@ -59,40 +52,6 @@ public static class ServiceDefaultsExtensions
 
         builder.AddTelemetry(settings);
         return settings;
-    }
-
-    static void AddTelemetry(this WebApplicationBuilder builder, ServiceSettings settings)
-    {
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(settings.ServiceName,
-                serviceNamespace: "cloudmart", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))
-            .WithTracing(tracing => tracing
-                .AddSource(CloudMartTelemetry.Name)
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsQuiet(context.Request.Path))
-                .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics
-                .AddMeter(CloudMartTelemetry.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
-
-        if (settings.OptionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT") is { } endpoint)
-        {
-            otel.UseOtlpExporter(OtlpExportProtocol.Grpc, endpoint);
-        }
-    }
-
-    static bool IsQuiet(PathString path)
-    {
-        foreach (var quiet in QuietPaths)
-        {
-            if (path.StartsWithSegments(quiet, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>

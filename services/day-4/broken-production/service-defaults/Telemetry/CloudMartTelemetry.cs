@@ -11,6 +11,14 @@ public static class CloudMartTelemetry
 {
     public const string Name = "CloudMart";
 
+    /// <summary>
+    /// Bucket boundaries, in seconds, of every latency histogram: fine below 100 ms where healthy
+    /// calls fall, 2 s (the checkout SLA) and 10 s (the lab's alert) as exact edges, and room
+    /// above 10 s so that a p95 past the alert threshold is still a figure, not +Inf.
+    /// </summary>
+    public static readonly double[] LatencyBoundaries =
+        [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2, 2.5, 5, 7.5, 10, 15, 20, 30];
+
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 
