@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.EndToEnd.Tests;
 
@@ -18,7 +18,7 @@ public sealed class CustomersProcess : IDisposable
 
     CustomersProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var layout = new LabLayout(LabLayout.FindRepositoryRoot(AppContext.BaseDirectory), _folder);
+        var layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, _folder);
         var binaries = ServiceBinaries.Build(LocalSystemFixture.Configuration);
         if (binaries.Missing(TrafficSource.Customers, layout) is { } missing)
         {

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Observability.Tests;
 
@@ -25,7 +25,7 @@ public abstract class ObservedLab : IAsyncLifetime
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static string RepositoryRoot { get; } = LabLayout.FindRepositoryRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
 
     /// <summary>The five services (the gateway serves no metrics), by name.</summary>
     public IReadOnlyDictionary<string, Uri> Services =>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 
 namespace CloudMart.Observability.Tests;
 

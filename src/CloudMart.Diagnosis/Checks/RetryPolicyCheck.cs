@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CloudMart.Catalog;
 
 namespace CloudMart.Diagnosis.Checks;
 
