@@ -15,9 +15,23 @@ public static partial class GatewayConfig
     /// <summary>The file nginx is started with, in the run's nginx folder.</summary>
     public const string RenderedFileName = "nginx.conf";
 
-    public static string Render(string source, int listenPort, int apiPort, string nginxDirectory)
+    /// <summary>The storefront's files in the repository: the folder the gateway image copies to its site root.</summary>
+    public static string SiteDirectory(LabLayout layout) =>
+        Path.Combine(Path.GetDirectoryName(layout.GatewayConfigSource)!, "site");
+
+    /// <param name="siteDirectory">Where the storefront's files are; null keeps the image's root (no site locally).</param>
+    public static string Render(string source, int listenPort, int apiPort, string nginxDirectory, string? siteDirectory = null)
     {
         var text = ReplaceExactlyOnce(source, ListenDirective(), $"${{indent}}listen 127.0.0.1:{listenPort};", $"'listen {ServiceCatalog.Gateway.ContainerPort};'");
+        if (siteDirectory is not null)
+        {
+            var site = Path.GetFullPath(siteDirectory).TrimEnd('/');
+            if (site.Contains('"') || site.Contains('$'))
+            {
+                throw new GatewayConfigException($"the site folder {site} holds a character nginx cannot take in a path");
+            }
+            text = ReplaceExactlyOnce(text, SiteRoot(), $"${{indent}}root \"{site}\";", $"'root {ImageSiteRoot};' (the storefront's folder)");
+        }
 
         var upstream = $"{ServiceCatalog.Api.Name}:{ServiceCatalog.Api.ContainerPort}";
         text = ReplaceExactlyOnce(text, new Regex($@"^(?<indent>\s*)server\s+{Regex.Escape(upstream)};", RegexOptions.Multiline),
@@ -54,6 +68,12 @@ public static partial class GatewayConfig
         }
         return pattern.Replace(text, replacement, 1);
     }
+
+    /// <summary>Where the gateway image keeps the storefront (its Dockerfile copies site/ there).</summary>
+    public const string ImageSiteRoot = "/usr/share/nginx/cloudmart";
+
+    [GeneratedRegex(@"^(?<indent>\s*)root\s+/usr/share/nginx/cloudmart;", RegexOptions.Multiline)]
+    private static partial Regex SiteRoot();
 
     [GeneratedRegex(@"^(?<indent>\s*)listen\s+80;", RegexOptions.Multiline)]
     private static partial Regex ListenDirective();
