@@ -21,8 +21,8 @@ function productCard(product) {
   const stock = limit === 0 ? ["Out of stock", "stock stock-out"]
     : product.stock <= 5 ? [`Only ${product.stock} left`, "stock stock-low"]
     : [`${product.stock} in stock`, "stock"];
-  const add = el("button", { type: "button", className: "button", disabled: limit === 0 },
-    limit === 0 ? "Sold out" : "Add to cart", el("span", { className: "visually-hidden" }, `: ${product.name}`));
+  const action = limit === 0 ? "Sold out" : "Add to cart";
+  const add = el("button", { type: "button", className: "button", disabled: limit === 0, ariaLabel: `${action}: ${product.name}` }, action);
   add.addEventListener("click", () => addToCart(product.id));
   return el("li", { className: "product" },
     el("img", { src: product.image, alt: "", width: 160, height: 120, loading: "lazy" }),
@@ -43,7 +43,7 @@ function cartLine(line) {
   fewer.addEventListener("click", () => setQuantity(line.id, line.quantity - 1));
   const more = el("button", { type: "button", className: "step", ariaLabel: `One more ${product.name}`, disabled: line.quantity >= limit }, "+");
   more.addEventListener("click", () => setQuantity(line.id, line.quantity + 1));
-  const remove = el("button", { type: "button", className: "link-button" }, "Remove", el("span", { className: "visually-hidden" }, ` ${product.name}`));
+  const remove = el("button", { type: "button", className: "link-button", ariaLabel: `Remove ${product.name}` }, "Remove");
   remove.addEventListener("click", () => setQuantity(line.id, 0));
   return el("li", { className: "cart-line", dataset: { id: line.id } },
     el("span", { className: "cart-name" }, product.name),

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace CloudMart.Storefront.Tests;
+
+/// <summary>The storefront in one browser page, with the steps a customer takes and the checks the tests share.</summary>
+public sealed partial class ShopPage(IPage page, int width, int height)
+{
+    readonly List<string> _consoleProblems = [];
+
+    public IPage Page { get; } = page;
+
+    public string Size => $"{width}x{height}";
+
+    /// <summary>Errors and CSP refusals the page logged; a healthy page logs none that are its own.</summary>
+    public IReadOnlyList<string> ConsoleProblems => _consoleProblems;
+
+    public ILocator Products => Page.Locator("#products > li");
+
+    public ILocator CartLines => Page.Locator("#cart-lines > li");
+
+    public ILocator CheckoutError => Page.Locator("#checkout-error");
+
+    public ILocator Confirmation => Page.Locator("#confirmation");
+
+    public ILocator History => Page.Locator("#history > li");
+
+    public async Task OpenAsync()
+    {
+        Page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _consoleProblems.Add(message.Text);
+            }
+        };
+        Page.PageError += (_, error) => _consoleProblems.Add("uncaught: " + error);
+        var response = await Page.GotoAsync("/");
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        await Assertions.Expect(Page.Locator("#products")).ToHaveAttributeAsync("aria-busy", "false");
+    }
+
+    public async Task AddToCartAsync(string productName) =>
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Add to cart: {productName}", Exact = true }).ClickAsync();
+
+    public async Task PlaceOrderAsync() =>
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Place order", Exact = true }).ClickAsync();
+
+    public async Task SignInAsync(string username, string password)
+    {
+        await Page.GetByLabel("Username").FillAsync(username);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#customer-name")).ToHaveTextAsync(username);
+    }
+
+    /// <summary>The order ids the confirmation lists.</summary>
+    public async Task<IReadOnlyList<string>> ConfirmedOrderIdsAsync()
+    {
+        await Assertions.Expect(Confirmation).ToBeVisibleAsync();
+        return await Page.Locator("#confirmed-orders code").AllInnerTextsAsync();
+    }
+
+    /// <summary>The trace id printed in a "trace &lt;id&gt;" reference inside the locator.</summary>
+    public static async Task<string> TraceIdIn(ILocator locator)
+    {
+        var text = await locator.InnerTextAsync();
+        var match = TraceReference().Match(text);
+        Assert.True(match.Success, $"no 'trace <32 hex>' in: {text}");
+        return match.Groups["id"].Value;
+    }
+
+    public async Task ScreenshotAsync(string state)
+    {
+        var folder = Path.Combine(StorefrontSystem.RepositoryRoot, "artifacts", "storefront");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{state}-{Size}.png"), FullPage = false });
+    }
+
+    /// <summary>Runs axe-core (from the test-support folder's node_modules) in the page and returns its violations.</summary>
+    public async Task<IReadOnlyList<AxeViolation>> AccessibilityViolationsAsync()
+    {
+        var axe = Path.Combine(StorefrontSystem.RepositoryRoot, "tests", "CloudMart.Storefront.Tests", "test-support", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(axe), $"{axe} is missing: run 'npm ci' in tests/CloudMart.Storefront.Tests/test-support");
+        // Evaluated through the DevTools protocol, which the page's CSP does not govern: the site
+        // itself allows no inline script, and the test does not weaken that to inject the checker.
+        await Page.EvaluateAsync(await File.ReadAllTextAsync(axe) + "\n;typeof axe");
+        var json = await Page.EvaluateAsync<string>(
+            "async () => JSON.stringify((await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ')) })))");
+        return JsonSerializer.Deserialize<List<AxeViolation>>(json, JsonSerializerOptions.Web) ?? [];
+    }
+
+    [GeneratedRegex(@"trace (?<id>[0-9a-f]{32})\b")]
+    private static partial Regex TraceReference();
+}
+
+public sealed record AxeViolation(string Id, string? Impact, string Help, IReadOnlyList<string> Targets)
+{
+    public override string ToString() => $"{Impact} {Id}: {Help} ({string.Join(", ", Targets)})";
+}
