@@ -72,6 +72,10 @@ public sealed partial class ShopPage(IPage page, int width, int height)
         return match.Groups["id"].Value;
     }
 
+    /// <summary>Scrolls the panel with this id to the top of the window (below the sticky header), for a screenshot of it.</summary>
+    public async Task ScrollToAsync(string id) =>
+        await Page.EvaluateAsync("id => document.getElementById(id).scrollIntoView({ block: 'start' })", id);
+
     public async Task ScreenshotAsync(string state)
     {
         var folder = Path.Combine(StorefrontSystem.RepositoryRoot, "artifacts", "storefront");
@@ -80,21 +84,31 @@ public sealed partial class ShopPage(IPage page, int width, int height)
     }
 
     /// <summary>Runs axe-core (from the test-support folder's node_modules) in the page and returns its violations.</summary>
-    public async Task<IReadOnlyList<AxeViolation>> AccessibilityViolationsAsync()
+    public async Task<AxeReport> AccessibilityCheckAsync()
     {
         var axe = Path.Combine(StorefrontSystem.RepositoryRoot, "tests", "CloudMart.Storefront.Tests", "test-support", "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(axe), $"{axe} is missing: run 'npm ci' in tests/CloudMart.Storefront.Tests/test-support");
         // Evaluated through the DevTools protocol, which the page's CSP does not govern: the site
         // itself allows no inline script, and the test does not weaken that to inject the checker.
         await Page.EvaluateAsync(await File.ReadAllTextAsync(axe) + "\n;typeof axe");
-        var json = await Page.EvaluateAsync<string>(
-            "async () => JSON.stringify((await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ')) })))");
-        return JsonSerializer.Deserialize<List<AxeViolation>>(json, JsonSerializerOptions.Web) ?? [];
+        var json = await Page.EvaluateAsync<string>("""
+            async () => {
+              const r = await axe.run(document, { resultTypes: ['violations'] });
+              return JSON.stringify({
+                version: r.testEngine.version,
+                rulesPassed: r.passes.length,
+                violations: r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ')) })),
+              });
+            }
+            """);
+        return JsonSerializer.Deserialize<AxeReport>(json, JsonSerializerOptions.Web)!;
     }
 
     [GeneratedRegex(@"trace (?<id>[0-9a-f]{32})\b")]
     private static partial Regex TraceReference();
 }
+
+public sealed record AxeReport(string Version, int RulesPassed, IReadOnlyList<AxeViolation> Violations);
 
 public sealed record AxeViolation(string Id, string? Impact, string Help, IReadOnlyList<string> Targets)
 {
