@@ -72,9 +72,15 @@ public sealed partial class ShopPage(IPage page, int width, int height)
         return match.Groups["id"].Value;
     }
 
-    /// <summary>Scrolls the panel with this id to the top of the window (below the sticky header), for a screenshot of it.</summary>
+    /// <summary>Brings the panel with this id to the top of the window (below the sticky header) unless it is already in full view, for a screenshot of it.</summary>
     public async Task ScrollToAsync(string id) =>
-        await Page.EvaluateAsync("id => document.getElementById(id).scrollIntoView({ block: 'start' })", id);
+        await Page.EvaluateAsync("""
+            id => {
+              const panel = document.getElementById(id);
+              const box = panel.getBoundingClientRect();
+              if (box.top < 70 || box.bottom > innerHeight) panel.scrollIntoView({ block: 'start' });
+            }
+            """, id);
 
     public async Task ScreenshotAsync(string state)
     {
