@@ -6,8 +6,9 @@ namespace CloudMart.Lab;
 /// <summary>
 /// Makes the local copy of the gateway's nginx.conf. The cluster's file is the source; only what
 /// cannot be the same on a developer's machine is changed: the listen address (a loopback port
-/// instead of 80), the api-service's address (its local port instead of its Service name), and the
-/// pid file and temporary folders (the run's nginx folder instead of /tmp). Each change must match
+/// instead of 80), the api-service's address (its local port instead of its Service name), the
+/// storefront's root (the repository's site folder instead of the image's), and the pid file and
+/// temporary folders (the run's nginx folder instead of /tmp). Each change must match
 /// exactly where it is expected, so an edit to nginx.conf that breaks one fails loudly here.
 /// </summary>
 public static partial class GatewayConfig

@@ -89,7 +89,22 @@ public sealed partial class ShopPage(IPage page, int width, int height)
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{state}-{Size}.png"), FullPage = false });
     }
 
-    /// <summary>Runs axe-core (from the test-support folder's node_modules) in the page and returns its violations.</summary>
+    /// <summary>Runs axe-core in the page, writes what it found to the test's output, and fails on any violation.</summary>
+    public async Task AssertNoAccessibilityViolationsAsync(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        var report = await AccessibilityCheckAsync();
+
+        output.WriteLine($"axe-core {report.Version} at {Size}: {report.RulesPassed} rules passed, {report.Violations.Count} violated");
+        foreach (var violation in report.Violations)
+        {
+            output.WriteLine(violation.ToString());
+        }
+        // A run that checked nearly nothing (the script not loaded, an empty page) must not pass.
+        Assert.True(report.RulesPassed >= 20, $"axe-core passed only {report.RulesPassed} rules");
+        Assert.Empty(report.Violations);
+    }
+
+    /// <summary>Runs axe-core (from the test-support folder's node_modules) in the page and returns its findings.</summary>
     public async Task<AxeReport> AccessibilityCheckAsync()
     {
         var axe = Path.Combine(StorefrontSystem.RepositoryRoot, "tests", "CloudMart.Storefront.Tests", "test-support", "node_modules", "axe-core", "axe.min.js");

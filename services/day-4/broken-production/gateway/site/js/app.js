@@ -94,7 +94,8 @@ function showCheckoutError(error, placed) {
   $("checkout-error-title").textContent = text.title;
   $("checkout-error-text").textContent = placed.length === 0 ? text.body
     : `${text.body} Already placed: ${placed.map((o) => o.id).join(", ")}; those will not be ordered again.`;
-  $("checkout-error-trace").textContent = error.status ? `trace ${error.traceId} · HTTP ${error.status}` : `trace ${error.traceId}`;
+  const trace = error.traceId ? `trace ${error.traceId}` : "no request was sent";
+  $("checkout-error-trace").textContent = error.status ? `${trace} · HTTP ${error.status}` : trace;
   show("checkout-error");
   $("checkout-error").focus();
 }
