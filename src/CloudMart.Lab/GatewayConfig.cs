@@ -6,8 +6,9 @@ namespace CloudMart.Lab;
 /// <summary>
 /// Makes the local copy of the gateway's nginx.conf. The cluster's file is the source; only what
 /// cannot be the same on a developer's machine is changed: the listen address (a loopback port
-/// instead of 80), the api-service's address (its local port instead of its Service name), and the
-/// pid file and temporary folders (the run's nginx folder instead of /tmp). Each change must match
+/// instead of 80), the api-service's address (its local port instead of its Service name), the
+/// storefront's root (the repository's site folder instead of the image's), and the pid file and
+/// temporary folders (the run's nginx folder instead of /tmp). Each change must match
 /// exactly where it is expected, so an edit to nginx.conf that breaks one fails loudly here.
 /// </summary>
 public static partial class GatewayConfig
@@ -15,9 +16,23 @@ public static partial class GatewayConfig
     /// <summary>The file nginx is started with, in the run's nginx folder.</summary>
     public const string RenderedFileName = "nginx.conf";
 
-    public static string Render(string source, int listenPort, int apiPort, string nginxDirectory)
+    /// <summary>The storefront's files in the repository: the folder the gateway image copies to its site root.</summary>
+    public static string SiteDirectory(LabLayout layout) =>
+        Path.Combine(Path.GetDirectoryName(layout.GatewayConfigSource)!, "site");
+
+    /// <param name="siteDirectory">Where the storefront's files are; null keeps the image's root (no site locally).</param>
+    public static string Render(string source, int listenPort, int apiPort, string nginxDirectory, string? siteDirectory = null)
     {
         var text = ReplaceExactlyOnce(source, ListenDirective(), $"${{indent}}listen 127.0.0.1:{listenPort};", $"'listen {ServiceCatalog.Gateway.ContainerPort};'");
+        if (siteDirectory is not null)
+        {
+            var site = Path.GetFullPath(siteDirectory).TrimEnd('/');
+            if (site.Contains('"') || site.Contains('$'))
+            {
+                throw new GatewayConfigException($"the site folder {site} holds a character nginx cannot take in a path");
+            }
+            text = ReplaceExactlyOnce(text, SiteRoot(), $"${{indent}}root \"{site}\";", $"'root {ImageSiteRoot};' (the storefront's folder)");
+        }
 
         var upstream = $"{ServiceCatalog.Api.Name}:{ServiceCatalog.Api.ContainerPort}";
         text = ReplaceExactlyOnce(text, new Regex($@"^(?<indent>\s*)server\s+{Regex.Escape(upstream)};", RegexOptions.Multiline),
@@ -54,6 +69,12 @@ public static partial class GatewayConfig
         }
         return pattern.Replace(text, replacement, 1);
     }
+
+    /// <summary>Where the gateway image keeps the storefront (its Dockerfile copies site/ there).</summary>
+    public const string ImageSiteRoot = "/usr/share/nginx/cloudmart";
+
+    [GeneratedRegex(@"^(?<indent>\s*)root\s+/usr/share/nginx/cloudmart;", RegexOptions.Multiline)]
+    private static partial Regex SiteRoot();
 
     [GeneratedRegex(@"^(?<indent>\s*)listen\s+80;", RegexOptions.Multiline)]
     private static partial Regex ListenDirective();

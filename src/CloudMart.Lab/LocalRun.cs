@@ -96,7 +96,7 @@ public static class LocalRun
         try
         {
             nginxConfig = GatewayConfig.Render(File.ReadAllText(layout.GatewayConfigSource),
-                ports.For(ServiceCatalog.Gateway), ports.For(ServiceCatalog.Api), layout.NginxDirectory);
+                ports.For(ServiceCatalog.Gateway), ports.For(ServiceCatalog.Api), layout.NginxDirectory, GatewayConfig.SiteDirectory(layout));
         }
         catch (GatewayConfigException ex)
         {
