@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CloudMart.Lab;
-using CloudMart.ServiceDefaults;
+using CloudMart.Catalog;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

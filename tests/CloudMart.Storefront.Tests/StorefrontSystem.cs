@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using CloudMart.Lab;
 using Microsoft.Playwright;
 
@@ -34,7 +35,7 @@ public class StorefrontSystem : IAsyncLifetime
 
     public Uri Gateway => Lab.GatewayUrl;
 
-    public static string RepositoryRoot { get; } = LabLayout.FindRepositoryRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
