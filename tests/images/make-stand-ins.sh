@@ -22,6 +22,7 @@ readonly RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
 readonly NGINX_IMAGE=nginx:alpine
 readonly LABEL=org.cloudmart.stand-in
 readonly MIRROR=${CLOUDMART_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+readonly CACHE_DIR=${CLOUDMART_STAND_IN_CACHE:-/var/cache/cloudmart-stand-ins}
 readonly APP_UID=1654 NGINX_UID=101
 # What the chisel slices of runtime-deps:noble-chiseled carry (ICU is left out: the services run
 # with InvariantGlobalization).
@@ -85,11 +86,23 @@ import_dir() {
     say "$image: $(docker image inspect --format '{{.Size}}' "$image" | numfmt --to=si)B"
 }
 
+# The debootstrapped base is kept as a tarball in CACHE_DIR, so that a change to this script does
+# not download and unpack Debian again.
 make_base() {
-    local root=$1
-    say "debootstrap bookworm (minbase) from $MIRROR"
-    debootstrap --variant=minbase --include=ca-certificates,libssl3,tzdata bookworm "$root" "$MIRROR" >"$root.log" 2>&1 \
-        || fail "debootstrap failed, see $root.log"
+    local root=$1 packages=ca-certificates,libssl3,tzdata
+    local tarball
+    tarball="$CACHE_DIR/bookworm-minbase-$(printf '%s %s' "$MIRROR" "$packages" | sha256sum | cut -c1-12).tar"
+    mkdir -p "$root"
+    if [[ -f $tarball ]]; then
+        say "Debian bookworm (minbase) from $tarball"
+        tar --numeric-owner -C "$root" -xf "$tarball"
+    else
+        say "debootstrap bookworm (minbase) from $MIRROR"
+        debootstrap --variant=minbase --include="$packages" bookworm "$root" "$MIRROR" >"$root.log" 2>&1 \
+            || fail "debootstrap failed, see $root.log"
+        mkdir -p "$CACHE_DIR"
+        tar --numeric-owner -C "$root" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
+    fi
     # The host's own certificate authorities (for example an egress proxy's) must be trusted inside
     # the builds too, or NuGet restore fails there.
     if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
@@ -170,7 +183,7 @@ make_nginx() {
     mkdir -p "$root/usr/share/nginx/html"
     [[ -f $root/usr/share/nginx/html/index.html ]] || cp "$root/var/www/html/"index*.html "$root/usr/share/nginx/html/index.html" 2>/dev/null || true
     import_dir "$root" "$NGINX_IMAGE" "$hash" \
-        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "EXPOSE 80" "STOPSIGNAL SIGQUIT" \
+        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "EXPOSE 80" \
         "CMD [\"nginx\", \"-g\", \"daemon off;\"]"
 }
 
@@ -196,7 +209,7 @@ main() {
     local work
     work=$(mktemp -d "${TMPDIR:-/var/tmp}/cloudmart-stand-ins.XXXXXX")
     # shellcheck disable=SC2064 # expand now: work is local to main
-    trap "umount '$work'/*/proc 2>/dev/null; rm -rf '$work'" EXIT
+    trap "umount '$work'/*/proc 2>/dev/null; rm -rf --one-file-system '$work'" EXIT
     make_base "$work/base"
     make_runtime_deps "$work/base" "$work/runtime-deps" "$hash"
     make_nginx "$work/base" "$work/nginx" "$hash"
