@@ -103,6 +103,8 @@ make_base() {
         mkdir -p "$CACHE_DIR"
         tar --numeric-owner -C "$root" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
     fi
+    # The downloaded packages are not part of any image.
+    rm -f "$root"/var/cache/apt/archives/*.deb
     # The host's own certificate authorities (for example an egress proxy's) must be trusted inside
     # the builds too, or NuGet restore fails there.
     if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
