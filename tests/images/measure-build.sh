@@ -22,10 +22,10 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 nuget_bytes() {
     local total=0 dir size
     while IFS= read -r dir; do
-        size=$(find "$dir/.." -name '*.nupkg' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+        size=$(find "${dir%/*}" -name '*.nupkg' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
         total=$((total + size))
-    done < <(find /var/lib/docker/overlay2 -maxdepth 6 -type d -name 'microsoft.dotnet.ilcompiler' -path '*/.nuget/packages/*' 2>/dev/null \
-             | grep -v '/merged/' || true)
+    # The cache mount's own directory is the packages folder.
+    done < <(find /var/lib/docker/overlay2 -mindepth 3 -maxdepth 3 -type d -name 'microsoft.dotnet.ilcompiler' -path '*/diff/*' 2>/dev/null || true)
     echo "$total"
 }
 
