@@ -211,7 +211,8 @@ main() {
     local work
     work=$(mktemp -d "${TMPDIR:-/var/tmp}/cloudmart-stand-ins.XXXXXX")
     # shellcheck disable=SC2064 # expand now: work is local to main
-    trap "umount '$work'/*/proc 2>/dev/null; rm -rf --one-file-system '$work'" EXIT
+    # errexit holds inside the trap too, hence the || true.
+    trap "umount '$work'/*/proc 2>/dev/null || true; rm -rf --one-file-system '$work'" EXIT
     make_base "$work/base"
     make_runtime_deps "$work/base" "$work/runtime-deps" "$hash"
     make_nginx "$work/base" "$work/nginx" "$hash"
