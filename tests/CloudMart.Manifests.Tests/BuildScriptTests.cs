@@ -5,7 +5,7 @@ namespace CloudMart.Manifests.Tests;
 
 /// <summary>
 /// build-and-import.sh, run for real against stand-ins for docker and k3d that record their
-/// arguments (this machine has neither a docker engine nor a cluster). The script calls no other
+/// arguments (no engine or cluster is touched). The script calls no other
 /// program, so PATH holds only the stand-ins.
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
@@ -15,7 +15,10 @@ public sealed class BuildScriptTests : IDisposable
         printf 'docker %s\n' "$*" >> "$FAKE_LOG"
         case $1 in
             info) [[ -z ${FAKE_DOCKER_DOWN:-} ]] ;;
-            build) [[ " $* " != *" ${FAKE_BUILD_FAILS:-none}:latest "* ]] ;;
+            buildx) [[ -z ${FAKE_NO_BUILDX:-} ]] ;;
+            version) echo "${FAKE_CLIENT_VERSION:-28.2.2}" ;;
+            build) printf 'DOCKER_BUILDKIT=%s\n' "${DOCKER_BUILDKIT:-}" >> "$FAKE_LOG.env"
+                   [[ " $* " != *" ${FAKE_BUILD_FAILS:-none}:latest "* ]] ;;
             *) exit 3 ;;
         esac
         """;
@@ -114,8 +117,9 @@ public sealed class BuildScriptTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(
-            ["docker info", "k3d cluster list brokenprod --no-headers", .. Names.Select(Build), .. Names.Select(n => Import(n, "brokenprod"))],
+            ["docker info", "docker buildx version", "k3d cluster list brokenprod --no-headers", .. Names.Select(Build), .. Names.Select(n => Import(n, "brokenprod"))],
             Calls);
+        Assert.All(File.ReadAllLines(LogFile + ".env"), line => Assert.Equal("DOCKER_BUILDKIT=1", line));
         Assert.DoesNotContain(Calls, c => c.Contains("v2.0", StringComparison.Ordinal));
     }
 
@@ -179,7 +183,7 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("there is no k3d cluster called 'brokenprod'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("k3d cluster create brokenprod -p \"8080:80@loadbalancer\"", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build", StringComparison.Ordinal));
+        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -192,7 +196,7 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("exists but is not running", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("k3d cluster start brokenprod", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build", StringComparison.Ordinal));
+        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -206,7 +210,7 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Contains("docker build of order-service:latest failed", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(
             ["gateway", "api-service", "auth-service", "order-service"],
-            Calls.Where(c => c.StartsWith("docker build", StringComparison.Ordinal)).Select(c => c.Split(' ')[3].Split(':')[0]));
+            Calls.Where(c => c.StartsWith("docker build ", StringComparison.Ordinal)).Select(c => c.Split(' ')[3].Split(':')[0]));
         Assert.DoesNotContain(Calls, c => c.StartsWith("k3d image", StringComparison.Ordinal));
     }
 
@@ -225,6 +229,68 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--no-import")]
+    [InlineData("--build-only")]
+    public void BuildOnly_BuildsTheSixImagesWithoutK3dOrACluster(string option)
+    {
+        Install("docker");
+
+        var result = RunScript(null, option);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(["docker info", "docker buildx version", .. Names.Select(Build)], Calls);
+        Assert.Contains("built (not imported)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Calls, c => c.Contains("v2.0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithoutDockerAndK3d_NamesBothAndHowToBuildWithoutK3d()
+    {
+        var result = RunScript();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("docker is not installed", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("k3d is not installed", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--no-import", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Calls);
+    }
+
+    [Fact]
+    public void BuildOnly_WithoutDocker_NamesDockerButNotK3d()
+    {
+        var result = RunScript(null, "--no-import");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("docker is not installed", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("k3d", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithANewDockerWithoutBuildx_SaysBuildKitIsMissingAndBuildsNothing()
+    {
+        Install("docker");
+
+        var result = RunScript(new Dictionary<string, string> { ["FAKE_NO_BUILDX"] = "1" }, "--no-import");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("BuildKit builder is missing: docker 28.2.2 has no buildx plugin", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithAnEngineOlderThan23WithoutBuildx_BuildsWithItsBuiltInBuildKit()
+    {
+        Install("docker");
+
+        var result = RunScript(new Dictionary<string, string> { ["FAKE_NO_BUILDX"] = "1", ["FAKE_CLIENT_VERSION"] = "20.10.24+dfsg1" }, "--no-import");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(Names.Select(Build), Calls.Where(c => c.StartsWith("docker build ", StringComparison.Ordinal)));
+        Assert.All(File.ReadAllLines(LogFile + ".env"), line => Assert.Equal("DOCKER_BUILDKIT=1", line));
+    }
+
+    [Theory]
+    [InlineData("--no-import", "brokenprod")]
     [InlineData("--bogus")]
     [InlineData("one", "two")]
     public void WithBadArguments_PrintsUsageAndExits2(params string[] arguments)

@@ -6,7 +6,8 @@ namespace CloudMart.Manifests.Tests;
 
 /// <summary>
 /// The Dockerfiles, read without a docker engine: multi-stage native AOT builds from the repository
-/// root, a non-root chiseled runtime, the catalog's port, the service's own binary.
+/// root for the builder's own architecture, a non-root chiseled runtime, the catalog's port, the
+/// service's own binary. CloudMart.Images.Tests builds and runs them.
 /// </summary>
 public class DockerfileTests
 {
@@ -41,16 +42,53 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_PublishesTheServiceForLinuxX64(string service)
+    public void Dotnet_PublishesForTheArchitectureBeingBuiltAndPinsNone(string service)
     {
         var dockerfile = Load(service);
         var project = $"services/day-4/broken-production/{service}";
 
-        var publish = Assert.Single(dockerfile.InStage(0, "RUN"), r => r.Arguments.StartsWith("dotnet publish", StringComparison.Ordinal));
+        var publish = Assert.Single(dockerfile.InStage(0, "RUN"), r => r.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
         Assert.Contains($"dotnet publish {project} ", publish.Arguments, StringComparison.Ordinal);
-        Assert.Contains("-r linux-x64", publish.Arguments, StringComparison.Ordinal);
+        Assert.Contains("-a $TARGETARCH", publish.Arguments, StringComparison.Ordinal);
         Assert.Contains("-c Release", publish.Arguments, StringComparison.Ordinal);
         Assert.Contains("-o /app", publish.Arguments, StringComparison.Ordinal);
+        Assert.Contains(dockerfile.InStage(0, "ARG"), a => a.Arguments == "TARGETARCH");
+        Assert.DoesNotContain(dockerfile.Stages, s => s.Image.Contains("--platform", StringComparison.Ordinal));
+        Assert.All(dockerfile.Instructions, i => Assert.DoesNotMatch(PinnedArchitecture, i.Arguments));
+    }
+
+    // A runtime identifier, an -r/--runtime or --arch option, or a --platform naming an architecture.
+    const string PinnedArchitecture = @"linux-(x64|arm64|arm|musl)|(^| )(-r|--runtime|--arch)[ =]|--platform=linux/|\b(x64|amd64|aarch64)\b";
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Dotnet_SharesOneNuGetCacheBetweenTheImages(string service)
+    {
+        var dockerfile = Load(service);
+
+        var runs = dockerfile.InStage(0, "RUN").Where(r => r.Arguments.Contains("dotnet ", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(runs);
+        Assert.All(runs, run => Assert.StartsWith("--mount=type=cache,id=nuget,target=/root/.nuget/packages ", run.Arguments, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
+    public void Dotnet_ContextIsTheSharedFilesAndThisServiceOnly(string service)
+    {
+        var path = Path.Combine(Repo.ServiceDir(service), "Dockerfile.dockerignore");
+        Assert.True(File.Exists(path), $"missing {path}");
+        var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+
+        Assert.Equal("*", lines[0]);
+        var included = lines.Where(l => l.StartsWith('!')).Select(l => l[1..]).ToList();
+        Assert.Contains($"services/day-4/broken-production/{service}/", included);
+        Assert.Contains("services/day-4/broken-production/service-defaults/", included);
+        Assert.Contains("Directory.Packages.props", included);
+        Assert.All(ServiceCatalog.All.Where(s => s.Name != service), other =>
+            Assert.DoesNotContain($"services/day-4/broken-production/{other.Name}/", included));
+        Assert.Contains("**/bin/", lines);
+        Assert.Contains("**/obj/", lines);
     }
 
     [Theory]
