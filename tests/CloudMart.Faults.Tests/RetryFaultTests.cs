@@ -5,9 +5,6 @@ using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,22 +24,15 @@ public sealed class RetryFaultTests : IAsyncLifetime
     readonly List<double> _delaysMs = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
     Func<int, HttpContext, Task> _answer = (_, context) => Results.Problem("down", statusCode: 500).ExecuteAsync(context);
-    WebApplication? _server;
-    Uri? _serverUrl;
+    LoopbackServer? _server;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
-        _server.MapPost("/store", context =>
+        _server = await LoopbackServer.StartAsync(app => app.MapPost("/store", context =>
         {
             _attempts.Enqueue(_clock.Elapsed);
             return _answer(_attempts.Count, context);
-        });
-        await _server.StartAsync();
-        _serverUrl = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
     }
 
     [Fact]
@@ -121,14 +111,14 @@ public sealed class RetryFaultTests : IAsyncLifetime
     [Fact]
     public void Fault7_the_solution_patch_switches_the_shipped_strategy_to_backoff_and_nothing_else()
     {
-        var patch = File.ReadAllLines(Path.Combine(Repo.Root, "k8s", "day-4", "solution", "fault-7-retry-backoff.patch"));
+        var patch = File.ReadAllLines(Path.Combine(TestMachine.Repository.Root, "k8s", "day-4", "solution", "fault-7-retry-backoff.patch"));
         var removed = patch.Where(l => l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal)).Select(l => l[1..].Trim()).ToArray();
         var added = patch.Where(l => l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal)).Select(l => l[1..].Trim()).ToArray();
         Assert.Equal(["public const RetryStrategy Shipped = RetryStrategy.Immediate;"], removed);
         Assert.Equal(["public const RetryStrategy Shipped = RetryStrategy.ExponentialBackoff;"], added);
         Assert.Contains("+++ b/services/day-4/broken-production/order-service/Faults/RetryFault.cs", patch);
 
-        var current = File.ReadAllText(Path.Combine(Repo.ServiceDir("order-service"), "Faults", "RetryFault.cs"));
+        var current = File.ReadAllText(Path.Combine(TestMachine.Repository.ServiceDir("order-service"), "Faults", "RetryFault.cs"));
         Assert.Contains(removed[0], current);
     }
 
@@ -136,7 +126,7 @@ public sealed class RetryFaultTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(new RetryDelayRecorder(_delaysMs)));
-        services.AddDependency(ServiceCatalog.Database.Name, _serverUrl!).AddStoreRetry(ServiceCatalog.Database.Name, strategy);
+        services.AddDependency(ServiceCatalog.Database.Name, _server!.Url).AddStoreRetry(ServiceCatalog.Database.Name, strategy);
         return services.BuildServiceProvider().GetRequiredKeyedService<DependencyClient>(ServiceCatalog.Database.Name);
     }
 

@@ -176,7 +176,7 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
     [Fact]
     public async Task Load_fails_when_an_order_takes_two_seconds_or_more_even_if_every_status_is_200()
     {
-        await using var gateway = await TestServer.StartAsync(app => app.MapPost("/api/orders", (Func<HttpContext, Task<IResult>>)(async context =>
+        await using var gateway = await LoopbackServer.StartAsync(app => app.MapPost("/api/orders", (Func<HttpContext, Task<IResult>>)(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
@@ -203,7 +203,7 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
     public async Task Load_sends_the_guides_request_a_json_post_of_item_N_with_quantity_1()
     {
         var bodies = new List<(string? ContentType, string Body)>();
-        await using var gateway = await TestServer.StartAsync(app => app.MapPost("/api/orders", (Func<HttpContext, Task<IResult>>)(async context =>
+        await using var gateway = await LoopbackServer.StartAsync(app => app.MapPost("/api/orders", (Func<HttpContext, Task<IResult>>)(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();

@@ -1,6 +1,6 @@
 using CloudMart.Verification.Checks;
 
-namespace CloudMart.Cli.Tests.Verification;
+namespace CloudMart.Verification.Tests;
 
 public sealed class LogAndTraceParsingTests
 {
@@ -84,7 +84,7 @@ public sealed class LogAndTraceParsingTests
     [Fact]
     public async Task A_trace_Tempo_never_finds_fails_after_the_wait_and_says_what_to_check()
     {
-        await using var tempo = await Support.TestServer.StartAsync(app =>
+        await using var tempo = await LoopbackServer.StartAsync(app =>
             Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/api/traces/{id}", () => Microsoft.AspNetCore.Http.Results.NotFound()));
 
         var result = await TempoTraceCheck.RunAsync(tempo.Url, "4bf92f3577b34da6a3ce929d0e0e4736", TimeSpan.FromMilliseconds(300), _ => { }, CancellationToken.None);
