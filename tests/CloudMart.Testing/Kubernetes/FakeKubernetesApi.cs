@@ -144,7 +144,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     static bool Matches(V1Pod pod, string? labelSelector) =>
         string.IsNullOrEmpty(labelSelector) || labelSelector.Split(',').All(term =>
-            pod.Metadata.Labels?.GetValueOrDefault(term.Split('=')[0]) == term.Split('=')[1]);
+            pod.Metadata.Labels is { } labels && labels.TryGetValue(term.Split('=')[0], out var value) && value == term.Split('=')[1]);
 
     Task List<T>(HttpContext context, string kind, string apiVersion, IEnumerable<T> items) =>
         Json(context, KubeObjects.List(kind, apiVersion, items.Select(i => Cluster.AsServed(i!).AsObject())));
@@ -172,7 +172,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var container = query["container"].FirstOrDefault() ?? pod.Spec.Containers[0].Name;
         var status = pod.Status.ContainerStatuses.Single(s => s.Name == container);
         var previous = query["previous"].FirstOrDefault() == "true";
-        var log = Cluster.Logs.GetValueOrDefault((name, previous));
+        Cluster.Logs.TryGetValue((name, previous), out var log);
         if (previous && status.LastState?.Terminated is null)
         {
             return Status(context, HttpStatusCode.BadRequest, "BadRequest", $"previous terminated container \"{container}\" in pod \"{name}\" not found");
