@@ -13,6 +13,7 @@ public sealed class TempFolder : IDisposable
 
     public string Path { get; }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public string File(string name, string content, bool executable = false)
     {
         var path = System.IO.Path.Combine(Path, name);
