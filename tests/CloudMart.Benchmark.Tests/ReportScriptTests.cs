@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
-using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace CloudMart.Benchmark.Tests;
 
@@ -14,27 +9,22 @@ namespace CloudMart.Benchmark.Tests;
 /// </summary>
 public sealed class ReportScriptTests : IAsyncLifetime
 {
-    readonly ConcurrentQueue<(string Method, string? ContentType, string Body)> _received = new();
     LoopbackServer? _server;
     Uri _url = null!;
     int _count;
 
+    IReadOnlyCollection<ReceivedRequest> Received => _server!.Received;
+
     public async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync(app => app.Run(async context =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            _received.Enqueue((context.Request.Method, context.Request.ContentType, await reader.ReadToEndAsync()));
-            context.Response.StatusCode = Interlocked.Increment(ref _count) % 4 == 0 ? 503 : 200;
-            await context.Response.WriteAsync("{}");
-        }));
+        _server = await LoopbackServer.StartRecordingAsync(_ => Interlocked.Increment(ref _count) % 4 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
         _url = new Uri(_server.Url, "/api/orders");
 
         // The server's first answer can take seconds on a busy machine (its code is compiled on
         // first use); wrk's short runs must not spend their time on it.
         using var client = new HttpClient();
         (await client.GetAsync(_url)).Dispose();
-        _received.Clear();
+        _server.Received.Clear();
         _count = 0;
     }
 
@@ -50,7 +40,7 @@ public sealed class ReportScriptTests : IAsyncLifetime
     {
         var wrk = WrkRunner.Find();
         Assert.True(wrk is not null, "these tests run the real wrk: install it with sudo apt-get install wrk");
-        var script = Path.Combine(LabRepository.Find(AppContext.BaseDirectory).Root, "bench", "wrk", "report.lua");
+        var script = Path.Combine(TestMachine.RepositoryRoot, "bench", "wrk", "report.lua");
         return new WrkRunner(wrk, script, maxThreads: 2);
     }
 
@@ -59,7 +49,7 @@ public sealed class ReportScriptTests : IAsyncLifetime
     {
         var result = await Wrk().RunAsync(new WrkLoad(_url, 2, TimeSpan.FromSeconds(1), "POST", BenchmarkRunner.OrderBody), CancellationToken.None);
 
-        var seen = $"wrk reported {Describe(result)}; the server received {_received.Count}";
+        var seen = $"wrk reported {Describe(result)}; the server received {Received.Count}";
         Assert.NotNull(result.Statuses);
         Assert.True(result.Requests > 10, seen);
         Assert.True(result.Requests == result.Statuses.Values.Sum(), seen);
@@ -67,8 +57,8 @@ public sealed class ReportScriptTests : IAsyncLifetime
         Assert.True(result.Statuses["200"] == result.Successful, seen);
         Assert.True(result.Statuses["503"] == result.Errors.Status, seen);
         Assert.True(result.LatencyUs.P50 >= 1 && result.LatencyUs.P50 <= result.LatencyUs.Max, seen);
-        Assert.True(_received.Count >= result.Requests, seen);
-        Assert.All(_received, r =>
+        Assert.True(Received.Count >= result.Requests, seen);
+        Assert.All(Received, r =>
         {
             Assert.Equal("POST", r.Method);
             Assert.Equal("application/json", r.ContentType);
@@ -81,11 +71,11 @@ public sealed class ReportScriptTests : IAsyncLifetime
     {
         var result = await Wrk().RunAsync(new WrkLoad(_url, 1, TimeSpan.FromSeconds(1), CountStatuses: false), CancellationToken.None);
 
-        var seen = $"wrk reported {Describe(result)}; the server received {_received.Count}";
+        var seen = $"wrk reported {Describe(result)}; the server received {Received.Count}";
         Assert.Null(result.Statuses);
         Assert.True(result.Requests > 10, seen);
         Assert.True(result.NonSuccess > 0, "wrk's own count should hold the 503s; " + seen);
-        Assert.All(_received, r => Assert.Equal(("GET", "" ), (r.Method, r.Body)));
+        Assert.All(Received, r => Assert.Equal(("GET", ""), (r.Method, r.Body)));
     }
 
     static string Describe(WrkResult result) =>

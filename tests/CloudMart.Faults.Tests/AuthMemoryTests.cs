@@ -13,7 +13,7 @@ public sealed class PublishedAuthService : IDisposable
     public PublishedAuthService()
     {
         var publish = Process.Start(new ProcessStartInfo("dotnet",
-            ["publish", Path.Combine(Repo.ServiceDir("auth-service"), "AuthService.csproj"), "-c", "Release", "-o", _dir, "--nologo", "-v", "q"])
+            ["publish", Path.Combine(TestMachine.Repository.ServiceDir("auth-service"), "AuthService.csproj"), "-c", "Release", "-o", _dir, "--nologo", "-v", "q"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,7 +48,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     public async Task Fault6_with_a_64_MiB_limit_the_kernel_oom_kills_the_auth_service_under_load()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         using (var auth = cgroup.Start(published.Binary, Variables(port)))
         {
             await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
@@ -65,7 +65,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     public async Task Fault6_with_a_128_MiB_limit_the_auth_service_stays_up_under_the_same_load_and_its_memory_levels_off()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 128);
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         using var auth = cgroup.Start(published.Binary, Variables(port));
         await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
         var samples = await LoadAsync(port, auth);

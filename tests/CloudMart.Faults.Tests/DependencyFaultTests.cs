@@ -16,15 +16,15 @@ public sealed class DependencyFaultTests : IDisposable
     [InlineData("http://127.0.0.1:{closed}", "http://127.0.0.1:{closed}/store")]
     public async Task Fault3_order_service_with_a_wrong_DATABASE_URL_answers_each_order_with_a_5xx_naming_the_url_and_stays_up(string databaseUrl, string expectedUrl)
     {
-        var closed = Repo.FreePort().ToString(CultureInfo.InvariantCulture);
+        var closed = LoopbackServer.FreePort().ToString(CultureInfo.InvariantCulture);
         databaseUrl = databaseUrl.Replace("{closed}", closed, StringComparison.Ordinal);
         expectedUrl = expectedUrl.Replace("{closed}", closed, StringComparison.Ordinal);
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         using var order = ServiceProcess.StartDll("order-service", new Dictionary<string, string>
         {
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
             ["DATABASE_URL"] = databaseUrl,
-            ["NOTIFICATION_URL"] = $"http://127.0.0.1:{Repo.FreePort()}",
+            ["NOTIFICATION_URL"] = $"http://127.0.0.1:{LoopbackServer.FreePort()}",
         });
         await order.WaitHealthyAsync(port, TimeSpan.FromSeconds(20));
 
@@ -92,7 +92,7 @@ public sealed class DependencyFaultTests : IDisposable
 
     async Task<(ServiceProcess Process, int Port)> StartDatabaseAsync(string chaosRate)
     {
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         var database = ServiceProcess.StartDll("database-service", new Dictionary<string, string>
         {
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),

@@ -9,7 +9,7 @@ public sealed class ListeningPortTests
     [Fact]
     public async Task Fault4_api_service_listens_on_its_PORT_only()
     {
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         using var api = ServiceProcess.StartDll("api-service", new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
         await api.WaitHealthyAsync(port, TimeSpan.FromSeconds(20));
 

@@ -4,7 +4,7 @@ using CloudMart.OrderService.Faults;
 using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
-using CloudMart.TestSupport;
+using CloudMart.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,14 +112,14 @@ public sealed class RetryFaultTests : IAsyncLifetime
     [Fact]
     public void Fault7_the_solution_patch_switches_the_shipped_strategy_to_backoff_and_nothing_else()
     {
-        var patch = File.ReadAllLines(Path.Combine(Repo.Root, "k8s", "day-4", "solution", "fault-7-retry-backoff.patch"));
+        var patch = File.ReadAllLines(Path.Combine(TestMachine.Repository.Root, "k8s", "day-4", "solution", "fault-7-retry-backoff.patch"));
         var removed = patch.Where(l => l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal)).Select(l => l[1..].Trim()).ToArray();
         var added = patch.Where(l => l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal)).Select(l => l[1..].Trim()).ToArray();
         Assert.Equal(["public const RetryStrategy Shipped = RetryStrategy.Immediate;"], removed);
         Assert.Equal(["public const RetryStrategy Shipped = RetryStrategy.ExponentialBackoff;"], added);
         Assert.Contains("+++ b/services/day-4/broken-production/order-service/Faults/RetryFault.cs", patch);
 
-        var current = File.ReadAllText(Path.Combine(Repo.ServiceDir("order-service"), "Faults", "RetryFault.cs"));
+        var current = File.ReadAllText(Path.Combine(TestMachine.Repository.ServiceDir("order-service"), "Faults", "RetryFault.cs"));
         Assert.Contains(removed[0], current);
     }
 

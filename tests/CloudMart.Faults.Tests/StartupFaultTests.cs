@@ -15,7 +15,7 @@ public sealed class StartupFaultTests : IDisposable
         var started = Stopwatch.StartNew();
         using var service = ServiceProcess.StartDll("database-service", new Dictionary<string, string>
         {
-            ["PORT"] = Repo.FreePort().ToString(),
+            ["PORT"] = LoopbackServer.FreePort().ToString(),
             ["DATA_DIR"] = _dataDir,
         });
 
@@ -42,7 +42,7 @@ public sealed class StartupFaultTests : IDisposable
     {
         using var service = ServiceProcess.StartDll("database-service", new Dictionary<string, string>
         {
-            ["PORT"] = Repo.FreePort().ToString(),
+            ["PORT"] = LoopbackServer.FreePort().ToString(),
             ["DATA_DIR"] = _dataDir,
             ["DB_NAME"] = "cloudmart-db",
             ["CHAOS_FAILURE_RATE"] = rate,

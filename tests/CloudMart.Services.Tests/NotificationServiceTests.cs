@@ -23,9 +23,9 @@ public sealed class NotificationServiceTests : IAsyncLifetime
         return factory.CreateClient();
     }
 
-    async Task<LocalHttpServer> StartWebhookAsync(HttpStatusCode status)
+    async Task<LoopbackServer> StartWebhookAsync(HttpStatusCode status)
     {
-        var server = await LocalHttpServer.StartAsync(status);
+        var server = await LoopbackServer.StartRecordingAsync(_ => status);
         _owned.Add(server);
         return server;
     }
@@ -90,7 +90,7 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     public async Task With_a_webhook_the_record_is_forwarded_to_it()
     {
         var webhook = await StartWebhookAsync(HttpStatusCode.OK);
-        var client = Start(new Uri(webhook.BaseUrl, "/hooks/orders"));
+        var client = Start(new Uri(webhook.Url, "/hooks/orders"));
 
         var response = await client.PostAsJsonAsync("/notify", Notification("o-hook"));
 
@@ -114,7 +114,7 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     public async Task A_webhook_that_fails_does_not_fail_the_notification()
     {
         var webhook = await StartWebhookAsync(HttpStatusCode.InternalServerError);
-        var client = Start(webhook.BaseUrl);
+        var client = Start(webhook.Url);
 
         var response = await client.PostAsJsonAsync("/notify", Notification("o-hook-500"));
 

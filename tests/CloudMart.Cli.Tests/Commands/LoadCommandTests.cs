@@ -5,7 +5,7 @@ using CloudMart.Cli.Commands;
 using CloudMart.Cli.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using CloudMart.TestSupport;
+using CloudMart.Testing;
 
 namespace CloudMart.Cli.Tests.Commands;
 

@@ -21,13 +21,13 @@ public sealed class VerifyClusterTests : IDisposable
 
     VerifyEnvironment Environment => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = _folder.Path };
 
-    Task<int> VerifyAsync(FakeCluster cluster, params string[] more) =>
+    Task<int> VerifyAsync(ClusterStandIn cluster, params string[] more) =>
         _cli.InvokeAsync(Environment, ["verify", "--kubeconfig", cluster.WriteKubeconfig(_folder.Path), "--orders", "3", "--interval", "0", .. more]);
 
     [Fact]
     public async Task A_healthy_cluster_passes_every_check_with_orders_through_a_port_forward_and_a_complete_trace_in_Tempo()
     {
-        await using var cluster = await FakeCluster.StartAsync(ClusterScenario.Healthy());
+        await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
 
         var code = await VerifyAsync(cluster, "--tempo-url", cluster.Tempo.Url.ToString());
 
@@ -59,8 +59,8 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task The_broken_lab_fails_pods_restarts_endpoints_orders_and_logs_with_each_faults_evidence_and_metrics_are_not_available()
     {
-        var scenario = ClusterScenario.BrokenLab();
-        await using var cluster = await FakeCluster.StartAsync(scenario);
+        var scenario = FakeCluster.BrokenLab();
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
         var code = await VerifyAsync(cluster, "--json");
 
@@ -114,15 +114,15 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task Failing_orders_error_lines_a_container_near_its_memory_limit_and_a_trace_without_the_notification_service_each_fail_their_check()
     {
-        var scenario = ClusterScenario.Healthy();
+        var scenario = FakeCluster.Healthy();
         // The gateway pod answers every other order with 500, like a half-failing database (fault 8).
         scenario.GatewayStatus = n => n % 2 == 0 ? 500 : 200;
-        scenario.Logs["order-service-7d9c8b6f5-x2k4q"] += "\n"
-            + $$"""{"timestamp":"{{ClusterScenario.Stamp(scenario.Now)}}","level":"error","service":"order-service","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331","message":"Order ord-7 was not created: database-service answered 500","category":"CloudMart.OrderService"}""";
+        scenario.Log("order-service-7d9c8b6f5-x2k4q", previous: false,
+            $$"""{"timestamp":"{{FakeCluster.Stamp(scenario.Now)}}","level":"error","service":"order-service","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331","message":"Order ord-7 was not created: database-service answered 500","category":"CloudMart.OrderService"}""");
         scenario.Metrics![scenario.Metrics.FindIndex(m => m["metadata"]!["name"]!.GetValue<string>() == "auth-service-7d9c8b6f5-x2k4q")] =
             KubeObjects.PodMetrics("auth-service-7d9c8b6f5-x2k4q", "auth-service", "120m", "118Mi", scenario.Now);
         scenario.TracedServices.Remove("notification-service");
-        await using var cluster = await FakeCluster.StartAsync(scenario);
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
         var code = await VerifyAsync(cluster, "--tempo-url", cluster.Tempo.Url.ToString(), "--json");
 
@@ -150,12 +150,12 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task Pods_that_have_run_for_less_than_two_minutes_fail_the_restart_check_even_with_no_restart()
     {
-        var scenario = ClusterScenario.Healthy();
+        var scenario = FakeCluster.Healthy();
         foreach (var component in ServiceCatalog.All)
         {
             scenario.SetPod(component.Name, 0, ContainerState.RunningFor(TimeSpan.FromSeconds(40), scenario.Now));
         }
-        await using var cluster = await FakeCluster.StartAsync(scenario);
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
         var code = await VerifyAsync(cluster, "--json");
 
@@ -172,9 +172,9 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task Without_metrics_server_and_Tempo_a_healthy_cluster_still_passes_and_says_what_was_not_available()
     {
-        var scenario = ClusterScenario.Healthy();
+        var scenario = FakeCluster.Healthy();
         scenario.Metrics = null;
-        await using var cluster = await FakeCluster.StartAsync(scenario);
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
         var code = await VerifyAsync(cluster, "--url", cluster.GatewayPod.Url.ToString());
 
@@ -189,9 +189,9 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task A_cluster_whose_API_server_does_not_answer_exits_TargetUnreachable_without_running_the_other_checks()
     {
-        var scenario = ClusterScenario.Healthy();
+        var scenario = FakeCluster.Healthy();
         string kubeconfig;
-        await using (var cluster = await FakeCluster.StartAsync(scenario))
+        await using (var cluster = await ClusterStandIn.StartAsync(scenario))
         {
             kubeconfig = cluster.WriteKubeconfig(_folder.Path);
         }
@@ -214,7 +214,7 @@ public sealed class VerifyClusterTests : IDisposable
         Assert.Equal((int)ExitCodes.TargetUnreachable, code);
         Assert.Contains($"the kubeconfig {missing} does not exist", _cli.Output);
 
-        await using var cluster = await FakeCluster.StartAsync(ClusterScenario.Healthy());
+        await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
         using var other = new CliRun();
         code = await other.InvokeAsync(Environment, "verify", "--kubeconfig", cluster.WriteKubeconfig(_folder.Path), "--context", "k3d-day4");
         Assert.Equal((int)ExitCodes.TargetUnreachable, code);
@@ -225,8 +225,8 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task A_namespace_with_no_pods_fails_with_a_hint_rather_than_passing_on_nothing()
     {
-        var scenario = ClusterScenario.Healthy();
-        await using var cluster = await FakeCluster.StartAsync(scenario);
+        var scenario = FakeCluster.Healthy();
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
         scenario.Pods.Clear();
 
         var code = await VerifyAsync(cluster, "--namespace", "staging", "--json");

@@ -189,7 +189,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task The_broken_cluster_is_explained_with_its_evidence_and_exits_ProblemsFound()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.BrokenManifestsDir, retryImmediately: true));
-        var kubeconfig = api.WriteKubeconfig(_folder, context: "k3d-brokenprod");
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "k3d-brokenprod", currentElsewhere: true);
 
         var code = await Invoke("diagnose", "--cluster", "--kubeconfig", kubeconfig, "--context", "k3d-brokenprod");
 
@@ -204,7 +204,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task Grading_a_healthy_cluster_says_8_of_8_and_exits_Success()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false));
-        var kubeconfig = api.WriteKubeconfig(_folder);
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
 
         var code = await DiagnoseCommand.RunAsync(new DiagnoseSettings { Cluster = true, Kubeconfig = kubeconfig, Context = "fake", Grade = true }, _console, _environment, Timeout());
 
@@ -216,7 +216,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task An_unreachable_cluster_is_said_so_and_exits_ClusterUnreachable()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false));
-        var kubeconfig = api.WriteKubeconfig(_folder);
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
 
         // The kubeconfig's current context points at a port nothing listens on.
         var code = await Invoke("diagnose", "--cluster", "--kubeconfig", kubeconfig);

@@ -245,7 +245,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     public async Task Kubeconfig_AndItsNamedContext_ReachTheCluster()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
-        var kubeconfig = api.WriteKubeconfig(_folder, context: "lab");
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "lab", currentElsewhere: true);
 
         var report = await ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig, "lab"), Repo.Root, Timeout());
 
@@ -257,7 +257,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     public async Task KubeconfigsCurrentContext_IsUsedWithoutContext_AndAnUnreachableServerIsAnAccessError()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
-        var kubeconfig = api.WriteKubeconfig(_folder);
+        var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
 
         var error = await Assert.ThrowsAsync<ClusterAccessException>(() => ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig), Repo.Root, Timeout()));
 
@@ -269,7 +269,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     public async Task RefusedCredentials_AreAnAccessErrorSayingSo()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
-        var kubeconfig = api.WriteKubeconfig(_folder, token: "wrong");
+        var kubeconfig = api.WriteKubeconfig(_folder, token: "wrong", context: "fake", currentElsewhere: true);
 
         var error = await Assert.ThrowsAsync<ClusterAccessException>(() => ClusterDiagnosis.RunAsync(new ClusterTarget(kubeconfig, "fake"), Repo.Root, Timeout()));
 

@@ -1,3 +1,4 @@
+using CloudMart.Catalog;
 using System.Diagnostics;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Manifests;

@@ -1,48 +1,27 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
-namespace CloudMart.Faults.Tests;
+namespace CloudMart.Testing;
 
-/// <summary>Where the repository and the services' build output are.</summary>
-static class Repo
+/// <summary>Where the services' builds are.</summary>
+public static class ServiceBuilds
 {
-    public static string Root { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CloudMart.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("CloudMart.slnx not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string ServiceDir(string service) => Path.Combine(Root, "services", "day-4", "broken-production", service);
-
 #if DEBUG
     const string Configuration = "Debug";
 #else
     const string Configuration = "Release";
 #endif
 
-    /// <summary>The service's framework-dependent build, built with this test project.</summary>
-    public static string ServiceDll(string service) => Path.Combine(ServiceDir(service), "bin", Configuration, "net10.0", service + ".dll");
-
-    public static int FreePort()
+    /// <summary>The service's framework-dependent build, built with the test project that references it.</summary>
+    public static string Dll(string service)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var dll = Path.Combine(TestMachine.Repository.ServiceDir(service), "bin", Configuration, "net10.0", service + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: the test project builds the services it starts", dll);
     }
 }
 
 /// <summary>A service running as its own process, its output captured line by line.</summary>
-sealed class ServiceProcess : IDisposable
+public sealed class ServiceProcess : IDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _lines = new();
@@ -91,7 +70,7 @@ sealed class ServiceProcess : IDisposable
     }
 
     public static ServiceProcess StartDll(string service, IReadOnlyDictionary<string, string> variables) =>
-        Start("dotnet", [Repo.ServiceDll(service)], variables);
+        Start("dotnet", [ServiceBuilds.Dll(service)], variables);
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -109,32 +88,20 @@ sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>Polls <c>GET /health</c> until it answers 200, the process exits, or the timeout passes.</summary>
-    public async Task WaitHealthyAsync(int port, TimeSpan timeout)
+    public Task WaitHealthyAsync(int port, TimeSpan timeout) =>
+        HealthWait.UntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), timeout,
+            () => _process.HasExited ? $"the service exited with {_process.ExitCode}:\n{string.Join('\n', _lines)}" : null,
+            () => string.Join('\n', _lines));
+
+    /// <summary>Waits until a line matches (or the timeout passes), and returns every line so far.</summary>
+    public async Task<IReadOnlyList<string>> WaitForLinesAsync(Func<string, bool> match, TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout && !_lines.Any(match))
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the service exited with {_process.ExitCode}:\n{string.Join('\n', _lines)}");
-            }
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"no healthy answer on port {port} within {timeout}:\n{string.Join('\n', _lines)}");
+        return [.. _lines];
     }
 
     public void Dispose()

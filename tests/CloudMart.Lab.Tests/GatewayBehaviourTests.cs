@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using CloudMart.Lab;
 
-namespace CloudMart.Cli.Tests.Lab;
+namespace CloudMart.Lab.Tests;
 
 /// <summary>The real nginx with the rendered gateway config, in front of a stand-in api-service that records what reaches it.</summary>
 public sealed class GatewayBehaviourTests : IAsyncLifetime

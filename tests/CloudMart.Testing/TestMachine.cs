@@ -1,8 +1,7 @@
 using CloudMart.Catalog;
-using CloudMart.Cli.Commands;
 using CloudMart.Lab;
 
-namespace CloudMart.Cli.Tests;
+namespace CloudMart.Testing;
 
 /// <summary>A scratch folder that goes away after the test.</summary>
 public sealed class TempFolder : IDisposable
@@ -14,6 +13,7 @@ public sealed class TempFolder : IDisposable
 
     public string Path { get; }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public string File(string name, string content, bool executable = false)
     {
         var path = System.IO.Path.Combine(Path, name);
@@ -40,7 +40,10 @@ public sealed class TempFolder : IDisposable
 /// <summary>Machines for <c>up</c> to run on: this repository, a scratch state folder, and an nginx setup the test chooses.</summary>
 public static class TestMachine
 {
-    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
+    /// <summary>This repository, found from the test assembly's folder as the tool finds it.</summary>
+    public static LabRepository Repository { get; } = LabRepository.Find(AppContext.BaseDirectory);
+
+    public static string RepositoryRoot => Repository.Root;
 
     /// <summary>A machine with no nginx anywhere, where nothing may be installed unless said.</summary>
     public static NginxSetup NoNginx(string emptyFolder, bool isRoot = false, string? aptGet = null, string? debianMarker = null) => new()
@@ -56,15 +59,6 @@ public static class TestMachine
     public static NginxSetup RealNginx { get; } = new() { IsRoot = false };
 
     public static string NginxPath => RealNginx.Find() ?? throw new InvalidOperationException("nginx is not installed: " + NginxSetup.InstallHint);
-
-    public static UpEnvironment Environment(NginxSetup nginx, string stateDirectory) => new()
-    {
-        RepositoryRoot = RepositoryRoot,
-        BuildConfiguration = UpEnvironment.ThisConfiguration,
-        Nginx = nginx,
-        StateDirectory = stateDirectory,
-        CommandStarted = DateTimeOffset.Now,
-    };
 
     /// <summary>A port offset whose six ports are free now, away from the default ones and from the end-to-end tests' range.</summary>
     public static LabPorts FreePorts() => LabPorts.FirstFree(Enumerable.Range(0, 40).Select(i => 10_000 + 250 * i + Random.Shared.Next(0, 200)));

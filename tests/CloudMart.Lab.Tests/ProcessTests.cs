@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CloudMart.Lab;
 
-namespace CloudMart.Cli.Tests.Lab;
+namespace CloudMart.Lab.Tests;
 
 public sealed class ProcessTests : IDisposable
 {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
 using CloudMart.Catalog;
@@ -10,8 +11,9 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using System.Text.Json.Nodes;
 
-namespace CloudMart.Diagnosis.Tests.Live;
+namespace CloudMart.Testing.Kubernetes;
 
 /// <summary>
 /// The objects a Kubernetes API server would hold for namespace production after
@@ -20,9 +22,11 @@ namespace CloudMart.Diagnosis.Tests.Live;
 /// service at start, an image the build does not make cannot be pulled, a liveness probe on a port
 /// nobody listens on restarts the container, a memory limit below the need gets it OOM-killed),
 /// the EndpointSlices of their Services, the Events the kubelet records, and the containers' logs in
-/// the services' own JSON line format.
+/// the services' own JSON line format. Built from a manifests folder (<see cref="FromFolder"/>, what
+/// <c>diagnose</c> reads) or from a scenario set by hand (<see cref="Healthy"/>, <see cref="BrokenLab"/>,
+/// what <c>verify</c> checks); <see cref="FakeKubernetesApi"/> serves it.
 /// </summary>
-public sealed class FakeCluster
+public sealed partial class FakeCluster
 {
     public const string Namespace = ServiceCatalog.Namespace;
 
@@ -35,7 +39,18 @@ public sealed class FakeCluster
     /// <summary>Log text by (pod, previous container).</summary>
     public Dictionary<(string Pod, bool Previous), List<string>> Logs { get; } = [];
 
-    static readonly DateTime Now = new(2025, 11, 20, 10, 30, 0, DateTimeKind.Utc);
+    /// <summary>PodMetrics items; null when metrics-server is not installed (the API answers 404).</summary>
+    public List<JsonObject>? Metrics { get; set; } = [];
+
+    /// <summary>The cluster's clock when it was made; the objects' times are set from it.</summary>
+    public DateTime Now { get; private init; } = new(2025, 11, 20, 10, 30, 0, DateTimeKind.Utc);
+
+    /// <summary>
+    /// Whether the API moves every time forward by the time since <see cref="Now"/>, so the ages a
+    /// tool computes are the ones the test set however long the machine took to get there.
+    /// </summary>
+    public bool ShiftTimesToNow { get; private init; }
+
     int _ip = 10;
 
     /// <summary>What the lab's code does, which no manifest says: whether the order-service image retries immediately.</summary>
@@ -44,7 +59,7 @@ public sealed class FakeCluster
         var set = ManifestSet.Load(folder);
         edit?.Invoke(set);
         var cluster = new FakeCluster();
-        var images = BuiltImages.FromScript(LabCopy.Repository.BuildScript);
+        var images = BuiltImages.FromScript(TestMachine.Repository.BuildScript);
         foreach (var deployment in set.Deployments)
         {
             cluster.Deployments.Add(Clone(deployment));

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using CloudMart.Catalog;
 using CloudMart.Lab;
 
-namespace CloudMart.Cli.Tests.Lab;
+namespace CloudMart.Lab.Tests;
 
 /// <summary>The gateway's nginx.conf as the cluster gets it, and the copy a local run renders from it.</summary>
 public sealed class GatewayConfigTests : IDisposable

@@ -1,7 +1,7 @@
 using CloudMart.Catalog;
 using CloudMart.Lab;
 
-namespace CloudMart.Cli.Tests.Lab;
+namespace CloudMart.Lab.Tests;
 
 public sealed class LocalEnvironmentTests
 {

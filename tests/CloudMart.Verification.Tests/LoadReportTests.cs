@@ -1,7 +1,7 @@
 using CloudMart.Verification;
 using CloudMart.Verification.Load;
 
-namespace CloudMart.Cli.Tests.Verification;
+namespace CloudMart.Verification.Tests;
 
 public sealed class LoadReportTests
 {

@@ -1,6 +1,6 @@
 using CloudMart.Cli.Commands;
 
-namespace CloudMart.Cli.Tests.Verification;
+namespace CloudMart.Cli.Tests.Commands;
 
 /// <summary>docs/lab-tooling.md tells scripts which exit code means what; these keep it true.</summary>
 public sealed class LabToolingDocTests

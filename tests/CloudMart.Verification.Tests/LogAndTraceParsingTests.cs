@@ -1,7 +1,7 @@
 using CloudMart.Verification.Checks;
-using CloudMart.TestSupport;
+using CloudMart.Testing;
 
-namespace CloudMart.Cli.Tests.Verification;
+namespace CloudMart.Verification.Tests;
 
 public sealed class LogAndTraceParsingTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CloudMart.Catalog;
 
-namespace CloudMart.Cli.Tests.Support;
+namespace CloudMart.Testing.Kubernetes;
 
 /// <summary>The state of one container, as a pod's status reports it.</summary>
 public sealed record ContainerState
