@@ -89,7 +89,15 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             {
                 outcome = "bad_response";
             }
-            LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            if (outcome == "http_4xx")
+            {
+                // The dependency refused what our caller sent: the caller's mistake, not a failure here.
+                LogRefused(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            }
+            else
+            {
+                LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            }
             throw;
         }
         catch (Exception ex) when ((ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
@@ -149,4 +157,8 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
     [LoggerMessage(EventId = 100, EventName = LogEvents.DependencyCallFailed, Level = LogLevel.Error,
         Message = "Call to {Dependency} failed: {Method} {Url}: {Error}")]
     static partial void LogFailed(ILogger logger, string dependency, string method, string url, string error);
+
+    [LoggerMessage(EventId = 101, EventName = LogEvents.DependencyCallRefused, Level = LogLevel.Warning,
+        Message = "{Dependency} refused {Method} {Url}: {Error}")]
+    static partial void LogRefused(ILogger logger, string dependency, string method, string url, string error);
 }
