@@ -33,6 +33,7 @@ public static class LocalRun
 
         await StopLeftoversAsync(layout, events);
         CheckCanStart(options);
+        layout.KeepPreviousLogs();
         WriteGatewayConfig(layout, ports);
         var signingKey = layout.EnsureSigningKey();
 
@@ -241,7 +242,7 @@ public static class LocalRun
     /// A run.json whose owner is alive means the system already runs from this state folder. One
     /// whose owner died (killed, crashed) may have left components behind: stop them.
     /// </summary>
-    static async Task StopLeftoversAsync(LabLayout layout, Action<LabEvent>? events)
+    public static async Task StopLeftoversAsync(LabLayout layout, Action<LabEvent>? events)
     {
         if (RunRecord.Read(layout.RunFile) is not { } record)
         {

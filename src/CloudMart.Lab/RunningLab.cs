@@ -47,10 +47,13 @@ public sealed class RunningLab : IAsyncDisposable
         return exits[first];
     }
 
-    internal void WriteRecord() =>
+    /// <summary>Records that every component is healthy, for a <c>cloudmart up -d</c> waiting on the run record.</summary>
+    public void MarkReady() => WriteRecord(ready: true);
+
+    internal void WriteRecord(bool ready = false) =>
         new RunRecord(Environment.ProcessId, ProcessInfo.StartTicks(Environment.ProcessId), DateTimeOffset.Now,
             _components.Select(c => new RunRecordComponent(c.Name, c.Url.ToString().TrimEnd('/'), c.Pid, c.Process.StartTicks, c.LogFile)).ToList())
-            .Write(Layout.RunFile);
+            { Ready = ready }.Write(Layout.RunFile);
 
     /// <summary>Stops every component: SIGTERM to all at once, a kill for any still there after the grace period.</summary>
     public async Task StopAsync(Action<LabEvent>? report = null)

@@ -55,6 +55,8 @@ public sealed class LogContractTests
             var client = new DependencyClient(http, ServiceCatalog.Order.Name, baseUrl, provider.CreateLogger("CloudMart.Dependency.order-service"));
             var refused = await Assert.ThrowsAsync<DependencyException>(() => client.GetAsync("/orders?limit=0", CloudMartJson.Default.HealthResponse, CancellationToken.None));
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            // Passed on as the dependency said it, not wrapped in a second "answered 400".
+            Assert.Equal("limit must be >0", refused.Detail);
         }
         await answer;
 

@@ -26,6 +26,9 @@ public sealed record DiagnoseSettings
     public bool Grade { get; init; }
 
     public bool Json { get; init; }
+
+    /// <summary>With <c>--hint N</c>: how much of each finding to tell (1 to 3); null for the full report.</summary>
+    public int? Hint { get; init; }
 }
 
 /// <summary>The machine as <c>diagnose</c> sees it; tests describe another one.</summary>
@@ -78,6 +81,11 @@ public static class DiagnoseCommand
         {
             command.Options.Insert(command.Options.Count - 2, option);
         }
+        var output = OutputFormat.Create();
+        command.Options.Add(output.Format);
+        var hint = OptionValues.Count("--hint", "Hints instead of answers, per finding: 1 the symptom and what to look at, 2 adds the cause and the exact spot, 3 adds the fix", 1, DiagnoseHints.MaxLevel);
+        hint.HelpName = "level";
+        command.Options.Add(hint);
         command.Validators.Add(result =>
         {
             var folder = result.GetValue(FolderArgument);
@@ -103,7 +111,8 @@ public static class DiagnoseCommand
                 Context = target.Context,
                 Namespace = target.Namespace ?? ServiceCatalog.Namespace,
                 Grade = parse.GetValue(GradeOption),
-                Json = parse.GetValue(JsonOption),
+                Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
+                Hint = parse.GetValue(hint),
             };
             return (int)await RunAsync(settings, console, environment, cancellationToken);
         });
@@ -139,6 +148,10 @@ public static class DiagnoseCommand
         else if (settings.Grade)
         {
             WriteGrade(console, report, environment);
+        }
+        else if (settings.Hint is { } level)
+        {
+            DiagnoseHints.Write(console, report, level);
         }
         else
         {

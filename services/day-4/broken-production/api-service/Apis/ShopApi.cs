@@ -82,7 +82,7 @@ public static partial class ShopApi
         }
         catch (DependencyException ex) when (ex.Status == HttpStatusCode.BadRequest)
         {
-            return Problems.BadRequest(ex.Reason);
+            return Problems.BadRequest(ex.Detail ?? ex.Reason);
         }
         catch (DependencyException ex)
         {
@@ -104,7 +104,7 @@ public static partial class ShopApi
         }
         catch (DependencyException ex) when (ex.Status == HttpStatusCode.BadRequest)
         {
-            return Problems.BadRequest(ex.Reason);
+            return Problems.BadRequest(ex.Detail ?? ex.Reason);
         }
         catch (DependencyException ex)
         {

@@ -60,7 +60,7 @@ public static partial class StoreApi
             return TypedResults.Problem($"'limit' must be from 1 to {MaxListLimit} (got {limit}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
         }
         var orders = store.List(limit ?? DefaultListLimit);
-        return TypedResults.Ok(new OrderList(orders, orders.Count));
+        return TypedResults.Ok(new OrderList(orders, orders.Count, store.Count()));
     }
 
     public static IResult Get(OrderStore store, string id) =>

@@ -71,7 +71,7 @@ public static partial class OrdersApi
         }
         catch (DependencyException ex) when (ex.Status == System.Net.HttpStatusCode.BadRequest)
         {
-            return Problems.BadRequest(ex.Reason);
+            return Problems.BadRequest(ex.Detail ?? ex.Reason);
         }
         catch (DependencyException ex)
         {

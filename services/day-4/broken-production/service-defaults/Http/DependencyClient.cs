@@ -11,9 +11,12 @@ using Polly.Timeout;
 namespace CloudMart.ServiceDefaults.Http;
 
 /// <summary>A call to another service failed; the message names the dependency, the URL and the error.</summary>
-public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null)
+public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null, string? detail = null)
     : Exception($"{dependency} {method} {url} failed: {error}", inner)
 {
+    /// <summary>The dependency's own words (its problem's detail), to pass on to our caller unwrapped; null when it gave none.</summary>
+    public string? Detail { get; } = detail;
+
     public string Dependency { get; } = dependency;
     public string Url { get; } = url.ToString();
     public HttpStatusCode? Status { get; } = status;
@@ -81,7 +84,7 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             }
             var detail = await ReadProblemDetailAsync(response, cancellationToken);
             throw new DependencyException(Dependency, method.Method, url,
-                $"answered {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}", response.StatusCode);
+                $"answered {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}", response.StatusCode, detail: detail);
         }
         catch (DependencyException ex)
         {

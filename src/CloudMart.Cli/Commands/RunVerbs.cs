@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using CloudMart.Lab;
+using Spectre.Console;
+
+namespace CloudMart.Cli.Commands;
+
+/// <summary>
+/// The verbs that work on a run <c>up</c> started, from any terminal: <c>down</c> stops it and
+/// <c>status</c> shows it. They find it from its run record (see <see cref="RunSelection"/>).
+/// </summary>
+public static class RunVerbs
+{
+    static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromMilliseconds(500) })
+    {
+        Timeout = TimeSpan.FromMilliseconds(700),
+    };
+
+    public static Command Down(CliConsoles consoles, VerifyEnvironment environment)
+    {
+        var name = RunSelection.NameOption();
+        var timeout = OptionValues.Duration("--timeout", "How long to wait for the run to stop before its components are killed [default: 30s]");
+        var command = new Command("down", "Stop a run that 'cloudmart up' started, from any terminal, as Ctrl-C in its own terminal would. Nothing up is not an error.") { name, timeout };
+        command.SetAction(async (parse, _) =>
+        {
+            if (RunSelection.Choose(environment.Runs, parse.GetValue(name), consoles.Error.Profile.Out.Writer) is not { } run)
+            {
+                return (int)ExitCodes.UsageError;
+            }
+            return (int)await DownAsync(run, parse.GetValue(timeout) ?? TimeSpan.FromSeconds(30), consoles, environment);
+        });
+        return command;
+    }
+
+    static async Task<ExitCodes> DownAsync(LabRun run, TimeSpan timeout, CliConsoles consoles, VerifyEnvironment environment)
+    {
+        var layout = new LabLayout(environment.RepositoryRoot, run.Folder);
+        if (run.Record is not { } record)
+        {
+            consoles.Error.MarkupLineInterpolated($"Run '{run.Name}' is not up; nothing to stop.");
+            return ExitCodes.Success;
+        }
+        if (record.OwnerIsAlive)
+        {
+            consoles.Error.MarkupLineInterpolated($"Stopping run '{run.Name}' (cloudmart pid {record.OwnerPid})...");
+            ProcessInfo.Signal(record.OwnerPid, ProcessInfo.SIGTERM, group: false);
+            var waited = Stopwatch.StartNew();
+            while (record.OwnerIsAlive && waited.Elapsed < timeout)
+            {
+                await Task.Delay(100);
+            }
+        }
+        // What a dead (or too slow) owner left behind is stopped here: SIGTERM, then a kill.
+        if (RunRecord.Read(layout.RunFile) is { } left && !left.OwnerIsAlive)
+        {
+            await LocalRun.StopLeftoversAsync(layout, e => consoles.Error.MarkupLineInterpolated($"  stopped {e.Component}, left running"));
+        }
+        consoles.Out.MarkupLineInterpolated($"Run '{run.Name}' is stopped.");
+        return ExitCodes.Success;
+    }
+
+    public static Command Status(CliConsoles consoles, VerifyEnvironment environment)
+    {
+        var name = RunSelection.NameOption("The run to show [default: every run]");
+        var output = OutputFormat.Create();
+        var command = new Command("status", "Show what runs: each run's components, their addresses and pids, whether they answer /health, and since when. Answers in under a second.")
+        {
+            name, output.Format, output.JsonAlias,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            IReadOnlyList<LabRun> runs = parse.GetValue(name) is { } one ? [environment.Runs.Get(one)] : environment.Runs.All();
+            var up = runs.Where(r => r.IsUp).ToList();
+            var rows = (await Task.WhenAll(up.SelectMany(r => r.Record!.Components.Select(c => Row(r, c))))).ToList();
+            if (output.IsJson(parse))
+            {
+                consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Default.ListStatusRow));
+            }
+            else if (rows.Count == 0)
+            {
+                consoles.Error.MarkupLine(parse.GetValue(name) is { } n ? $"Run '{Markup.Escape(n)}' is not up." : "No run is up; 'cloudmart up' starts one.");
+            }
+            else
+            {
+                consoles.Out.Write(StatusTable(rows));
+            }
+            return (int)(up.Count > 0 ? ExitCodes.Success : ExitCodes.NotRunning);
+        });
+        return command;
+    }
+
+    static async Task<StatusRow> Row(LabRun run, RunRecordComponent component)
+    {
+        var alive = component.StartTicks is { } ticks && ProcessInfo.IsAlive(component.Pid, ticks);
+        var health = alive ? await HealthAsync(component.Url) : "exited";
+        return new StatusRow(run.Name, component.Name, component.Url, component.Pid, alive ? "running" : "exited", health, run.Record!.Started);
+    }
+
+    static async Task<string> HealthAsync(string url)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(url.TrimEnd('/') + "/health");
+            return response.IsSuccessStatusCode ? "healthy" : $"unhealthy ({(int)response.StatusCode})";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return "no answer";
+        }
+    }
+
+    static Table StatusTable(IReadOnlyList<StatusRow> rows)
+    {
+        var table = new Table().RoundedBorder()
+            .AddColumn("Run").AddColumn("Component").AddColumn("URL").AddColumn(new TableColumn("PID").RightAligned()).AddColumn("State").AddColumn("Health").AddColumn("Since");
+        foreach (var row in rows)
+        {
+            var colour = row.Health == "healthy" ? "green" : "red";
+            table.AddRow(Markup.Escape(row.Run), Markup.Escape(row.Component), Markup.Escape(row.Url), row.Pid.ToString(CultureInfo.InvariantCulture),
+                row.State, $"[{colour}]{Markup.Escape(row.Health)}[/]", row.Since.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        }
+        return table;
+    }
+}
+
+/// <summary>One component of a run as <c>status</c> shows it.</summary>
+public sealed record StatusRow(string Run, string Component, string Url, int Pid, string State, string Health, DateTimeOffset Since);
