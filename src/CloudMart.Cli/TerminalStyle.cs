@@ -40,4 +40,8 @@ public static class TerminalStyle
     /// <summary>A mark such as ✓, or its ASCII stand-in where the console cannot be trusted with Unicode.</summary>
     public static string Mark(this IAnsiConsole console, string unicode, string ascii) =>
         console.Profile.Capabilities.Unicode ? unicode : ascii;
+
+    /// <summary>Rounded box drawing on a Unicode terminal, plain +-| elsewhere (Spectre's own fallback is still box drawing).</summary>
+    public static Table Boxed(this Table table, IAnsiConsole console) =>
+        console.Profile.Capabilities.Unicode ? table.RoundedBorder() : table.Border(TableBorder.Ascii);
 }

@@ -176,7 +176,7 @@ public static class DiagnoseCommand
         console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
         if (report.Findings.Count > 0)
         {
-            var table = new Table().RoundedBorder()
+            var table = new Table().Boxed(console)
                 .AddColumn("Fault").AddColumn("Resource").AddColumn("Field").AddColumn("Value").AddColumn("Expected").AddColumn("Fix");
             foreach (var finding in report.Findings)
             {
@@ -239,7 +239,7 @@ public static class DiagnoseCommand
     static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
     {
         console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}[/]");
-        var table = new Table().RoundedBorder()
+        var table = new Table().Boxed(console)
             .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Fault").AddColumn("State").AddColumn("Detail");
         foreach (var fault in report.Faults)
         {

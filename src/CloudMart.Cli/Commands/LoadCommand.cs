@@ -210,7 +210,7 @@ public static class LoadCommand
         console.MarkupLineInterpolated($"Sent {report.Sent} orders in {LoadReport.Seconds(report.Elapsed)} ({report.OrdersPerSecond:0.0} orders/s).");
         if (report.Sent > 0)
         {
-            var results = new Table().RoundedBorder().Title("Results")
+            var results = new Table().Boxed(console).Title("Results")
                 .AddColumn("Status").AddColumn(new TableColumn("Orders").RightAligned()).AddColumn(new TableColumn("Share").RightAligned());
             foreach (var (result, count) in report.Results)
             {
@@ -218,7 +218,7 @@ public static class LoadCommand
                 results.AddRow($"[{colour}]{Markup.Escape(result)}[/]", count.ToString(CultureInfo.InvariantCulture),
                     ((double)count / report.Sent).ToString("P1", CultureInfo.InvariantCulture));
             }
-            var latency = new Table().RoundedBorder().Title("Latency")
+            var latency = new Table().Boxed(console).Title("Latency")
                 .AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p90").RightAligned())
                 .AddColumn(new TableColumn("p95").RightAligned()).AddColumn(new TableColumn("p99").RightAligned())
                 .AddColumn(new TableColumn("max").RightAligned());

@@ -84,7 +84,7 @@ public static class RunVerbs
             }
             else
             {
-                consoles.Out.Write(StatusTable(rows));
+                consoles.Out.Write(StatusTable(consoles.Out, rows));
             }
             return (int)(up.Count > 0 ? ExitCodes.Success : ExitCodes.NotRunning);
         });
@@ -111,9 +111,9 @@ public static class RunVerbs
         }
     }
 
-    static Table StatusTable(IReadOnlyList<StatusRow> rows)
+    static Table StatusTable(IAnsiConsole console, IReadOnlyList<StatusRow> rows)
     {
-        var table = new Table().RoundedBorder()
+        var table = new Table().Boxed(console)
             .AddColumn("Run").AddColumn("Component").AddColumn("URL").AddColumn(new TableColumn("PID").RightAligned()).AddColumn("State").AddColumn("Health").AddColumn("Since");
         foreach (var row in rows)
         {

@@ -226,7 +226,7 @@ public static class UpCommand
         await using (lab)
         {
             var ready = DateTimeOffset.Now - environment.CommandStarted;
-            console.Write(Table(lab));
+            console.Write(Table(console, lab));
             console.MarkupLineInterpolated($"[green]CloudMart is ready[/] at [bold]{Address(lab.GatewayUrl)}[/] in {ready.TotalSeconds:0.0} s.");
             console.MarkupLineInterpolated($"Data: {Shown(layout.DataDirectory)}   Logs: {Shown(layout.LogsDirectory)}");
             // Written past the console's wrapping: a command broken inside its quotes does not paste.
@@ -384,9 +384,9 @@ public static class UpCommand
         }
     }
 
-    static Table Table(RunningLab lab)
+    static Table Table(IAnsiConsole console, RunningLab lab)
     {
-        var table = new Table().RoundedBorder()
+        var table = new Table().Boxed(console)
             .AddColumn("Component").AddColumn("URL").AddColumn(new TableColumn("PID").RightAligned()).AddColumn("Log");
         foreach (var component in lab.Components)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CloudMart.Cli.Commands;
 using Spectre.Console.Testing;
 
