@@ -23,6 +23,7 @@ public static class CliRoot
             UpCommand.Create(consoles.Out, machine.Up, consoles.Error),
             RunVerbs.Down(consoles, machine.Verify),
             RunVerbs.Status(consoles, machine.Verify),
+            RunVerbs.Restart(consoles, machine.Verify),
             LogVerbs.Logs(consoles, machine.Verify),
             LogVerbs.Trace(consoles, machine.Verify),
             LoadCommand.Create(consoles.Out, machine.Verify),

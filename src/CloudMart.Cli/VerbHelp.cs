@@ -40,6 +40,7 @@ public static class VerbHelp
         ["up"] = (["cloudmart up", "cloudmart up -d --fresh", "cloudmart up --port-offset 50 --name second"],
             [ExitCodes.Error, ExitCodes.NginxMissing, ExitCodes.PortInUse, ExitCodes.StartFailed, ExitCodes.AlreadyRunning, ExitCodes.Interrupted]),
         ["down"] = (["cloudmart down", "cloudmart down --name second"], []),
+        ["restart"] = (["cloudmart restart order-service", "cloudmart restart gateway --name second"], [ExitCodes.StartFailed, ExitCodes.NotRunning]),
         ["status"] = (["cloudmart status", "cloudmart status -o json"], [ExitCodes.NotRunning]),
         ["logs"] = (["cloudmart logs", "cloudmart logs order-service database-service --since 5m", "cloudmart logs -f gateway", "cloudmart logs -o json | jq ."],
             [ExitCodes.NotRunning]),

@@ -16,6 +16,9 @@ public sealed class LabLayout
 
     public const string LogsFolderName = "logs";
 
+    /// <summary>A file naming the component <c>cloudmart restart</c> asks the run's <c>up</c> to restart.</summary>
+    public const string RestartRequestName = "restart.request";
+
     public LabLayout(string repositoryRoot, string? stateDirectory = null, string? dataDirectory = null)
     {
         Repository = new LabRepository(repositoryRoot);
@@ -44,6 +47,8 @@ public sealed class LabLayout
 
     /// <summary>What is running now (pids, ports, logs), so a later command can find it or clean up after a crash.</summary>
     public string RunFile => Path.Combine(StateDirectory, RunFileName);
+
+    public string RestartRequestFile => Path.Combine(StateDirectory, RestartRequestName);
 
     public string ServicesDirectory => Repository.LabDir;
 

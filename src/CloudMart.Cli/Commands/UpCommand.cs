@@ -234,9 +234,9 @@ public static class UpCommand
             console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
 
             lab.MarkReady();
-            var rotation = RotateLogsAsync(lab, stop);
+            var housekeeping = KeepHouseAsync(console, lab, stop);
             await WatchAsync(console, lab, stop);
-            await rotation;
+            await housekeeping;
 
             console.MarkupLine("Stopping CloudMart...");
             await lab.StopAsync(e => Show(console, e));
@@ -296,17 +296,30 @@ public static class UpCommand
         }
     }
 
-    /// <summary>Until told to stop, keeps every component's log under <see cref="LogFiles.RotateAt"/> (twice that with the rotated part).</summary>
-    static async Task RotateLogsAsync(RunningLab lab, CancellationToken stop)
+    /// <summary>
+    /// Until told to stop: restarts the component <c>cloudmart restart</c> asks for, and keeps every
+    /// component's log under <see cref="LogFiles.RotateAt"/> (twice that with the rotated part).
+    /// </summary>
+    static async Task KeepHouseAsync(IAnsiConsole console, RunningLab lab, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var ticks = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                foreach (var component in lab.Components)
+                if (File.Exists(lab.Layout.RestartRequestFile))
                 {
-                    LogFiles.RotateIfLarger(component.LogFile);
+                    var name = File.ReadAllText(lab.Layout.RestartRequestFile).Trim();
+                    File.Delete(lab.Layout.RestartRequestFile);
+                    await RestartAsync(console, lab, name, stop);
+                }
+                if (++ticks % 5 == 0)
+                {
+                    foreach (var component in lab.Components)
+                    {
+                        LogFiles.RotateIfLarger(component.LogFile);
+                    }
                 }
             }
         }
@@ -315,11 +328,37 @@ public static class UpCommand
         }
     }
 
+    static async Task RestartAsync(IAnsiConsole console, RunningLab lab, string name, CancellationToken stop)
+    {
+        if (!lab.Components.Any(c => c.Name == name))
+        {
+            return;
+        }
+        console.MarkupLineInterpolated($"Restarting {name}, as 'cloudmart restart' asked...");
+        try
+        {
+            var fresh = await lab.RestartAsync(name, stop);
+            console.MarkupLineInterpolated($"  {name} is back (pid {fresh.Pid}) and healthy.");
+        }
+        catch (LabStartException ex)
+        {
+            console.MarkupLineInterpolated($"[red]{name} did not come back:[/] {ex.Message}.");
+        }
+    }
+
     static async Task<RunningComponent> WaitForNewExitAsync(RunningLab lab, HashSet<string> reported, CancellationToken stop)
     {
-        var watched = lab.Components.Where(c => !reported.Contains(c.Name)).ToList();
-        var first = await Task.WhenAny(watched.Select(c => c.Process.Exited)).WaitAsync(stop);
-        return watched.First(c => c.Process.Exited == first);
+        while (true)
+        {
+            var watched = lab.Components.Where(c => !reported.Contains(c.Name)).ToList();
+            var first = await Task.WhenAny(watched.Select(c => c.Process.Exited)).WaitAsync(stop);
+            // A process a restart replaced has exited on purpose; watch its successor instead.
+            if (lab.Components.FirstOrDefault(c => c.Process.Exited == first) is { } exited && !lab.IsRestarting(exited.Name))
+            {
+                return exited;
+            }
+            await Task.Delay(100, stop);
+        }
     }
 
     /// <summary>The nginx binary to use: found, or installed when this machine allows it. Null when there is none.</summary>

@@ -32,6 +32,10 @@ public sealed class BadOptionTests : IDisposable
             ["--name"] = "a/b",
             ["--timeout"] = "never",
         },
+        ["restart"] = new Dictionary<string, string>
+        {
+            ["--name"] = "what?",
+        },
         ["status"] = new Dictionary<string, string>
         {
             ["--name"] = "",
@@ -126,6 +130,10 @@ public sealed class BadOptionTests : IDisposable
         {
             args = [.. args, "4bf92f3577b34da6a3ce929d0e0e4736"];
         }
+        if (verb == "restart")
+        {
+            args = [.. args, "order-service"];
+        }
 
         var code = await CliInvocation.InvokeAsync(Root(output, error), args, output, error);
 
@@ -161,6 +169,7 @@ public sealed class BadOptionTests : IDisposable
     [InlineData("completion fish", "'fish'")]
     [InlineData("trace not-a-trace-id", "'not-a-trace-id'")]
     [InlineData("logs order-servise", "'order-servise'")]
+    [InlineData("restart ordr-service", "'ordr-service'")]
     public async Task An_unknown_verb_or_option_is_one_line_that_names_it(string commandLine, string named)
     {
         using var output = new TestConsole();

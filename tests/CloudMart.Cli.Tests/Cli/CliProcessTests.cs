@@ -56,6 +56,7 @@ public sealed class CliProcessTests : IDisposable
     [InlineData("up")]
     [InlineData("down")]
     [InlineData("status")]
+    [InlineData("restart")]
     [InlineData("logs")]
     [InlineData("trace")]
     [InlineData("load")]

@@ -66,6 +66,17 @@ public sealed class LifecycleTests : IDisposable
             Assert.Contains(lines, l => l.Contains(" gateway ", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains(" order-service ", StringComparison.Ordinal));
 
+            var before = await Run("status", "-o", "json");
+            var restart = await Run("restart", "order-service");
+            Assert.True(restart.ExitCode == 0, restart.ToString());
+            var afterRestart = await Run("status", "-o", "json");
+            Assert.True(afterRestart.ExitCode == 0, afterRestart.ToString());
+            Assert.NotEqual(Pid(before.Stdout, "order-service"), Pid(afterRestart.Stdout, "order-service"));
+            Assert.Equal(Pid(before.Stdout, "api-service"), Pid(afterRestart.Stdout, "api-service"));
+            Assert.Contains("healthy", afterRestart.Stdout);
+            // Its log goes on across the restart: the earlier orders are still in it.
+            Assert.Contains(traceId, (await Run("logs", "order-service")).Stdout);
+
             var rawTrace = await Run("trace", traceId, "--json");
             Assert.All(rawTrace.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("{", l));
         }
@@ -77,6 +88,12 @@ public sealed class LifecycleTests : IDisposable
         var after = await Run("status");
         Assert.Equal((int)ExitCodes.NotRunning, after.ExitCode);
         Assert.True(PortCheck.IsFree(ports.For(ServiceCatalog.Gateway)));
+    }
+
+    static int Pid(string statusJson, string component)
+    {
+        using var rows = JsonDocument.Parse(statusJson);
+        return rows.RootElement.EnumerateArray().First(r => r.GetProperty("component").GetString() == component).GetProperty("pid").GetInt32();
     }
 
     public void Dispose() => _state.Dispose();
