@@ -1,4 +1,4 @@
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Diagnosis;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Cli;
