@@ -179,7 +179,7 @@ public static class UpCommand
             console.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
         }
 
-        var nginx = await EnsureNginxAsync(console, environment.Nginx, layout, stop);
+        var nginx = await EnsureNginxAsync(error ?? console, environment.Nginx, layout, stop);
         if (nginx is null)
         {
             return stop.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.NginxMissing;
@@ -203,13 +203,14 @@ public static class UpCommand
         }
         catch (LabStartException ex)
         {
-            console.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
+            var err = error ?? console;
+            err.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
             if (!string.IsNullOrWhiteSpace(ex.LogTail))
             {
-                console.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
-                console.WriteLine(ex.LogTail);
+                err.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
+                err.WriteLine(ex.LogTail);
             }
-            console.MarkupLine("Nothing was left running.");
+            err.MarkupLine("Nothing was left running.");
             return ex.Failure switch
             {
                 LabFailure.PortInUse => ExitCodes.PortInUse,

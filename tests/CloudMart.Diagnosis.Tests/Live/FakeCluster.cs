@@ -4,6 +4,7 @@ using System.Text;
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Manifests;
 using CloudMart.Catalog;
+using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Logging;
 using k8s;
 using k8s.Models;
