@@ -14,10 +14,10 @@ namespace CloudMart.Cli.Commands;
 /// </summary>
 public static class RunVerbs
 {
-    static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromMilliseconds(500) })
-    {
-        Timeout = TimeSpan.FromMilliseconds(700),
-    };
+    static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>How long status waits for each /health by default: all are asked at once, so status answers in under a second.</summary>
+    static readonly TimeSpan HealthWait = TimeSpan.FromMilliseconds(800);
 
     public static Command Down(CliConsoles consoles, VerifyEnvironment environment)
     {
@@ -116,16 +116,18 @@ public static class RunVerbs
     public static Command Status(CliConsoles consoles, VerifyEnvironment environment)
     {
         var name = RunSelection.NameOption("The run to show [default: every run]");
+        var wait = OptionValues.Duration("--timeout", "How long to wait for each component's /health answer, all at once [default: 800ms]");
         var output = OutputFormat.Create();
         var command = new Command("status", "Show what runs: each run's components, their addresses and pids, whether they answer /health, and since when. Answers in under a second.")
         {
-            name, output.Format, output.JsonAlias,
+            name, wait, output.Format, output.JsonAlias,
         };
         command.SetAction(async (parse, _) =>
         {
+            var healthWait = parse.GetValue(wait) ?? HealthWait;
             IReadOnlyList<LabRun> runs = parse.GetValue(name) is { } one ? [environment.Runs.Get(one)] : environment.Runs.All();
             var up = runs.Where(r => r.IsUp).ToList();
-            var rows = (await Task.WhenAll(up.SelectMany(r => r.Record!.Components.Select(c => Row(r, c))))).ToList();
+            var rows = (await Task.WhenAll(up.SelectMany(r => r.Record!.Components.Select(c => Row(r, c, healthWait))))).ToList();
             if (output.IsJson(parse))
             {
                 consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Default.ListStatusRow));
@@ -143,21 +145,22 @@ public static class RunVerbs
         return command;
     }
 
-    static async Task<StatusRow> Row(LabRun run, RunRecordComponent component)
+    static async Task<StatusRow> Row(LabRun run, RunRecordComponent component, TimeSpan wait)
     {
         var alive = component.StartTicks is { } ticks && ProcessInfo.IsAlive(component.Pid, ticks);
-        var health = alive ? await HealthAsync(component.Url) : "exited";
+        var health = alive ? await HealthAsync(component.Url, wait) : "exited";
         return new StatusRow(run.Name, component.Name, component.Url, component.Pid, alive ? "running" : "exited", health, run.Record!.Started);
     }
 
-    static async Task<string> HealthAsync(string url)
+    static async Task<string> HealthAsync(string url, TimeSpan wait)
     {
+        using var timeout = new CancellationTokenSource(wait);
         try
         {
-            using var response = await Http.GetAsync(url.TrimEnd('/') + "/health");
+            using var response = await Http.GetAsync(url.TrimEnd('/') + "/health", timeout.Token);
             return response.IsSuccessStatusCode ? "healthy" : $"unhealthy ({(int)response.StatusCode})";
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             return "no answer";
         }

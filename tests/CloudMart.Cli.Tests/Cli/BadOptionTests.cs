@@ -39,6 +39,7 @@ public sealed class BadOptionTests : IDisposable
         ["status"] = new Dictionary<string, string>
         {
             ["--name"] = "",
+            ["--timeout"] = "soonish",
             ["--output"] = "wide",
             ["--json"] = "=sure",
         },

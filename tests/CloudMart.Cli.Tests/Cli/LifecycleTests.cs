@@ -33,7 +33,7 @@ public sealed class LifecycleTests : IDisposable
             var again = await Run("up", "-d", "--port-offset", offset);
             Assert.True(again.ExitCode == (int)ExitCodes.AlreadyRunning, again.ToString());
 
-            var status = await Run("status", "-o", "json");
+            var status = await Run("status", "-o", "json", "--timeout", "20s");
             Assert.True(status.ExitCode == 0, status.ToString());
             using (var rows = JsonDocument.Parse(status.Stdout))
             {
@@ -66,10 +66,10 @@ public sealed class LifecycleTests : IDisposable
             Assert.Contains(lines, l => l.Contains(" gateway ", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains(" order-service ", StringComparison.Ordinal));
 
-            var before = await Run("status", "-o", "json");
+            var before = await Run("status", "-o", "json", "--timeout", "20s");
             var restart = await Run("restart", "order-service");
             Assert.True(restart.ExitCode == 0, restart.ToString());
-            var afterRestart = await Run("status", "-o", "json");
+            var afterRestart = await Run("status", "-o", "json", "--timeout", "20s");
             Assert.True(afterRestart.ExitCode == 0, afterRestart.ToString());
             Assert.NotEqual(Pid(before.Stdout, "order-service"), Pid(afterRestart.Stdout, "order-service"));
             Assert.Equal(Pid(before.Stdout, "api-service"), Pid(afterRestart.Stdout, "api-service"));
