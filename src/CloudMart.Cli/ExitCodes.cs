@@ -24,6 +24,15 @@ public enum ExitCodes
     /// <summary>A component could not start: its build is missing, it exited, or it never became healthy.</summary>
     StartFailed = 5,
 
+    /// <summary><c>up</c>: the run it would start (same --name, or same ports) is already up.</summary>
+    AlreadyRunning = 6,
+
+    /// <summary><c>status</c>, <c>restart</c>: no run is up, or not the one named.</summary>
+    NotRunning = 7,
+
+    /// <summary><c>trace</c>: no log line of the run has that trace id.</summary>
+    NothingFound = 8,
+
     /// <summary>
     /// <c>diagnose</c> found at least one problem (lab fault or other); with <c>--grade</c>, not all
     /// eight lab faults are fixed.

@@ -46,10 +46,13 @@ public sealed class ChildProcess : IDisposable
 
     /// <summary>Starts <paramref name="command"/> with <paramref name="environment"/> on top of this process's own, minus <paramref name="removed"/>.</summary>
     public static ChildProcess Start(string name, LaunchCommand command, IReadOnlyDictionary<string, string> environment,
-        IEnumerable<string> removed, string logFile, string workingDirectory)
+        IEnumerable<string> removed, string logFile, string workingDirectory, bool keepLog = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
-        File.WriteAllText(logFile, "");
+        if (!keepLog)
+        {
+            File.WriteAllText(logFile, "");
+        }
 
         var start = new ProcessStartInfo("/bin/sh")
         {

@@ -12,6 +12,13 @@ public sealed class LabLayout
     /// <summary>The state folder's name under the repository root, ignored by git.</summary>
     public const string DefaultStateFolder = ".cloudmart";
 
+    public const string RunFileName = "run.json";
+
+    public const string LogsFolderName = "logs";
+
+    /// <summary>A file naming the component <c>cloudmart restart</c> asks the run's <c>up</c> to restart.</summary>
+    public const string RestartRequestName = "restart.request";
+
     public LabLayout(string repositoryRoot, string? stateDirectory = null, string? dataDirectory = null)
     {
         Repository = new LabRepository(repositoryRoot);
@@ -28,7 +35,10 @@ public sealed class LabLayout
     /// <summary>database-service's DATA_DIR: the SQLite file lives here.</summary>
     public string DataDirectory { get; }
 
-    public string LogsDirectory => Path.Combine(StateDirectory, "logs");
+    public string LogsDirectory => Path.Combine(StateDirectory, LogsFolderName);
+
+    /// <summary>The logs of the run before this one, kept for a look at what happened last time.</summary>
+    public string PreviousLogsDirectory => Path.Combine(StateDirectory, LogsFolderName + ".previous");
 
     /// <summary>nginx's prefix: the rendered nginx.conf, its pid file and temporary folders.</summary>
     public string NginxDirectory => Path.Combine(StateDirectory, "nginx");
@@ -36,7 +46,9 @@ public sealed class LabLayout
     public string SigningKeyFile => Path.Combine(StateDirectory, "jwt-signing-key");
 
     /// <summary>What is running now (pids, ports, logs), so a later command can find it or clean up after a crash.</summary>
-    public string RunFile => Path.Combine(StateDirectory, "run.json");
+    public string RunFile => Path.Combine(StateDirectory, RunFileName);
+
+    public string RestartRequestFile => Path.Combine(StateDirectory, RestartRequestName);
 
     public string ServicesDirectory => Repository.LabDir;
 
@@ -46,6 +58,20 @@ public sealed class LabLayout
     public string GatewayConfigSource => Repository.GatewayNginxConf;
 
     public string LogFile(string component) => Path.Combine(LogsDirectory, component + ".log");
+
+    /// <summary>Moves the last run's logs to <see cref="PreviousLogsDirectory"/> (replacing the ones before), so a new run starts with empty logs.</summary>
+    public void KeepPreviousLogs()
+    {
+        if (!Directory.Exists(LogsDirectory) || !Directory.EnumerateFiles(LogsDirectory, "*.log").Any())
+        {
+            return;
+        }
+        if (Directory.Exists(PreviousLogsDirectory))
+        {
+            Directory.Delete(PreviousLogsDirectory, recursive: true);
+        }
+        Directory.Move(LogsDirectory, PreviousLogsDirectory);
+    }
 
     /// <summary>
     /// The auth-service's signing key: made once and kept in the state folder, so tokens issued

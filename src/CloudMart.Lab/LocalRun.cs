@@ -33,11 +33,12 @@ public static class LocalRun
 
         await StopLeftoversAsync(layout, events);
         CheckCanStart(options);
+        layout.KeepPreviousLogs();
         WriteGatewayConfig(layout, ports);
         var signingKey = layout.EnsureSigningKey();
 
         var started = new List<RunningComponent>();
-        var lab = new RunningLab(layout, ports, started, options.StopGrace);
+        var lab = new RunningLab(options, signingKey, started);
         try
         {
             StartServices(options, signingKey, started, events);
@@ -107,35 +108,44 @@ public static class LocalRun
 
     static void StartServices(LocalRunOptions options, string signingKey, List<RunningComponent> started, Action<LabEvent>? events)
     {
-        var (layout, ports) = (options.Layout, options.Ports);
-        var removed = LocalEnvironment.RemovedVariables();
         foreach (var service in ServiceCatalog.Services)
         {
-            var variables = LocalEnvironment.For(service, ports, layout, signingKey);
-            if (options.VariableOverrides.TryGetValue(service.Name, out var overrides))
-            {
-                LocalEnvironment.Apply(variables, overrides);
-            }
-            var command = options.Binaries.For(service, layout);
-            var process = ChildProcess.Start(service.Name, command, variables, removed, layout.LogFile(service.Name), layout.StateDirectory);
-            started.Add(new RunningComponent(service, ports.Url(service), process));
-            events?.Invoke(new ComponentStarted(service.Name, process.Pid, command));
+            var component = StartComponent(options, service, signingKey);
+            started.Add(component);
+            events?.Invoke(new ComponentStarted(service.Name, component.Pid, component.Command));
         }
     }
 
     /// <summary>Starts nginx and puts it first in <paramref name="started"/>.</summary>
     static void StartGateway(LocalRunOptions options, List<RunningComponent> started, Action<LabEvent>? events)
     {
-        var layout = options.Layout;
-        var gateway = ServiceCatalog.Gateway;
-        var nginxCommand = new LaunchCommand(options.NginxPath,
-            NginxSetup.RunArguments(layout.NginxDirectory, NginxSetup.VersionOf(options.NginxPath)));
-        var nginx = ChildProcess.Start(gateway.Name, nginxCommand, new Dictionary<string, string>(), [], layout.LogFile(gateway.Name), layout.StateDirectory);
-        started.Insert(0, new RunningComponent(gateway, options.Ports.Url(gateway), nginx));
-        events?.Invoke(new ComponentStarted(gateway.Name, nginx.Pid, nginxCommand));
+        var gateway = StartComponent(options, ServiceCatalog.Gateway, signingKey: "");
+        started.Insert(0, gateway);
+        events?.Invoke(new ComponentStarted(gateway.Name, gateway.Pid, gateway.Command));
     }
 
-    static async Task WaitHealthyAsync(RunningComponent component, Action<LabEvent>? events, TimeSpan timeout,
+    /// <summary>Starts one component: a service with its healthy variables, or nginx; <paramref name="keepLog"/> appends to its log (a restart).</summary>
+    internal static RunningComponent StartComponent(LocalRunOptions options, ServiceSpec component, string signingKey, bool keepLog = false)
+    {
+        var (layout, ports) = (options.Layout, options.Ports);
+        if (component == ServiceCatalog.Gateway)
+        {
+            var nginxCommand = new LaunchCommand(options.NginxPath,
+                NginxSetup.RunArguments(layout.NginxDirectory, NginxSetup.VersionOf(options.NginxPath)));
+            var nginx = ChildProcess.Start(component.Name, nginxCommand, new Dictionary<string, string>(), [], layout.LogFile(component.Name), layout.StateDirectory, keepLog);
+            return new RunningComponent(component, ports.Url(component), nginx, nginxCommand);
+        }
+        var variables = LocalEnvironment.For(component, ports, layout, signingKey);
+        if (options.VariableOverrides.TryGetValue(component.Name, out var overrides))
+        {
+            LocalEnvironment.Apply(variables, overrides);
+        }
+        var command = options.Binaries.For(component, layout);
+        var process = ChildProcess.Start(component.Name, command, variables, LocalEnvironment.RemovedVariables(), layout.LogFile(component.Name), layout.StateDirectory, keepLog);
+        return new RunningComponent(component, ports.Url(component), process, command);
+    }
+
+    internal static async Task WaitHealthyAsync(RunningComponent component, Action<LabEvent>? events, TimeSpan timeout,
         CancellationToken deadline, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -241,7 +251,7 @@ public static class LocalRun
     /// A run.json whose owner is alive means the system already runs from this state folder. One
     /// whose owner died (killed, crashed) may have left components behind: stop them.
     /// </summary>
-    static async Task StopLeftoversAsync(LabLayout layout, Action<LabEvent>? events)
+    public static async Task StopLeftoversAsync(LabLayout layout, Action<LabEvent>? events)
     {
         if (RunRecord.Read(layout.RunFile) is not { } record)
         {

@@ -13,6 +13,9 @@ public sealed record RunRecordComponent(string Name, string Url, int Pid, long? 
 /// </summary>
 public sealed record RunRecord(int OwnerPid, long? OwnerStartTicks, DateTimeOffset Started, IReadOnlyList<RunRecordComponent> Components)
 {
+    /// <summary>Every component answered /health: what <c>up -d</c> waits for.</summary>
+    public bool Ready { get; init; }
+
     public static RunRecord? Read(string file)
     {
         try

@@ -3,7 +3,7 @@ using CloudMart.Catalog;
 namespace CloudMart.Lab;
 
 /// <summary>One running component.</summary>
-public sealed record RunningComponent(ServiceSpec Spec, Uri Url, ChildProcess Process)
+public sealed record RunningComponent(ServiceSpec Spec, Uri Url, ChildProcess Process, LaunchCommand Command)
 {
     public string Name => Spec.Name;
 
@@ -16,16 +16,21 @@ public sealed record RunningComponent(ServiceSpec Spec, Uri Url, ChildProcess Pr
 public sealed class RunningLab : IAsyncDisposable
 {
     readonly List<RunningComponent> _components;
+    readonly LocalRunOptions _options;
+    readonly string _signingKey;
     readonly TimeSpan _stopGrace;
     readonly SemaphoreSlim _stopping = new(1, 1);
     bool _stopped;
+    volatile string? _restarting;
 
-    internal RunningLab(LabLayout layout, LabPorts ports, List<RunningComponent> components, TimeSpan stopGrace)
+    internal RunningLab(LocalRunOptions options, string signingKey, List<RunningComponent> components)
     {
-        Layout = layout;
-        Ports = ports;
+        Layout = options.Layout;
+        Ports = options.Ports;
+        _options = options;
+        _signingKey = signingKey;
         _components = components;
-        _stopGrace = stopGrace;
+        _stopGrace = options.StopGrace;
     }
 
     public LabLayout Layout { get; }
@@ -33,24 +38,74 @@ public sealed class RunningLab : IAsyncDisposable
     public LabPorts Ports { get; }
 
     /// <summary>The gateway first, then the five services.</summary>
-    public IReadOnlyList<RunningComponent> Components => _components;
+    public IReadOnlyList<RunningComponent> Components
+    {
+        get
+        {
+            // A copy: a restart swaps an entry while a watcher may be looking.
+            lock (_components)
+            {
+                return [.. _components];
+            }
+        }
+    }
 
-    public RunningComponent this[string name] => _components.First(c => c.Name == name);
+    public RunningComponent this[string name] => Components.First(c => c.Name == name);
 
     public Uri GatewayUrl => this[ServiceCatalog.Gateway.Name].Url;
 
     /// <summary>Completes with the first component that exits (for a watcher to report it).</summary>
     public async Task<RunningComponent> FirstExitAsync(CancellationToken cancellationToken)
     {
-        var exits = _components.ToDictionary(c => c.Process.Exited, c => c);
+        var exits = Components.ToDictionary(c => c.Process.Exited, c => c);
         var first = await Task.WhenAny(exits.Keys).WaitAsync(cancellationToken);
         return exits[first];
     }
 
-    internal void WriteRecord() =>
+    /// <summary>
+    /// Stops one component and starts it again as it was started (its log goes on), then waits
+    /// until it answers /health. The run record names the new process once it does.
+    /// </summary>
+    public async Task<RunningComponent> RestartAsync(string name, CancellationToken cancellationToken)
+    {
+        await _stopping.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            var index = _components.FindIndex(c => c.Name == name);
+            var old = _components[index];
+            _restarting = name;
+            await old.Process.StopAsync(_stopGrace);
+            old.Process.Dispose();
+            var fresh = LocalRun.StartComponent(_options, old.Spec, _signingKey, keepLog: true);
+            lock (_components)
+            {
+                _components[index] = fresh;
+            }
+            WriteRecord();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.StartTimeout);
+            await LocalRun.WaitHealthyAsync(fresh, null, _options.StartTimeout, deadline.Token, cancellationToken);
+            WriteRecord(ready: true);
+            return fresh;
+        }
+        finally
+        {
+            _restarting = null;
+            _stopping.Release();
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is being restarted: its old process's exit is expected.</summary>
+    public bool IsRestarting(string name) => _restarting == name;
+
+    /// <summary>Records that every component is healthy, for a <c>cloudmart up -d</c> waiting on the run record.</summary>
+    public void MarkReady() => WriteRecord(ready: true);
+
+    internal void WriteRecord(bool ready = false) =>
         new RunRecord(Environment.ProcessId, ProcessInfo.StartTicks(Environment.ProcessId), DateTimeOffset.Now,
-            _components.Select(c => new RunRecordComponent(c.Name, c.Url.ToString().TrimEnd('/'), c.Pid, c.Process.StartTicks, c.LogFile)).ToList())
-            .Write(Layout.RunFile);
+            Components.Select(c => new RunRecordComponent(c.Name, c.Url.ToString().TrimEnd('/'), c.Pid, c.Process.StartTicks, c.LogFile)).ToList())
+            { Ready = ready }.Write(Layout.RunFile);
 
     /// <summary>Stops every component: SIGTERM to all at once, a kill for any still there after the grace period.</summary>
     public async Task StopAsync(Action<LabEvent>? report = null)
@@ -63,7 +118,7 @@ public sealed class RunningLab : IAsyncDisposable
                 return;
             }
             var gate = new Lock();
-            await Task.WhenAll(_components.Select(async c =>
+            await Task.WhenAll(Components.Select(async c =>
             {
                 var wasRunning = !c.Process.HasExited;
                 var clean = await c.Process.StopAsync(_stopGrace);

@@ -80,6 +80,9 @@ public sealed class DatabaseServiceTests : IDisposable
 
         var two = await client.GetFromJsonAsync<JsonElement>("/orders?limit=2");
         Assert.Equal(["o-c", "o-b"], two.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("id").GetString()));
+        // count is this page; total is every order stored, so a client can tell there are more.
+        Assert.Equal(2, two.GetProperty("count").GetInt32());
+        Assert.Equal(3, two.GetProperty("total").GetInt64());
     }
 
     [Theory]

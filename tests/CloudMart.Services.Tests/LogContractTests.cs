@@ -41,6 +41,53 @@ public sealed class LogContractTests
     }
 
     [Fact]
+    public async Task A_dependency_that_refuses_the_request_with_a_4xx_is_a_warning_so_a_client_mistake_leaves_no_error_line()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var baseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        var answer = AnswerOnceAsync(listener, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
+            + "Content-Length: 29\r\n\r\n{\"detail\":\"limit must be >0\"}");
+        var output = new MemoryStream();
+        using (var provider = new JsonLogProvider(ServiceCatalog.Api.Name, output))
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var client = new DependencyClient(http, ServiceCatalog.Order.Name, baseUrl, provider.CreateLogger("CloudMart.Dependency.order-service"));
+            var refused = await Assert.ThrowsAsync<DependencyException>(() => client.GetAsync("/orders?limit=0", CloudMartJson.Default.HealthResponse, CancellationToken.None));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            // Passed on as the dependency said it, not wrapped in a second "answered 400".
+            Assert.Equal("limit must be >0", refused.Detail);
+        }
+        await answer;
+
+        var lines = Lines(output);
+        Assert.DoesNotContain(lines, l => l.Level is LogLevels.Error or LogLevels.Fatal);
+        var line = Assert.Single(lines, l => l.Event == LogEvents.DependencyCallRefused);
+        Assert.Equal(LogLevels.Warn, line.Level);
+        Assert.Contains("limit must be >0", line.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers the first request on <paramref name="listener"/> with <paramref name="response"/>, bounded to 10 s.</summary>
+    static async Task AnswerOnceAsync(TcpListener listener, string response)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var socket = await listener.AcceptTcpClientAsync(timeout.Token);
+        var stream = socket.GetStream();
+        var buffer = new byte[8192];
+        var read = new StringBuilder();
+        while (!read.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var count = await stream.ReadAsync(buffer, timeout.Token);
+            if (count == 0)
+            {
+                break;
+            }
+            read.Append(Encoding.ASCII.GetString(buffer, 0, count));
+        }
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(response), timeout.Token);
+    }
+
+    [Fact]
     public void A_service_that_refuses_to_start_writes_a_fatal_line_whose_variable_the_reader_names()
     {
         var refusal = Assert.Throws<ServiceConfigurationException>(() => ServiceVariables.Check(ServiceCatalog.Database,

@@ -53,6 +53,10 @@ public sealed class ClusterOptions
         {
             result.AddError($"--namespace '{ns}' is not a Kubernetes namespace name (lower-case letters, digits and '-', at most 63).");
         }
+        if (result.TryGet(Context, out var context) && context is { Length: 0 })
+        {
+            result.AddError("--context must name a kubeconfig context, and '' is empty.");
+        }
         if (result.TryGet(Kubeconfig, out var file) && file is not null && (file.Length == 0 || Directory.Exists(file)))
         {
             result.AddError($"--kubeconfig must be a file, and '{file}' is {(file.Length == 0 ? "empty" : "a folder")}.");

@@ -26,6 +26,9 @@ public sealed record DiagnoseSettings
     public bool Grade { get; init; }
 
     public bool Json { get; init; }
+
+    /// <summary>With <c>--hint N</c>: how much of each finding to tell (1 to 3); null for the full report.</summary>
+    public int? Hint { get; init; }
 }
 
 /// <summary>The machine as <c>diagnose</c> sees it; tests describe another one.</summary>
@@ -78,6 +81,11 @@ public static class DiagnoseCommand
         {
             command.Options.Insert(command.Options.Count - 2, option);
         }
+        var output = OutputFormat.Create();
+        command.Options.Add(output.Format);
+        var hint = OptionValues.Count("--hint", "Hints instead of answers, per finding: 1 the symptom and what to look at, 2 adds the cause and the exact spot, 3 adds the fix", 1, DiagnoseHints.MaxLevel);
+        hint.HelpName = "level";
+        command.Options.Add(hint);
         command.Validators.Add(result =>
         {
             var folder = result.GetValue(FolderArgument);
@@ -103,7 +111,8 @@ public static class DiagnoseCommand
                 Context = target.Context,
                 Namespace = target.Namespace ?? ServiceCatalog.Namespace,
                 Grade = parse.GetValue(GradeOption),
-                Json = parse.GetValue(JsonOption),
+                Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
+                Hint = parse.GetValue(hint),
             };
             return (int)await RunAsync(settings, console, environment, cancellationToken);
         });
@@ -140,6 +149,10 @@ public static class DiagnoseCommand
         {
             WriteGrade(console, report, environment);
         }
+        else if (settings.Hint is { } level)
+        {
+            DiagnoseHints.Write(console, report, level);
+        }
         else
         {
             WriteDiagnosis(console, report, environment);
@@ -163,7 +176,7 @@ public static class DiagnoseCommand
         console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
         if (report.Findings.Count > 0)
         {
-            var table = new Table().RoundedBorder()
+            var table = new Table().Boxed(console)
                 .AddColumn("Fault").AddColumn("Resource").AddColumn("Field").AddColumn("Value").AddColumn("Expected").AddColumn("Fix");
             foreach (var finding in report.Findings)
             {
@@ -226,7 +239,7 @@ public static class DiagnoseCommand
     static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
     {
         console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}[/]");
-        var table = new Table().RoundedBorder()
+        var table = new Table().Boxed(console)
             .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Fault").AddColumn("State").AddColumn("Detail");
         foreach (var fault in report.Faults)
         {

@@ -25,9 +25,10 @@ public sealed record LoadSettings
 /// </summary>
 public static class LoadCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, VerifyEnvironment? runs = null)
     {
-        var url = OptionValues.Url("--url", $"The gateway's address; orders go to URL/api/orders [default: {LoadSettings.DefaultUrl.ToString().TrimEnd('/')}]");
+        var url = OptionValues.Url("--url", $"The gateway's address; orders go to URL/api/orders [default: the gateway of the run that is up, else {LoadSettings.DefaultUrl.ToString().TrimEnd('/')}]");
+        var name = RunSelection.NameOption("The run whose gateway to load, as 'cloudmart up --name' named it [default: the only run that is up]");
         var orders = OptionValues.Count("--orders", $"How many orders to send [default: {LoadPlan.DefaultOrders}; with --duration: as many as fit]", 1, LoadPlan.MaxOrders);
         var interval = OptionValues.Duration("--interval", $"Pause after each order, as the guide's loop sleeps [default: 1s; 0 with --concurrency, --rate or --duration]");
         var concurrency = OptionValues.Count("--concurrency", "Orders in flight at once [default: 1]", 1, LoadPlan.MaxConcurrency);
@@ -48,11 +49,11 @@ public static class LoadCommand
         };
         var duration = OptionValues.Duration("--duration", $"Keep sending for this long (at most {LoadPlan.Describe(LoadPlan.MaxDuration)}) [default: until the orders are sent]");
         var timeout = OptionValues.Duration("--timeout", "How long one order may take before it counts as timed out [default: 10s]");
-        var json = new Option<bool>("--json") { Description = "Print the results as JSON (and nothing else)" };
+        var output = OutputFormat.Create();
 
         var command = new Command("load", "Send orders through the gateway, as the guide's 20-order check does, and report status codes, latency percentiles and the slowest trace. Exits non-zero when any order fails or takes 2 s or more.")
         {
-            url, orders, interval, concurrency, rate, duration, timeout, json,
+            url, orders, interval, concurrency, rate, duration, timeout, name, output.Format, output.JsonAlias,
         };
         command.Validators.Add(result =>
         {
@@ -69,11 +70,22 @@ public static class LoadCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var target = parse.GetValue(url);
+            if (target is null && runs is not null)
+            {
+                var run = runs.Runs.Choose(parse.GetValue(name), out var ambiguous);
+                if (ambiguous is not null)
+                {
+                    console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+                    return (int)ExitCodes.UsageError;
+                }
+                target = run.GatewayUrl;
+            }
             var settings = new LoadSettings
             {
-                Plan = Plan(parse.GetValue(url), parse.GetValue(orders), parse.GetValue(interval), parse.GetValue(concurrency),
+                Plan = Plan(target, parse.GetValue(orders), parse.GetValue(interval), parse.GetValue(concurrency),
                     parse.GetValue(rate), parse.GetValue(duration), parse.GetValue(timeout)),
-                Json = parse.GetValue(json),
+                Json = output.IsJson(parse),
             };
             using var signals = ShutdownSignals.Listen(cancellationToken);
             return (int)await RunAsync(settings, console, signals.Token);
@@ -117,7 +129,7 @@ public static class LoadCommand
         }
         else
         {
-            console.MarkupLineInterpolated($"Sending {Describe(plan)} to [bold]{plan.OrdersUrl}[/]…");
+            console.MarkupLineInterpolated($"Sending {Describe(plan)} to [bold]{plan.OrdersUrl}[/]...");
             report = await RunWithProgressAsync(plan, console, stop);
             Show(report, console);
         }
@@ -198,7 +210,7 @@ public static class LoadCommand
         console.MarkupLineInterpolated($"Sent {report.Sent} orders in {LoadReport.Seconds(report.Elapsed)} ({report.OrdersPerSecond:0.0} orders/s).");
         if (report.Sent > 0)
         {
-            var results = new Table().RoundedBorder().Title("Results")
+            var results = new Table().Boxed(console).Title("Results")
                 .AddColumn("Status").AddColumn(new TableColumn("Orders").RightAligned()).AddColumn(new TableColumn("Share").RightAligned());
             foreach (var (result, count) in report.Results)
             {
@@ -206,7 +218,7 @@ public static class LoadCommand
                 results.AddRow($"[{colour}]{Markup.Escape(result)}[/]", count.ToString(CultureInfo.InvariantCulture),
                     ((double)count / report.Sent).ToString("P1", CultureInfo.InvariantCulture));
             }
-            var latency = new Table().RoundedBorder().Title("Latency")
+            var latency = new Table().Boxed(console).Title("Latency")
                 .AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p90").RightAligned())
                 .AddColumn(new TableColumn("p95").RightAligned()).AddColumn(new TableColumn("p99").RightAligned())
                 .AddColumn(new TableColumn("max").RightAligned());
@@ -230,7 +242,7 @@ public static class LoadCommand
             var more = report.Orders.Count(o => !o.Succeeded || o.Slow) - 5;
             if (more > 0)
             {
-                console.MarkupLineInterpolated($"  … and {more} more (--json lists up to 100).");
+                console.MarkupLineInterpolated($"  ... and {more} more (--json lists up to 100).");
             }
         }
         if (report.Passed)

@@ -20,6 +20,17 @@ public sealed record UpSettings
 
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The run's name; null for the one its ports give (<see cref="LabRuns.NameFor"/>).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Start in the background, return once everything is healthy.</summary>
+    public bool Detach { get; init; }
+
+    /// <summary>Start with an empty database.</summary>
+    public bool Fresh { get; init; }
+
+    public string RunName => Name ?? LabRuns.NameFor(Ports);
+
     public LabPorts Ports => new(PortOffset, GatewayPort);
 }
 
@@ -33,8 +44,10 @@ public sealed record UpEnvironment
 
     public required NginxSetup Nginx { get; init; }
 
-    /// <summary>The folder for logs, data and nginx's files; null for <c>.cloudmart</c> in the repository.</summary>
+    /// <summary>The folder that holds every run's folder (runs/NAME); null for <c>.cloudmart</c> in the repository.</summary>
     public string? StateDirectory { get; init; }
+
+    public LabRuns Runs => new(StateDirectory ?? Path.Combine(RepositoryRoot, LabLayout.DefaultStateFolder));
 
     /// <summary>When the command was given, for the time-to-ready figure.</summary>
     public required DateTimeOffset CommandStarted { get; init; }
@@ -48,10 +61,15 @@ public sealed record UpEnvironment
         RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
         BuildConfiguration = ThisConfiguration,
         Nginx = new NginxSetup(),
+        StateDirectory = StateFromMachine(),
         CommandStarted = long.TryParse(Environment.GetEnvironmentVariable("CLOUDMART_STARTED_AT"), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
             ? DateTimeOffset.FromUnixTimeMilliseconds(nanoseconds / 1_000_000)
             : new DateTimeOffset(Process.GetCurrentProcess().StartTime),
     };
+
+    /// <summary>CLOUDMART_STATE_DIR, where set: the folder for every run's state instead of .cloudmart in the repository.</summary>
+    public static string? StateFromMachine() =>
+        Environment.GetEnvironmentVariable("CLOUDMART_STATE_DIR") is { Length: > 0 } folder ? Path.GetFullPath(folder) : null;
 
 #if DEBUG
     public const string ThisConfiguration = "Debug";
@@ -66,26 +84,13 @@ public sealed record UpEnvironment
 /// </summary>
 public static class UpCommand
 {
-    public static Command Create(IAnsiConsole console, UpEnvironment environment)
+    public static Command Create(IAnsiConsole console, UpEnvironment environment, IAnsiConsole? error = null)
     {
-        var gatewayPort = new Option<int?>("--gateway-port")
-        {
-            Description = $"The port the gateway listens on, on 127.0.0.1 [default: {ServiceCatalog.Gateway.LocalPort}, moved by --port-offset]",
-            HelpName = "port",
-        };
-        gatewayPort.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is { } port && port is < 1 or > 65535)
-            {
-                result.AddError($"--gateway-port must be a TCP port from 1 to 65535, not {port}.");
-            }
-        });
-        var portOffset = new Option<int>("--port-offset")
-        {
-            Description = "Added to every component's local port (3000-3004 and 8080), to run beside another CloudMart",
-            HelpName = "n",
-            DefaultValueFactory = _ => 0,
-        };
+        var gatewayPort = OptionValues.Count("--gateway-port",
+            $"The port the gateway listens on, on 127.0.0.1 [default: {ServiceCatalog.Gateway.LocalPort}, moved by --port-offset]", 1, 65535);
+        gatewayPort.HelpName = "port";
+        var portOffset = OptionValues.Count("--port-offset",
+            "Added to every component's local port (3000-3004 and 8080), to run beside another CloudMart [default: 0]", 0, 65535);
         var dataDir = new Option<string?>("--data-dir")
         {
             Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
@@ -102,39 +107,28 @@ public static class UpCommand
         {
             Description = $"Run the Native AOT binaries published under {ServiceBinaries.DefaultPublishFolder}/SERVICE/ (as the images ship) instead of the dotnet build",
         };
-        var startupTimeout = new Option<int>("--startup-timeout")
-        {
-            Description = "Seconds every component together may take to answer /health",
-            HelpName = "seconds",
-            DefaultValueFactory = _ => 60,
-        };
-        startupTimeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is var seconds && seconds is < 1 or > 3600)
-            {
-                result.AddError($"--startup-timeout must be from 1 to 3600 seconds, not {seconds}.");
-            }
-        });
+        var startupTimeout = OptionValues.Count("--startup-timeout", "Seconds every component together may take to answer /health [default: 60]", 1, 3600);
+        startupTimeout.HelpName = "seconds";
+
+        var name = RunSelection.NameOption("The run's name: its folder under .cloudmart/runs/, which the other verbs take [default: 'default', or port-GATEWAYPORT off the default ports]");
+        var detach = new Option<bool>("--detach", "-d") { Description = "Start in the background and return once everything is healthy; 'cloudmart down' stops it" };
+        var fresh = new Option<bool>("--fresh") { Description = "Start with an empty database: the run's orders are deleted first" };
 
         var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
         {
-            gatewayPort, portOffset, dataDir, published, startupTimeout,
+            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh,
         };
         command.Validators.Add(result =>
         {
-            LabPorts ports;
-            try
-            {
-                ports = new LabPorts(result.GetValue(portOffset), result.GetValue(gatewayPort));
-            }
-            catch (InvalidOperationException)
+            if (!(result.TryGet(portOffset, out var offset) && result.TryGet(gatewayPort, out var port)))
             {
                 return; // a value that is not a number: its own error says so
             }
+            var ports = new LabPorts(offset ?? 0, port);
             if (ports.Problem() is { } problem)
             {
-                result.AddError(result.GetValue(gatewayPort) is { } port
-                    ? $"--gateway-port {port} with --port-offset {ports.Offset} does not fit: {problem}."
+                result.AddError(port is { } gateway
+                    ? $"--gateway-port {gateway} with --port-offset {ports.Offset} does not fit: {problem}."
                     : $"--port-offset {ports.Offset} does not fit: {problem}.");
             }
         });
@@ -143,13 +137,20 @@ public static class UpCommand
             var settings = new UpSettings
             {
                 GatewayPort = parse.GetValue(gatewayPort),
-                PortOffset = parse.GetValue(portOffset),
+                PortOffset = parse.GetValue(portOffset) ?? 0,
                 DataDirectory = parse.GetValue(dataDir),
                 Published = parse.GetValue(published),
-                StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(startupTimeout)),
+                StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(startupTimeout) ?? 60),
+                Name = parse.GetValue(name),
+                Detach = parse.GetValue(detach),
+                Fresh = parse.GetValue(fresh),
             };
+            if (settings.Detach)
+            {
+                return (int)await DetachedUp.RunAsync(settings, args: parse.Tokens.Select(t => t.Value), error ?? console, environment, cancellationToken);
+            }
             using var signals = ShutdownSignals.Listen(cancellationToken);
-            return (int)await RunAsync(settings, console, environment, signals.Token);
+            return (int)await RunAsync(settings, console, environment, signals.Token, error);
         });
         return command;
     }
@@ -157,11 +158,28 @@ public static class UpCommand
     /// <summary>
     /// Starts everything, shows where it is, waits for <paramref name="stop"/>, stops everything.
     /// </summary>
-    public static async Task<ExitCodes> RunAsync(UpSettings settings, IAnsiConsole console, UpEnvironment environment, CancellationToken stop)
+    public static async Task<ExitCodes> RunAsync(UpSettings settings, IAnsiConsole console, UpEnvironment environment, CancellationToken stop, IAnsiConsole? error = null)
     {
-        var layout = new LabLayout(environment.RepositoryRoot, environment.StateDirectory, settings.DataDirectory);
+        var layout = new LabLayout(environment.RepositoryRoot, environment.Runs.Folder(settings.RunName), settings.DataDirectory);
+        if (environment.Runs.Get(settings.RunName) is { IsUp: true } running)
+        {
+            (error ?? console).Profile.Out.Writer.WriteLine(
+                $"error: run '{running.Name}' is already up (cloudmart pid {running.Record!.OwnerPid}, gateway {running.GatewayUrl}); 'cloudmart down{(settings.Name is null ? "" : " --name " + settings.Name)}' stops it, or give this one another --name or --port-offset.");
+            return ExitCodes.AlreadyRunning;
+        }
+        if (settings.DataDirectory is not null && UnusableFolder(layout.DataDirectory) is { } why)
+        {
+            (error ?? console).Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
+            return ExitCodes.UsageError;
+        }
 
-        var nginx = await EnsureNginxAsync(console, environment.Nginx, layout, stop);
+        if (settings.Fresh)
+        {
+            var deleted = FreshData(layout.DataDirectory);
+            console.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
+        }
+
+        var nginx = await EnsureNginxAsync(error ?? console, environment.Nginx, layout, stop);
         if (nginx is null)
         {
             return stop.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.NginxMissing;
@@ -176,7 +194,7 @@ public static class UpCommand
             NginxPath = nginx,
             StartTimeout = settings.StartupTimeout,
         };
-        console.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway…");
+        console.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
 
         RunningLab lab;
         try
@@ -185,16 +203,18 @@ public static class UpCommand
         }
         catch (LabStartException ex)
         {
-            console.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
+            var err = error ?? console;
+            err.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
             if (!string.IsNullOrWhiteSpace(ex.LogTail))
             {
-                console.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
-                console.WriteLine(ex.LogTail);
+                err.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
+                err.WriteLine(ex.LogTail);
             }
-            console.MarkupLine("Nothing was left running.");
+            err.MarkupLine("Nothing was left running.");
             return ex.Failure switch
             {
                 LabFailure.PortInUse => ExitCodes.PortInUse,
+                LabFailure.AlreadyRunning => ExitCodes.AlreadyRunning,
                 _ => ExitCodes.StartFailed,
             };
         }
@@ -207,19 +227,52 @@ public static class UpCommand
         await using (lab)
         {
             var ready = DateTimeOffset.Now - environment.CommandStarted;
-            console.Write(Table(lab));
+            console.Write(Table(console, lab));
             console.MarkupLineInterpolated($"[green]CloudMart is ready[/] at [bold]{Address(lab.GatewayUrl)}[/] in {ready.TotalSeconds:0.0} s.");
             console.MarkupLineInterpolated($"Data: {Shown(layout.DataDirectory)}   Logs: {Shown(layout.LogsDirectory)}");
-            console.MarkupLineInterpolated($"Try: curl -X POST {Address(lab.GatewayUrl)}/api/orders -H 'Content-Type: application/json' -d '{{\"item\": \"laptop\", \"quantity\": 1}}'");
+            // Written past the console's wrapping: a command broken inside its quotes does not paste.
+            console.Profile.Out.Writer.WriteLine($"Try: curl -X POST {Address(lab.GatewayUrl)}/api/orders -H 'Content-Type: application/json' -d '{{\"item\": \"laptop\", \"quantity\": 1}}'");
             console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
 
+            lab.MarkReady();
+            var housekeeping = KeepHouseAsync(console, lab, stop);
             await WatchAsync(console, lab, stop);
+            await housekeeping;
 
-            console.MarkupLine("Stopping CloudMart…");
+            console.MarkupLine("Stopping CloudMart...");
             await lab.StopAsync(e => Show(console, e));
             console.MarkupLine("Everything was stopped.");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Deletes the SQLite files (DB_NAME.db and its journal, -wal and -shm) and nothing else; returns how many.</summary>
+    static int FreshData(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+        var files = new[] { "*.db", "*.db-wal", "*.db-shm", "*.db-journal" }.SelectMany(p => Directory.EnumerateFiles(folder, p)).ToList();
+        files.ForEach(File.Delete);
+        return files.Count;
+    }
+
+    /// <summary>Why the database cannot keep its file in <paramref name="folder"/>, or null when it can.</summary>
+    static string? UnusableFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".cloudmart-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
     }
 
     /// <summary>Until told to stop, reports each component that exits on its own; the others keep running.</summary>
@@ -244,11 +297,69 @@ public static class UpCommand
         }
     }
 
+    /// <summary>
+    /// Until told to stop: restarts the component <c>cloudmart restart</c> asks for, and keeps every
+    /// component's log under <see cref="LogFiles.RotateAt"/> (twice that with the rotated part).
+    /// </summary>
+    static async Task KeepHouseAsync(IAnsiConsole console, RunningLab lab, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var ticks = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                if (File.Exists(lab.Layout.RestartRequestFile))
+                {
+                    var name = File.ReadAllText(lab.Layout.RestartRequestFile).Trim();
+                    File.Delete(lab.Layout.RestartRequestFile);
+                    await RestartAsync(console, lab, name, stop);
+                }
+                if (++ticks % 5 == 0)
+                {
+                    foreach (var component in lab.Components)
+                    {
+                        LogFiles.RotateIfLarger(component.LogFile);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    static async Task RestartAsync(IAnsiConsole console, RunningLab lab, string name, CancellationToken stop)
+    {
+        if (!lab.Components.Any(c => c.Name == name))
+        {
+            return;
+        }
+        console.MarkupLineInterpolated($"Restarting {name}, as 'cloudmart restart' asked...");
+        try
+        {
+            var fresh = await lab.RestartAsync(name, stop);
+            console.MarkupLineInterpolated($"  {name} is back (pid {fresh.Pid}) and healthy.");
+        }
+        catch (LabStartException ex)
+        {
+            console.MarkupLineInterpolated($"[red]{name} did not come back:[/] {ex.Message}.");
+        }
+    }
+
     static async Task<RunningComponent> WaitForNewExitAsync(RunningLab lab, HashSet<string> reported, CancellationToken stop)
     {
-        var watched = lab.Components.Where(c => !reported.Contains(c.Name)).ToList();
-        var first = await Task.WhenAny(watched.Select(c => c.Process.Exited)).WaitAsync(stop);
-        return watched.First(c => c.Process.Exited == first);
+        while (true)
+        {
+            var watched = lab.Components.Where(c => !reported.Contains(c.Name)).ToList();
+            var first = await Task.WhenAny(watched.Select(c => c.Process.Exited)).WaitAsync(stop);
+            // A process a restart replaced has exited on purpose; watch its successor instead.
+            if (lab.Components.FirstOrDefault(c => c.Process.Exited == first) is { } exited && !lab.IsRestarting(exited.Name))
+            {
+                return exited;
+            }
+            await Task.Delay(100, stop);
+        }
     }
 
     /// <summary>The nginx binary to use: found, or installed when this machine allows it. Null when there is none.</summary>
@@ -270,7 +381,7 @@ public static class UpCommand
             return null;
         }
         var log = Path.Combine(layout.LogsDirectory, "nginx-install.log");
-        console.MarkupLineInterpolated($"nginx is not installed; installing it with apt-get ({string.Join(" or ", NginxSetup.AptPackages)}), output in {Shown(log)}…");
+        console.MarkupLineInterpolated($"nginx is not installed; installing it with apt-get ({string.Join(" or ", NginxSetup.AptPackages)}), output in {Shown(log)}...");
         try
         {
             if (await setup.InstallAsync(log, stop) && setup.Find() is { } installed)
@@ -296,10 +407,10 @@ public static class UpCommand
                 console.MarkupLineInterpolated($"[yellow]Stopped {left.Component} (pid {left.Pid}), left running by an earlier cloudmart that did not stop cleanly.[/]");
                 break;
             case ComponentHealthy healthy:
-                console.MarkupLineInterpolated($"  [green]✓[/] {healthy.Component,-21} healthy after {healthy.AfterStart.TotalSeconds:0.00} s");
+                console.MarkupLineInterpolated($"  [green]{console.Mark("✓", "+")}[/] {healthy.Component,-21} healthy after {healthy.AfterStart.TotalSeconds:0.00} s");
                 break;
             case SystemWarmedUp { Failed.Count: 0 } warmed:
-                console.MarkupLineInterpolated($"  [green]✓[/] {"warm-up requests",-21} done in {warmed.Took.TotalSeconds:0.00} s");
+                console.MarkupLineInterpolated($"  [green]{console.Mark("✓", "+")}[/] {"warm-up requests",-21} done in {warmed.Took.TotalSeconds:0.00} s");
                 break;
             case SystemWarmedUp warmed:
                 console.MarkupLineInterpolated($"  [yellow]![/] warm-up requests: {string.Join("; ", warmed.Failed)}");
@@ -313,9 +424,9 @@ public static class UpCommand
         }
     }
 
-    static Table Table(RunningLab lab)
+    static Table Table(IAnsiConsole console, RunningLab lab)
     {
-        var table = new Table().RoundedBorder()
+        var table = new Table().Boxed(console)
             .AddColumn("Component").AddColumn("URL").AddColumn(new TableColumn("PID").RightAligned()).AddColumn("Log");
         foreach (var component in lab.Components)
         {

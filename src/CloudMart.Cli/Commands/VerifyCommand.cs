@@ -39,21 +39,27 @@ public sealed record VerifySettings
     public TimeSpan TempoWait { get; init; } = TempoTraceCheck.DefaultWait;
 
     public bool Json { get; init; }
+
+    /// <summary>The local run to check (<c>--name</c>); null for the only one up, else the default one.</summary>
+    public string? RunName { get; init; }
 }
 
-/// <summary>Where <c>verify</c> finds the local run; tests point it at their own.</summary>
+/// <summary>Where the verbs that work on a local run (verify, load, status, down, logs, trace) find it; tests point it at their own.</summary>
 public sealed record VerifyEnvironment
 {
     public required string RepositoryRoot { get; init; }
 
-    /// <summary>The local run's state folder; null for <c>.cloudmart</c> in the repository.</summary>
+    /// <summary>The folder holding every run's folder; null for <c>.cloudmart</c> in the repository.</summary>
     public string? StateDirectory { get; init; }
 
-    public LabLayout Layout => new(RepositoryRoot, StateDirectory);
+    public LabRuns Runs => new(StateDirectory ?? Path.Combine(RepositoryRoot, LabLayout.DefaultStateFolder));
+
+    public LabLayout Layout(LabRun run) => new(RepositoryRoot, run.Folder);
 
     public static VerifyEnvironment FromMachine() => new()
     {
         RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
+        StateDirectory = UpEnvironment.StateFromMachine(),
     };
 }
 
@@ -72,11 +78,12 @@ public static class VerifyCommand
         var orders = OptionValues.Count("--orders", $"How many orders to send [default: {LoadPlan.DefaultOrders}]", 1, 10_000);
         var interval = OptionValues.Duration("--interval", "Pause after each order, as the guide's loop sleeps [default: 1s]");
         var since = OptionValues.Duration("--since", "How far back a cluster's logs are searched for error lines [default: 2m]; implies --cluster");
-        var json = new Option<bool>("--json") { Description = "Print the results as JSON (and nothing else)" };
+        var output = OutputFormat.Create();
+        var name = RunSelection.NameOption();
 
         var command = new Command("verify", "Check that CloudMart is healthy, as the guide's final checklist asks: processes or pods up, no restarts, endpoints, 20 orders under 2 s, no errors in the logs, resources, traces. Exits 0 only when every check passes.")
         {
-            url, tempo, orders, interval, since, json,
+            url, tempo, orders, interval, since, name, output.Format, output.JsonAlias,
         };
         foreach (var option in cluster.All.Reverse())
         {
@@ -109,7 +116,8 @@ public static class VerifyCommand
                 Orders = parse.GetValue(orders) ?? LoadPlan.DefaultOrders,
                 Interval = parse.GetValue(interval) ?? LoadPlan.DefaultInterval,
                 Since = parse.GetValue(since) ?? TimeSpan.FromMinutes(2),
-                Json = parse.GetValue(json),
+                Json = output.IsJson(parse),
+                RunName = parse.GetValue(name),
             };
             using var signals = ShutdownSignals.Listen(cancellationToken);
             return (int)await RunAsync(settings, console, environment, signals.Token);
@@ -148,9 +156,15 @@ public static class VerifyCommand
         }
         else
         {
+            var run = environment.Runs.Choose(settings.RunName, out var ambiguous);
+            if (ambiguous is not null)
+            {
+                console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+                return ExitCodes.UsageError;
+            }
             var verification = new LocalVerification(new LocalVerifyOptions
             {
-                Layout = environment.Layout,
+                Layout = environment.Layout(run),
                 GatewayUrl = settings.Url,
                 TempoUrl = settings.TempoUrl,
                 TempoWait = settings.TempoWait,
@@ -224,7 +238,7 @@ public static class VerifyCommand
             }
             else if (console.Profile.Capabilities.Interactive)
             {
-                result = await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}…",
+                result = await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}...",
                     context => step.RunAsync(text => context.Status($"{Markup.Escape(step.Title)}: {Markup.Escape(text)}"), stop));
             }
             else
@@ -242,10 +256,10 @@ public static class VerifyCommand
     {
         var (mark, colour) = result.Outcome switch
         {
-            CheckOutcome.Passed => ("✓ PASS", "green"),
-            CheckOutcome.Failed => ("✗ FAIL", "red"),
-            CheckOutcome.NotAvailable => ("– N/A ", "yellow"),
-            _ => ("· SKIP", "grey"),
+            CheckOutcome.Passed => (console.Mark("✓", "+") + " PASS", "green"),
+            CheckOutcome.Failed => (console.Mark("✗", "x") + " FAIL", "red"),
+            CheckOutcome.NotAvailable => (console.Mark("–", "-") + " N/A ", "yellow"),
+            _ => (console.Mark("·", ".") + " SKIP", "grey"),
         };
         console.MarkupLine($"[{colour}]{mark}[/]  [bold]{Markup.Escape(result.Title)}[/]: {Markup.Escape(result.Summary)}");
         foreach (var line in result.Evidence)

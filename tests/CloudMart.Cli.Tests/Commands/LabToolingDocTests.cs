@@ -15,4 +15,13 @@ public sealed class LabToolingDocTests
     [InlineData(ExitCodes.Interrupted, "interrupted")]
     public void The_docs_give_each_exit_code_its_number(ExitCodes code, string meaning) =>
         Assert.Contains($"**{(int)code}** {meaning}", Doc);
+
+    [Fact]
+    public void The_docs_exit_code_table_says_what_each_verbs_help_says()
+    {
+        foreach (var code in Enum.GetValues<ExitCodes>())
+        {
+            Assert.Contains($"| {(int)code} | {VerbHelp.Meaning(code)} |", Doc);
+        }
+    }
 }

@@ -35,6 +35,11 @@ public sealed partial class UpCommandTests : IDisposable
 
     string State => Path.Combine(_folder.Path, "state");
 
+    /// <summary>The folder of the run these tests start: named after its gateway port, as up names it.</summary>
+    string RunFolder(LabPorts ports) => new LabRuns(State).Folder(LabRuns.NameFor(ports));
+
+    string DefaultRun => new LabRuns(State).Folder(LabRuns.DefaultName);
+
     Task<int> Invoke(UpEnvironment environment, params string[] args)
     {
         var root = new RootCommand("test") { UpCommand.Create(_console, environment) };
@@ -51,7 +56,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Equal(ExitCodes.NginxMissing, code);
         Assert.Contains("nginx is not installed", _console.Output);
         Assert.Contains("sudo apt-get install nginx-light", _console.Output);
-        Assert.False(Directory.Exists(Path.Combine(State, "logs")) && Directory.EnumerateFiles(Path.Combine(State, "logs"), "*-service.log").Any(),
+        Assert.False(Directory.Exists(Path.Combine(DefaultRun, "logs")) && Directory.EnumerateFiles(Path.Combine(DefaultRun, "logs"), "*-service.log").Any(),
             "no service may be started without a gateway");
     }
 
@@ -83,7 +88,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Contains("apt-get install -y --no-install-recommends nginx-light", calls);
         Assert.Contains("installing it with apt-get", _console.Output);
         Assert.Contains("Installing nginx failed", _console.Output);
-        Assert.Contains("Unable to locate package", File.ReadAllText(Path.Combine(State, "logs", "nginx-install.log")));
+        Assert.Contains("Unable to locate package", File.ReadAllText(Path.Combine(DefaultRun, "logs", "nginx-install.log")));
     }
 
     [Fact]
@@ -178,7 +183,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Equal(ExitCodes.PortInUse, code);
         Assert.Contains($"port {taken}, which auth-service needs, is already in use", _console.Output);
         Assert.Contains($"pid {Environment.ProcessId}", _console.Output);
-        Assert.False(File.Exists(Path.Combine(State, "run.json")));
+        Assert.False(File.Exists(Path.Combine(RunFolder(ports), "run.json")));
     }
 
     [Fact]
@@ -223,11 +228,17 @@ public sealed partial class UpCommandTests : IDisposable
         foreach (var component in CloudMart.Catalog.ServiceCatalog.All)
         {
             Assert.Contains($"http://127.0.0.1:{ports.For(component)}", _console.Output);
-            Assert.Contains(Path.Combine(State, "logs", component.Name + ".log"), _console.Output);
+            Assert.Contains(Path.Combine(RunFolder(ports), "logs", component.Name + ".log"), _console.Output);
         }
-        var record = RunRecord.Read(Path.Combine(State, "run.json"));
+        var record = RunRecord.Read(Path.Combine(RunFolder(ports), "run.json"));
         Assert.NotNull(record);
         Assert.Equal(6, record.Components.Count);
+        Assert.True(record.Ready);
+
+        // A second up of the same run is refused with its own exit code, and the first keeps running.
+        using var second = new TestConsole();
+        Assert.Equal(ExitCodes.AlreadyRunning, await UpCommand.RunAsync(new UpSettings { PortOffset = ports.Offset }, second, environment, CancellationToken.None));
+        Assert.Contains("already up", second.Output);
 
         stop.Cancel();
         var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -235,7 +246,7 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("Everything was stopped.", _console.Output);
         Assert.Empty(record.Survivors);
-        Assert.False(File.Exists(Path.Combine(State, "run.json")));
+        Assert.False(File.Exists(Path.Combine(RunFolder(ports), "run.json")));
     }
 
     IEnumerable<int> StoppedPids() =>

@@ -163,7 +163,7 @@ public sealed class VerifyWithoutALocalRunTests : IDisposable
         // A run.json whose owner (pid and start time) no longer runs: an up that was killed.
         new CloudMart.Lab.RunRecord(int.MaxValue - 7, 1, DateTimeOffset.Now.AddMinutes(-5),
             [new CloudMart.Lab.RunRecordComponent("gateway", "http://127.0.0.1:1", int.MaxValue - 7, 1, Path.Combine(_folder.Path, "gateway.log"))])
-            .Write(Path.Combine(_folder.Path, "run.json"));
+            .Write(Path.Combine(new CloudMart.Lab.LabRuns(_folder.Path).Folder(CloudMart.Lab.LabRuns.DefaultName), "run.json"));
 
         var code = await _cli.InvokeAsync(Nowhere, "verify", "--json");
 

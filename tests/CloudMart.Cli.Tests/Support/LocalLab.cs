@@ -32,7 +32,7 @@ public abstract class LocalLab : IAsyncLifetime
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 38).Select(i => 1000 + 100 * i + Random.Shared.Next(0, 90)));
         Lab = await LocalRun.StartAsync(new LocalRunOptions
         {
-            Layout = new LabLayout(TestMachine.RepositoryRoot, _state),
+            Layout = new LabLayout(TestMachine.RepositoryRoot, new LabRuns(_state).Folder(LabRuns.DefaultName)),
             Ports = ports,
             Binaries = ServiceBinaries.Build(UpEnvironment.ThisConfiguration),
             NginxPath = TestMachine.NginxPath,

@@ -35,6 +35,9 @@ public static class LogEvents
 
     // every service's dependency client
     public const string DependencyCallFailed = "DependencyCallFailed";
+
+    /// <summary>A dependency answered 4xx: what our caller sent was refused, so it is a warning, not an error.</summary>
+    public const string DependencyCallRefused = "DependencyCallRefused";
 }
 
 /// <summary>The top-level fields of a service's JSON log line.</summary>

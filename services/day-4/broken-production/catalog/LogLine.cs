@@ -39,6 +39,12 @@ public sealed partial class LogLine
     /// <summary>The HTTP status of a gateway access line.</summary>
     public int? Status { get; private init; }
 
+    /// <summary>The component that wrote the line (the <c>service</c> field).</summary>
+    public string? Service { get; private init; }
+
+    /// <summary>The W3C trace id the line belongs to, when it was written inside a traced request.</summary>
+    public string? TraceId { get; private init; }
+
     /// <summary>The log call's attributes: strings as they are, other JSON values as their JSON text.</summary>
     public IReadOnlyDictionary<string, string?> Attributes { get; private init; } = NoAttributes;
 
@@ -71,6 +77,8 @@ public sealed partial class LogLine
             Timestamp = String(root, LogFields.Timestamp) is { } stamp
                 && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null,
             Level = String(root, LogFields.Level),
+            Service = String(root, LogFields.Service),
+            TraceId = String(root, LogFields.TraceId) is { Length: > 0 } trace ? trace : null,
             Message = message ?? text,
             HasMessage = message is not null,
             Event = String(root, LogFields.Event),

@@ -52,7 +52,7 @@ public static partial class StoreApi
             return Problems.BadRequest($"'limit' must be from 1 to {MaxListLimit} (got {limit}).");
         }
         var orders = store.List(limit ?? DefaultListLimit);
-        return TypedResults.Ok(new OrderList(orders, orders.Count));
+        return TypedResults.Ok(new OrderList(orders, orders.Count, store.Count()));
     }
 
     public static Results<Ok<Order>, ProblemHttpResult> Get(OrderStore store, string id) =>

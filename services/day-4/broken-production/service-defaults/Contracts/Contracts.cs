@@ -18,7 +18,8 @@ public sealed record OrderCreated(bool Success, Order Order, string Message);
 /// <summary>The answer of database-service <c>POST /store</c>; <c>Created</c> is false when the id was stored before.</summary>
 public sealed record StoreResult(bool Success, Order Order, bool Created);
 
-public sealed record OrderList(IReadOnlyList<Order> Orders, int Count);
+/// <summary>A page of the newest orders: <c>Count</c> in this answer, <c>Total</c> stored altogether.</summary>
+public sealed record OrderList(IReadOnlyList<Order> Orders, int Count, long Total);
 
 /// <summary>Body of auth-service <c>POST /auth/validate</c>. A null or empty token is a guest.</summary>
 public sealed partial record ValidateRequest(string? Token);

@@ -11,9 +11,12 @@ using Polly.Timeout;
 namespace CloudMart.ServiceDefaults.Http;
 
 /// <summary>A call to another service failed; the message names the dependency, the URL and the error.</summary>
-public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null)
+public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null, string? detail = null)
     : Exception($"{dependency} {method} {url} failed: {error}", inner)
 {
+    /// <summary>The dependency's own words (its problem's detail), to pass on to our caller unwrapped; null when it gave none.</summary>
+    public string? Detail { get; } = detail;
+
     public string Dependency { get; } = dependency;
     public string Url { get; } = url.ToString();
     public HttpStatusCode? Status { get; } = status;
@@ -81,7 +84,7 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             }
             var detail = await ReadProblemDetailAsync(response, cancellationToken);
             throw new DependencyException(Dependency, method.Method, url,
-                $"answered {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}", response.StatusCode);
+                $"answered {status} {response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}", response.StatusCode, detail: detail);
         }
         catch (DependencyException ex)
         {
@@ -89,7 +92,15 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             {
                 outcome = "bad_response";
             }
-            LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            if (outcome == "http_4xx")
+            {
+                // The dependency refused what our caller sent: the caller's mistake, not a failure here.
+                LogRefused(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            }
+            else
+            {
+                LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
+            }
             throw;
         }
         catch (Exception ex) when ((ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
@@ -149,4 +160,8 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
     [LoggerMessage(EventId = 100, EventName = LogEvents.DependencyCallFailed, Level = LogLevel.Error,
         Message = "Call to {Dependency} failed: {Method} {Url}: {Error}")]
     static partial void LogFailed(ILogger logger, string dependency, string method, string url, string error);
+
+    [LoggerMessage(EventId = 101, EventName = LogEvents.DependencyCallRefused, Level = LogLevel.Warning,
+        Message = "{Dependency} refused {Method} {Url}: {Error}")]
+    static partial void LogRefused(ILogger logger, string dependency, string method, string url, string error);
 }

@@ -36,7 +36,7 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
         if (failure.Status == HttpStatusCode.BadRequest
             && context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ForwardedBadRequests>() is not null)
         {
-            return Problems.BadRequest(failure.Reason);
+            return Problems.BadRequest(failure.Detail ?? failure.Reason);
         }
         if (Activity.Current is { } span)
         {

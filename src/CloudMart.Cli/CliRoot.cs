@@ -1,0 +1,37 @@
+using System.CommandLine;
+using CloudMart.Cli.Commands;
+using Spectre.Console;
+
+namespace CloudMart.Cli;
+
+/// <summary>Where a verb writes: results to <see cref="Out"/>, errors and progress to <see cref="Error"/>.</summary>
+public sealed record CliConsoles(IAnsiConsole Out, IAnsiConsole Error);
+
+/// <summary>The machine every verb sees; tests describe another one.</summary>
+public sealed record CliMachine(UpEnvironment Up, DiagnoseEnvironment Diagnose, VerifyEnvironment Verify)
+{
+    public static CliMachine FromMachine() => new(UpEnvironment.FromMachine(), DiagnoseEnvironment.FromMachine(), VerifyEnvironment.FromMachine());
+}
+
+/// <summary>The cloudmart command tree, the same for the tool and for its tests.</summary>
+public static class CliRoot
+{
+    public static RootCommand Create(CliConsoles consoles, CliMachine machine)
+    {
+        var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
+        {
+            UpCommand.Create(consoles.Out, machine.Up, consoles.Error),
+            RunVerbs.Down(consoles, machine.Verify),
+            RunVerbs.Status(consoles, machine.Verify),
+            RunVerbs.Restart(consoles, machine.Verify),
+            LogVerbs.Logs(consoles, machine.Verify),
+            LogVerbs.Trace(consoles, machine.Verify),
+            LoadCommand.Create(consoles.Out, machine.Verify),
+            VerifyCommand.Create(consoles.Out, machine.Verify),
+            DiagnoseCommand.Create(consoles.Out, machine.Diagnose),
+        };
+        root.Subcommands.Add(CompletionCommand.Create(consoles, () => root));
+        VerbHelp.Apply(root);
+        return root;
+    }
+}
