@@ -26,11 +26,11 @@ public static partial class ManifestChecks
     public static IReadOnlyList<ManifestCheck> All { get; } =
     [
         new(CheckNames.Inventory, [Inventory]),
-        new(CheckNames.Selectors, [ServiceSelectors, DeploymentSelectors, ServicePerDeployment]),
+        new(CheckNames.Selectors, [ServiceSelectors, DeploymentSelectors, ServicePerDeployment, ServiceTargetPorts]),
         new(CheckNames.Probes, [DeclaredPorts, ProbesPresent, ProbePaths, ProbePorts]),
-        new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch]),
-        new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues]),
-        new(CheckNames.Images, [Images]),
+        new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch, GatewayUpstreams]),
+        new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues, GuideRequests]),
+        new(CheckNames.Images, [Images, PullPolicies]),
         new(CheckNames.Memory, [Memory]),
         new(CheckNames.Chaos, [Chaos]),
         new(CheckNames.Hardening, [Hardening]),
