@@ -137,7 +137,8 @@ public static partial class ManifestChecks
                     Fix = $"Send the Ingress to Service {gateway.Name} on port {gateway.ContainerPort}.",
                 };
             }
-            if (backends.Any(b => b?.Name != gateway.Name))
+            // A backend naming no Service is the error above; one naming another Service works, past the gateway.
+            if (backends.Any(b => b?.Name != gateway.Name && b?.Name is { } name && set.FindService(name) is not null))
             {
                 yield return new Departure
                 {

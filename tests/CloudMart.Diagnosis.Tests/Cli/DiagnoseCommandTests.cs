@@ -58,9 +58,11 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task The_solution_folder_has_no_problem_and_exits_Success()
+    public async Task The_solution_with_its_code_fix_applied_has_no_problem_and_exits_Success()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder);
 
         Assert.Equal((int)ExitCodes.Success, code);
         Assert.Contains("No problem found.", _console.Output);
@@ -79,13 +81,29 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Grading_the_solution_says_8_of_8_and_exits_Success()
+    public async Task Grading_the_solution_with_its_code_fix_applied_says_8_of_8_and_exits_Success()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder, "--grade");
 
         Assert.Equal((int)ExitCodes.Success, code);
         Assert.Contains("8 of 8 faults fixed", _console.Output);
         Assert.Equal(8, System.Text.RegularExpressions.Regex.Count(_console.Output, @"│ fixed +│"));
+    }
+
+    [Fact]
+    public async Task Grading_the_solution_folder_beside_the_shipped_code_leaves_fault_7_present_whatever_patch_lies_there()
+    {
+        Assert.True(File.Exists(Path.Combine(LabCopy.Repository.SolutionManifestsDir, "fault-7-retry-backoff.patch")));
+        Assert.Contains("Shipped = RetryStrategy.Immediate;", await File.ReadAllTextAsync(LabCopy.Repository.RetryFaultSource), StringComparison.Ordinal);
+
+        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade");
+
+        Assert.Equal((int)ExitCodes.ProblemsFound, code);
+        Assert.Contains("7 of 8 faults fixed", _console.Output);
+        var line = _console.Output.Split('\n').Single(l => l.Contains("still present", StringComparison.Ordinal));
+        Assert.Contains("order-service: retries without backoff (code)", line);
     }
 
     [Fact]
@@ -140,7 +158,9 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Fact]
     public async Task Json_grade_of_the_solution_exits_Success_with_every_fault_fixed()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade", "--json");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder, "--grade", "--json");
 
         Assert.Equal((int)ExitCodes.Success, code);
         using var json = JsonDocument.Parse(_console.Output);
