@@ -51,7 +51,7 @@ public sealed class DiagnoseCommandTests : IDisposable
         {
             Assert.Contains($"{fault.Number}. Fault {fault.Number}: {fault.Title}", output);
         }
-        Assert.Contains("05-order-service.yaml:39", output);
+        Assert.Contains($"05-order-service.yaml:{DatabaseUrlLine()}", output);
         Assert.Contains("http://database-service:8080", output);
         Assert.Contains("Root cause", output);
         Assert.Contains("8 problems found: 8 lab faults (1, 2, 3, 4, 5, 6, 7, 8) and 0 other problems.", output);
@@ -149,7 +149,7 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Equal("http://database:8080", fault3.GetProperty("value").GetString());
         Assert.Equal("http://database-service:8080", fault3.GetProperty("expected").GetString());
         Assert.Equal("05-order-service.yaml", fault3.GetProperty("location").GetProperty("file").GetString());
-        Assert.Equal(39, fault3.GetProperty("location").GetProperty("line").GetInt32());
+        Assert.Equal(DatabaseUrlLine(), fault3.GetProperty("location").GetProperty("line").GetInt32());
         Assert.Equal("spec.template.spec.containers[0].env[DATABASE_URL].value", fault3.GetProperty("location").GetProperty("field").GetString());
         Assert.All(root.GetProperty("faults").EnumerateArray(), f => Assert.Equal("present", f.GetProperty("state").GetString()));
         Assert.Equal(8, DiagnosisJson.Deserialize(_console.Output)!.Findings.Count);
@@ -246,6 +246,10 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>The line of fault 3's value in the broken order-service manifest, read from the file so an edit above it moves the expectation too.</summary>
+    static int DatabaseUrlLine() =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, "05-order-service.yaml")), l => l.Trim() == "value: http://database:8080") + 1;
 }
 
 /// <summary>docs/diagnose.md documents the verb's exit codes and the lab faults as the tool defines them.</summary>
