@@ -22,7 +22,7 @@ public static class FolderDiagnosis
         {
             findings.AddRange(check.Run(set, images));
         }
-        var retry = RetryPolicyCheck.Inspect(repository, full);
+        var retry = RetryPolicyCheck.Inspect(repository);
         if (retry.Finding is { } finding)
         {
             findings.Add(finding);
@@ -33,9 +33,7 @@ public static class FolderDiagnosis
             retry.Note,
         };
         var ordered = DiagnosisReport.Ordered(findings);
-        var faults = DiagnosisReport.Grade(ordered, fault => NotCheckedReason(fault, set, retry))
-            .Select(f => f.Number == 7 && retry.State == RetryPolicyState.FixedByPatch ? f with { Detail = "fixed by the patch in the folder, once applied and the order-service image rebuilt" } : f)
-            .ToList();
+        var faults = DiagnosisReport.Grade(ordered, fault => NotCheckedReason(fault, set, retry)).ToList();
         return new DiagnosisReport(DiagnosisMode.Folder, full, ordered, notes, faults);
     }
 

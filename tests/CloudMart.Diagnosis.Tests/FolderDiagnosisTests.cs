@@ -20,14 +20,54 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void Solution_HasNoFinding_AndEveryFaultFixed()
+    public void Solution_BesideTheShippedCode_HasOnlyFault7_ThePatchBesideItChangesNothing()
     {
         var report = FolderDiagnosis.Run(Repo.SolutionManifestsDir);
 
+        Assert.Equal(7, Assert.Single(report.Findings).Fault);
+        Assert.Equal(7, report.FaultsFixed);
+        Assert.Contains("images compared with build-and-import.sh --list-images", report.Notes);
+    }
+
+    [Fact]
+    public void Solution_WithItsCodeFixApplied_HasNoFinding_AndEveryFaultFixed()
+    {
+        using var copy = LabCopy.Solution();
+
+        var report = copy.Diagnose();
+
         Assert.Empty(report.Findings);
         Assert.Equal(8, report.FaultsFixed);
-        Assert.Contains(report.Notes, n => n.Contains("fault-7-retry-backoff.patch", StringComparison.Ordinal));
-        Assert.Contains("images compared with build-and-import.sh --list-images", report.Notes);
+    }
+
+    [Fact]
+    public void KustomizedFolder_IsReadThroughItsResourcesList()
+    {
+        using var copy = LabCopy.Solution();
+        var listed = ManifestSet.ManifestFiles(copy.Folder).Select(Path.GetFileName).Where(f => f != "07-notification-service.yaml").ToList();
+        File.WriteAllText(copy.File("kustomization.yaml"),
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" + string.Concat(listed.Select(f => $"  - {f}\n")));
+
+        var report = copy.Diagnose();
+
+        // The one file it leaves out is not deployed by kubectl apply -k, so its component is missing.
+        var finding = Assert.Single(report.Findings, f => f.Check == CheckNames.Inventory && f.Service == ServiceCatalog.Notification.Name && f.Summary.Contains("Deployment", StringComparison.Ordinal));
+        Assert.Null(finding.Fault);
+        Assert.Equal(listed, ManifestSet.ManifestFiles(copy.Folder).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("patches:\n  - path: more.yaml\n", "'patches'")]
+    [InlineData("resources:\n  - ../base\n", "'../base'")]
+    public void KustomizationThatRewritesOrReachesOutside_IsBadInputNamingWhat(string body, string named)
+    {
+        using var copy = LabCopy.Solution();
+        var resources = body.StartsWith("resources", StringComparison.Ordinal) ? "" : "resources:\n  - 01-namespace.yaml\n";
+        File.WriteAllText(copy.File("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" + resources + body);
+
+        var error = Assert.Throws<ManifestLoadException>(copy.Diagnose);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

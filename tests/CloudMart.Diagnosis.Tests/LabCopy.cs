@@ -50,7 +50,21 @@ public sealed class LabCopy : IDisposable
         return new LabCopy(root, folder);
     }
 
-    public static LabCopy Solution() => InRepository(Repository.SolutionManifestsDir);
+    /// <summary>
+    /// The solution as a learner deploys it: its manifests, and the code with the fault 7 fix
+    /// applied (the patch, then a rebuild), since fault 7 is graded by the code alone.
+    /// </summary>
+    public static LabCopy Solution() => InRepository(Repository.SolutionManifestsDir).WithRetry(Checks.RetryPolicyCheck.Backoff);
+
+    /// <summary>Sets the copied order-service's shipped retry strategy, as the fault 7 patch does.</summary>
+    public LabCopy WithRetry(string strategy)
+    {
+        var source = System.IO.File.ReadAllText(RetryFaultSource);
+        var shipped = System.Text.RegularExpressions.Regex.Replace(source, @"Shipped = RetryStrategy\.\w+;", $"Shipped = RetryStrategy.{strategy};");
+        Assert.Contains($"Shipped = RetryStrategy.{strategy};", shipped, StringComparison.Ordinal);
+        System.IO.File.WriteAllText(RetryFaultSource, shipped);
+        return this;
+    }
 
     public string File(string name) => Path.Combine(Folder, name);
 

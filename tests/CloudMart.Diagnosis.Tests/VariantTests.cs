@@ -67,9 +67,10 @@ public class VariantTests
     }
 
     [Fact]
-    public void RetryCodeImmediate_WithoutThePatch_IsFault7Alone()
+    public void RetryCodeImmediate_IsFault7Alone_EvenWithTheFixPatchInTheFolder()
     {
-        using var copy = LabCopy.Solution().Delete("fault-7-retry-backoff.patch");
+        using var copy = LabCopy.Solution().WithRetry(Checks.RetryPolicyCheck.Immediate);
+        Assert.True(File.Exists(copy.File("fault-7-retry-backoff.patch")));
 
         var report = copy.Diagnose();
 
@@ -77,14 +78,13 @@ public class VariantTests
         Assert.Equal(7, finding.Fault);
         Assert.Equal(LabRepository.RetryFaultPath, finding.Location.File);
         Assert.Equal("RetryStrategy.Immediate", finding.Value);
+        Assert.Equal(FaultState.Present, report.Faults.Single(f => f.Number == 7).State);
     }
 
     [Fact]
     public void RetryCodeSwitchedToBackoff_IsFixedWithoutThePatch()
     {
         using var copy = LabCopy.Solution().Delete("fault-7-retry-backoff.patch");
-        var source = File.ReadAllText(copy.RetryFaultSource);
-        File.WriteAllText(copy.RetryFaultSource, source.Replace("Shipped = RetryStrategy.Immediate;", "Shipped = RetryStrategy.ExponentialBackoff;", StringComparison.Ordinal));
 
         var report = copy.Diagnose();
 
@@ -93,14 +93,27 @@ public class VariantTests
         Assert.Equal(8, report.FaultsFixed);
     }
 
-    [Fact]
-    public void PatchThatDoesNotFitTheCode_DoesNotCountAsTheFix()
+    /// <summary>Valid manifests written another way than the solution's: none is a finding.</summary>
+    public static TheoryData<string, string, string, string, string> ValidVariant() => new()
     {
-        using var copy = LabCopy.Solution();
-        var patch = copy.File("fault-7-retry-backoff.patch");
-        File.WriteAllText(patch, File.ReadAllText(patch).Replace("-    public const RetryStrategy Shipped = RetryStrategy.Immediate;", "-    public const RetryStrategy Shipped = RetryStrategy.Other;", StringComparison.Ordinal));
+        { "api liveness probe on the named port http", Api, "livenessProbe:", "port: 3000", "port: http" },
+        { "api readiness probe on the named port http", Api, "readinessProbe:", "port: 3000", "port: http" },
+        { "api Service targetPort named http", Api, "kind: Service", "targetPort: 3000", "targetPort: http" },
+        { "auth PORT left to the service's default", Auth, "- name: PORT", "- name: PORT\n              value: \"3000\"\n            ", "" },
+        { "guest checkout said on", Auth, "env:", "env:\n", "env:\n            - name: ALLOW_GUEST_CHECKOUT\n              value: \"true\"\n" },
+        { "the gateway upstream by its full cluster name", Gateway, "upstream api_service", "server api-service:3000;", "server api-service.production.svc.cluster.local:3000;" },
+    };
 
-        Assert.Equal(7, Assert.Single(copy.Diagnose().Findings).Fault);
+    [Theory]
+    [MemberData(nameof(ValidVariant))]
+    public void ValidVariant_HasNoFinding(string variant, string file, string anchor, string old, string replacement)
+    {
+        using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
+
+        var report = copy.Diagnose();
+
+        Assert.True(report.Findings.Count == 0, $"{variant}: {string.Join("; ", report.Findings.Select(f => f.Summary))}");
+        Assert.Equal(8, report.FaultsFixed);
     }
 
     /// <summary>Breakage that is none of the eight faults, with the check that must see it.</summary>
@@ -115,7 +128,18 @@ public class VariantTests
         { "auth token lifetime zero", Auth, "- name: TOKEN_LIFETIME_MINUTES", "value: \"60\"", "value: \"0\"", CheckNames.Variables, Severity.Error },
         { "a variable no service reads", Auth, "- name: TOKEN_LIFETIME_MINUTES", "- name: TOKEN_LIFETIME_MINUTES", "- name: TOKEN_LIFETIME_MINUTE", CheckNames.Variables, Severity.Warning },
         { "api replicas 3", Api, "kind: Deployment", "replicas: 2", "replicas: 3", CheckNames.Hardening, Severity.Warning },
-        { "api imagePullPolicy Always", Api, "kind: Deployment", "imagePullPolicy: IfNotPresent", "imagePullPolicy: Always", CheckNames.Hardening, Severity.Warning },
+        { "api imagePullPolicy Always", Api, "kind: Deployment", "imagePullPolicy: IfNotPresent", "imagePullPolicy: Always", CheckNames.Images, Severity.Error },
+        { "api imagePullPolicy unset on a :latest image", Api, "kind: Deployment", "          imagePullPolicy: IfNotPresent\n", "", CheckNames.Images, Severity.Error },
+        { "api imagePullPolicy Never", Api, "kind: Deployment", "imagePullPolicy: IfNotPresent", "imagePullPolicy: Never", CheckNames.Hardening, Severity.Warning },
+        { "api replicas 0", Api, "kind: Deployment", "replicas: 2", "replicas: 0", CheckNames.Hardening, Severity.Error },
+        { "api Service targetPort 8080", Api, "kind: Service", "targetPort: 3000", "targetPort: 8080", CheckNames.Selectors, Severity.Error },
+        { "api Service targetPort a name no container declares", Api, "kind: Service", "targetPort: 3000", "targetPort: web", CheckNames.Selectors, Severity.Error },
+        { "Ingress backend names no Service", Gateway, "kind: Ingress", "name: gateway\n                port:", "name: gateway-svc\n                port:", CheckNames.Hardening, Severity.Error },
+        { "guest checkout off", Auth, "env:", "env:\n", "env:\n            - name: ALLOW_GUEST_CHECKOUT\n              value: \"false\"\n", CheckNames.Variables, Severity.Error },
+        { "order PORT set to another port", Order, "- name: PORT", "value: \"3000\"", "value: \"3001\"", CheckNames.Hardening, Severity.Error },
+        { "gateway upstream names no Service", Gateway, "upstream api_service", "server api-service:3000;", "server api:3000;", CheckNames.Urls, Severity.Error },
+        { "gateway upstream on a port the Service lacks", Gateway, "upstream api_service", "server api-service:3000;", "server api-service:8080;", CheckNames.Urls, Severity.Error },
+        { "gateway proxy_pass straight to a missing host", Gateway, "location /api/", "proxy_pass http://api_service;", "proxy_pass http://api-svc:3000;", CheckNames.Urls, Severity.Error },
     };
 
     [Theory]

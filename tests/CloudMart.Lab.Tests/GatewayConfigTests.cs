@@ -35,6 +35,20 @@ public sealed class GatewayConfigTests : IDisposable
     }
 
     [Fact]
+    public void Both_the_cluster_config_and_the_local_copy_run_a_fixed_number_of_workers()
+    {
+        var rendered = GatewayConfig.Render(_source, 18080, 13000, Path.Combine(_folder.Path, "nginx"));
+
+        foreach (var config in new[] { _source, rendered })
+        {
+            // "auto" would size nginx's memory by the node's CPU count, past the pod's 64Mi on a large node.
+            var workers = Regex.Matches(config, @"(?m)^\s*worker_processes\s+(?<count>[^;]+);");
+            Assert.Single(workers);
+            Assert.Equal("2", workers[0].Groups["count"].Value);
+        }
+    }
+
+    [Fact]
     public void The_local_copy_changes_only_the_listen_address_the_upstream_address_and_the_writable_paths()
     {
         var nginxFolder = Path.Combine(_folder.Path, "nginx");

@@ -68,6 +68,17 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
+    public void GatewayEntrypoint_IsQuietSoEveryLogLineIsJson(string folder)
+    {
+        var gateway = LabSets.Named(folder).Single<V1Deployment>(ServiceCatalog.Gateway.Name).Spec.Template.Spec.Containers.Single();
+
+        var quiet = Assert.Single(gateway.Env ?? [], e => e.Name == "NGINX_ENTRYPOINT_QUIET_LOGS");
+        Assert.Equal("1", quiet.Value);
+    }
+
+    [Theory]
+    [InlineData("broken-production")]
+    [InlineData("solution")]
     public void AuthSigningKey_IsALabKeyLongEnough(string folder)
     {
         var secret = LabSets.Named(folder).Single<V1Secret>("auth-service-jwt");

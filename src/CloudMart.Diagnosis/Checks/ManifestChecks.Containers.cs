@@ -88,7 +88,7 @@ public static partial class ManifestChecks
     public static IEnumerable<Finding> ProbePorts(ManifestSet set, BuiltImages images) =>
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is not null
-        let port = p.Probe!.HttpPort()
+        let port = p.Probe!.HttpPort(p.Found.Container)
         where port != p.Spec.ContainerPort || !DeclaredPortsOf(p.Found.Container).Contains(port)
         let current = p.Probe.HttpGet.Port?.Value ?? "(unset)"
         let name = p.Spec.Name
@@ -98,10 +98,12 @@ public static partial class ManifestChecks
             Service = name,
             Subject = $"{p.Kind}.port",
             Location = set.Locate(p.Found.Deployment, $"{p.Found.Path}.{p.Kind}.httpGet.port"),
-            Summary = $"{name} {p.Kind} port {port} is not the container port {p.Spec.ContainerPort}",
+            Summary = $"{name} {p.Kind} port {(port < 0 ? current : Port(port))} is not the container port {p.Spec.ContainerPort}",
             Value = current,
             Expected = Port(p.Spec.ContainerPort),
-            RootCause = $"The {p.Kind} of {name} asks port {current}, but the service listens only on {p.Spec.ContainerPort}; the kubelet's check is refused every time.",
+            RootCause = port < 0
+                ? $"The {p.Kind} of {name} asks the port named {current}, which the container does not declare; the kubelet cannot resolve it and the probe fails every time."
+                : $"The {p.Kind} of {name} asks port {current}, but the service listens only on {p.Spec.ContainerPort}; the kubelet's check is refused every time.",
             Fix = $"Set {p.Kind}.httpGet.port to {p.Spec.ContainerPort}.",
             Symptom = p.Kind == "livenessProbe"
                 ? $"{name} pods restart over and over; events say the liveness probe failed."

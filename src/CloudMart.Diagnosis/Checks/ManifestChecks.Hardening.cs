@@ -126,16 +126,19 @@ public static partial class ManifestChecks
             var backends = (ingress.Spec?.Rules ?? []).SelectMany(r => r.Http?.Paths ?? []).Select(p => p.Backend?.Service).ToList();
             if (backends.Count == 0 || backends.Any(b => b is null || set.FindService(b.Name) is not { } target || !(target.Spec?.Ports ?? []).Any(p => p.Port == b.Port?.Number)))
             {
+                // Traefik answers every such request with its own 404: the shop is unreachable through the Ingress.
                 yield return new Departure
                 {
                     Resource = ingress,
                     Field = "spec.rules",
+                    Severity = Severity.Error,
                     Summary = $"Ingress {ingress.Metadata.Name} sends traffic to a Service or port that does not exist",
                     Expected = $"Service {gateway.Name} port {gateway.ContainerPort}",
                     Fix = $"Send the Ingress to Service {gateway.Name} on port {gateway.ContainerPort}.",
                 };
             }
-            if (backends.Any(b => b?.Name != gateway.Name))
+            // A backend naming no Service is the error above; one naming another Service works, past the gateway.
+            if (backends.Any(b => b?.Name != gateway.Name && b?.Name is { } name && set.FindService(name) is not null))
             {
                 yield return new Departure
                 {
@@ -178,6 +181,8 @@ public static partial class ManifestChecks
                 Resource = c.Deployment,
                 Field = "spec.replicas",
                 Service = c.Name,
+                // No pod at all is an outage, not a matter of capacity.
+                Severity = c.Deployment.Spec.Replicas == 0 ? Severity.Error : Severity.Warning,
                 Summary = $"{c.Name} has {c.Deployment.Spec.Replicas} replicas; expected {expected}",
                 Value = Text(c.Deployment.Spec.Replicas),
                 Expected = Text(expected),
@@ -207,7 +212,8 @@ public static partial class ManifestChecks
     {
         var port = c.Spec.ContainerPort;
         var ports = c.Service.Spec?.Ports ?? [];
-        if (ports.Count != 1 || ports[0].Port != port || ports[0].TargetPort?.Value != Text(port))
+        // Where the traffic lands (targetPort) is the selectors check's: a wrong one is an error there.
+        if (ports.Count != 1 || ports[0].Port != port)
         {
             yield return new Departure
             {
@@ -222,9 +228,10 @@ public static partial class ManifestChecks
         }
     }
 
+    /// <summary>Always (said or implied by :latest) is the images check's error; what is left to warn about is Never.</summary>
     public static IEnumerable<Departure> PullPolicy(HardenedComponent c)
     {
-        if (c.Container.ImagePullPolicy != "IfNotPresent")
+        if (c.Container.EffectivePullPolicy() == "Never")
         {
             yield return new Departure
             {

@@ -95,10 +95,12 @@ public static partial class ManifestChecks
         }
     }
 
+    /// <summary>The service listens on its container port: PORT says so, or is absent and the service's own default is that port.</summary>
     public static IEnumerable<Departure> PortVariable(HardenedComponent c)
     {
         var port = Port(c.Spec.ContainerPort);
-        if (c.IsDotnet && c.Container.EnvValue("PORT") != port)
+        var listens = c.Container.EnvValue("PORT") ?? c.Spec.Variables.FirstOrDefault(v => v.Name == "PORT")?.Default;
+        if (c.IsDotnet && listens != port)
         {
             yield return EnvDeparture(c, "PORT", $"{c.Name} PORT is not {c.Spec.ContainerPort}", port, $"Set PORT={c.Spec.ContainerPort}.") with { Severity = Severity.Error };
         }
@@ -150,7 +152,7 @@ public static partial class ManifestChecks
     {
         var config = c.Mounts.FirstOrDefault(m => m.MountPath == "/etc/nginx/nginx.conf");
         var volume = c.Volumes.FirstOrDefault(v => v.Name == config?.Name);
-        if (!c.IsDotnet && (config?.SubPath != "nginx.conf" || volume?.ConfigMap?.Name != "gateway-config"))
+        if (!c.IsDotnet && (config?.SubPath != "nginx.conf" || volume?.ConfigMap?.Name != GatewayConfigMap))
         {
             yield return Mounts(c, "gateway does not mount nginx.conf from ConfigMap gateway-config at /etc/nginx/nginx.conf",
                 "ConfigMap gateway-config, subPath nginx.conf, at /etc/nginx/nginx.conf",

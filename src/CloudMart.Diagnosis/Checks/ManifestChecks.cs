@@ -26,11 +26,11 @@ public static partial class ManifestChecks
     public static IReadOnlyList<ManifestCheck> All { get; } =
     [
         new(CheckNames.Inventory, [Inventory]),
-        new(CheckNames.Selectors, [ServiceSelectors, DeploymentSelectors, ServicePerDeployment]),
+        new(CheckNames.Selectors, [ServiceSelectors, DeploymentSelectors, ServicePerDeployment, ServiceTargetPorts]),
         new(CheckNames.Probes, [DeclaredPorts, ProbesPresent, ProbePaths, ProbePorts]),
-        new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch]),
-        new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues]),
-        new(CheckNames.Images, [Images]),
+        new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch, GatewayUpstreams]),
+        new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues, GuideRequests]),
+        new(CheckNames.Images, [Images, PullPolicies]),
         new(CheckNames.Memory, [Memory]),
         new(CheckNames.Chaos, [Chaos]),
         new(CheckNames.Hardening, [Hardening]),
@@ -40,8 +40,8 @@ public static partial class ManifestChecks
     public static IReadOnlyList<ManifestCheck> Live { get; } =
         All.Where(c => c.Name != CheckNames.Hardening).ToList();
 
-    /// <summary>Variables a container may set that are not the service's own (read by the .NET runtime).</summary>
-    public static readonly IReadOnlySet<string> RuntimeVariables = new HashSet<string>(StringComparer.Ordinal) { "DOTNET_EnableDiagnostics" };
+    /// <summary>Variables a container may set that are not the service's own: read by the .NET runtime, or by the nginx:alpine entrypoint.</summary>
+    public static readonly IReadOnlySet<string> RuntimeVariables = new HashSet<string>(StringComparer.Ordinal) { "DOTNET_EnableDiagnostics", "NGINX_ENTRYPOINT_QUIET_LOGS" };
 
     /// <summary>Where the lab's manifests send telemetry (Tempo in the monitoring namespace).</summary>
     public const string OtlpEndpoint = "http://tempo.monitoring.svc.cluster.local:4317";

@@ -77,7 +77,7 @@ public static partial class PodObservations
             Summary = $"{p.Component} pod {p.Name} runs but is not ready",
             Evidence = [$"pod {p.Name}: Running, not ready; event Unhealthy (x{readiness.Sum(e => e.Count ?? 1)}): {readiness[0].Message}"],
             Location = p.DeploymentAt($"{p.Path}.readinessProbe"),
-            Value = p.Container.ReadinessProbe?.HttpPort().ToString(CultureInfo.InvariantCulture),
+            Value = p.Container.ReadinessProbe?.HttpPort(p.Container).ToString(CultureInfo.InvariantCulture),
             Expected = containerPort,
             RootCause = $"The readiness probe of {p.Component} fails, so the pod gets no traffic.",
             Fix = $"Check the readiness probe against GET /health on port {containerPort ?? "the container port"}, and the service's own /health answer.",

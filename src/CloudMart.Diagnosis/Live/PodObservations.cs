@@ -169,7 +169,7 @@ public static partial class PodObservations
             yield break;
         }
         var liveness = p.LivenessFailures;
-        var port = p.Container.LivenessProbe?.HttpPort();
+        var port = p.Container.LivenessProbe?.HttpPort(p.Container);
         var containerPort = p.Spec?.ContainerPort;
         var wrongPort = p.Spec is not null && port != containerPort;
         yield return new Finding

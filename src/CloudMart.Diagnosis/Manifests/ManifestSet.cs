@@ -60,9 +60,13 @@ public sealed class ManifestSet
     /// </summary>
     public bool HoldsSecrets { get; }
 
-    /// <summary>The YAML files kubectl would apply from <paramref name="folder"/>, in its order.</summary>
-    public static IReadOnlyList<string> ManifestFiles(string folder) =>
-        Directory.GetFiles(folder)
+    /// <summary>
+    /// The YAML files kubectl would apply from <paramref name="folder"/>, in its order: with
+    /// <c>-f</c>, every manifest file; for a folder holding a kustomization, the files it lists (<c>-k</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ManifestFiles(string folder) => Kustomization.In(folder) is { } kustomization
+        ? Kustomization.Resources(kustomization)
+        : Directory.GetFiles(folder)
             .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -86,7 +90,7 @@ public sealed class ManifestSet
         var trafficSource = new List<ManifestObject>();
         foreach (var file in files)
         {
-            var name = System.IO.Path.GetFileName(file);
+            var name = System.IO.Path.GetRelativePath(folder, file);
             List<object> parsed;
             try
             {

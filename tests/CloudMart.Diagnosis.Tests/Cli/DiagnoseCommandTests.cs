@@ -51,16 +51,18 @@ public sealed class DiagnoseCommandTests : IDisposable
         {
             Assert.Contains($"{fault.Number}. Fault {fault.Number}: {fault.Title}", output);
         }
-        Assert.Contains("05-order-service.yaml:39", output);
+        Assert.Contains($"05-order-service.yaml:{DatabaseUrlLine()}", output);
         Assert.Contains("http://database-service:8080", output);
         Assert.Contains("Root cause", output);
         Assert.Contains("8 problems found: 8 lab faults (1, 2, 3, 4, 5, 6, 7, 8) and 0 other problems.", output);
     }
 
     [Fact]
-    public async Task The_solution_folder_has_no_problem_and_exits_Success()
+    public async Task The_solution_with_its_code_fix_applied_has_no_problem_and_exits_Success()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder);
 
         Assert.Equal((int)ExitCodes.Success, code);
         Assert.Contains("No problem found.", _console.Output);
@@ -79,13 +81,29 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Grading_the_solution_says_8_of_8_and_exits_Success()
+    public async Task Grading_the_solution_with_its_code_fix_applied_says_8_of_8_and_exits_Success()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder, "--grade");
 
         Assert.Equal((int)ExitCodes.Success, code);
         Assert.Contains("8 of 8 faults fixed", _console.Output);
         Assert.Equal(8, System.Text.RegularExpressions.Regex.Count(_console.Output, @"│ fixed +│"));
+    }
+
+    [Fact]
+    public async Task Grading_the_solution_folder_beside_the_shipped_code_leaves_fault_7_present_whatever_patch_lies_there()
+    {
+        Assert.True(File.Exists(Path.Combine(LabCopy.Repository.SolutionManifestsDir, "fault-7-retry-backoff.patch")));
+        Assert.Contains("Shipped = RetryStrategy.Immediate;", await File.ReadAllTextAsync(LabCopy.Repository.RetryFaultSource), StringComparison.Ordinal);
+
+        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade");
+
+        Assert.Equal((int)ExitCodes.ProblemsFound, code);
+        Assert.Contains("7 of 8 faults fixed", _console.Output);
+        var line = _console.Output.Split('\n').Single(l => l.Contains("still present", StringComparison.Ordinal));
+        Assert.Contains("order-service: retries without backoff (code)", line);
     }
 
     [Fact]
@@ -131,7 +149,7 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Equal("http://database:8080", fault3.GetProperty("value").GetString());
         Assert.Equal("http://database-service:8080", fault3.GetProperty("expected").GetString());
         Assert.Equal("05-order-service.yaml", fault3.GetProperty("location").GetProperty("file").GetString());
-        Assert.Equal(39, fault3.GetProperty("location").GetProperty("line").GetInt32());
+        Assert.Equal(DatabaseUrlLine(), fault3.GetProperty("location").GetProperty("line").GetInt32());
         Assert.Equal("spec.template.spec.containers[0].env[DATABASE_URL].value", fault3.GetProperty("location").GetProperty("field").GetString());
         Assert.All(root.GetProperty("faults").EnumerateArray(), f => Assert.Equal("present", f.GetProperty("state").GetString()));
         Assert.Equal(8, DiagnosisJson.Deserialize(_console.Output)!.Findings.Count);
@@ -140,7 +158,9 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Fact]
     public async Task Json_grade_of_the_solution_exits_Success_with_every_fault_fixed()
     {
-        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade", "--json");
+        using var copy = LabCopy.Solution();
+
+        var code = await Invoke("diagnose", copy.Folder, "--grade", "--json");
 
         Assert.Equal((int)ExitCodes.Success, code);
         using var json = JsonDocument.Parse(_console.Output);
@@ -226,6 +246,10 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>The line of fault 3's value in the broken order-service manifest, read from the file so an edit above it moves the expectation too.</summary>
+    static int DatabaseUrlLine() =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, "05-order-service.yaml")), l => l.Trim() == "value: http://database:8080") + 1;
 }
 
 /// <summary>docs/diagnose.md documents the verb's exit codes and the lab faults as the tool defines them.</summary>

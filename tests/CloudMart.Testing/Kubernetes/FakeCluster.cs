@@ -226,7 +226,7 @@ public sealed partial class FakeCluster
                 Log(name, previous: false, Line(spec.Name, "Microsoft.Hosting.Lifetime", LogLevel.Information, new EventId(14, "ListeningOnAddress"),
                     $"Now listening on: http://[::]:{spec.ContainerPort}", ("address", $"http://[::]:{spec.ContainerPort}")));
             }
-            if (spec is not null && container.LivenessProbe?.HttpPort() is { } port && port != spec.ContainerPort)
+            if (spec is not null && container.LivenessProbe?.HttpPort(container) is { } port && port != spec.ContainerPort)
             {
                 status.RestartCount = 9;
                 status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "Completed", ExitCode = 0, StartedAt = Now.AddMinutes(-2), FinishedAt = Now.AddMinutes(-1) } };
