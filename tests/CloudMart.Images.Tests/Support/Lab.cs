@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Manifests;
 
