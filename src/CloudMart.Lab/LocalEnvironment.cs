@@ -88,6 +88,9 @@ public static class LocalEnvironment
             "DATA_DIR" => layout.DataDirectory,
             "CHAOS_FAILURE_RATE" => "0",
             "JWT_SIGNING_KEY" => signingKey,
+            // Nothing on the network reaches a local run, and no load balancer needs a drain.
+            "LISTEN_ADDRESS" => "127.0.0.1",
+            "SHUTDOWN_DRAIN_SECONDS" => "0",
             // Everything else keeps the service's own default (token lifetime, guest checkout, webhook).
             _ => null,
         };

@@ -1,5 +1,6 @@
 using CloudMart.Catalog;
 using System.Diagnostics;
+using CloudMart.Catalog;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Manifests;
 

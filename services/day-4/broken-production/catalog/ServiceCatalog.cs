@@ -9,6 +9,7 @@ public enum VariableKind
     Rate,
     Boolean,
     PositiveInteger,
+    IpAddress,
 }
 
 /// <summary>
@@ -88,6 +89,19 @@ public static class ServiceCatalog
             "true or false; true turns tracing and metrics off (the benchmark compares both)"),
     ];
 
+    /// <summary>
+    /// Where a service listens and how it stops. The drain bound keeps the drain, plus the time
+    /// in-flight requests get to finish, inside Kubernetes' default 30 s grace period.
+    /// </summary>
+    static readonly VariableSpec[] Hosting =
+    [
+        new("LISTEN_ADDRESS", VariableKind.IpAddress, Required: false, null,
+            "an IP address to listen on, such as 127.0.0.1 (every interface when unset)"),
+        new("SHUTDOWN_DRAIN_SECONDS", VariableKind.Text, Required: false, "10",
+            "a whole number of seconds from 0 to 20: how long the service keeps serving, unready, after SIGTERM",
+            Pattern: "^([0-9]|1[0-9]|20)$"),
+    ];
+
     // Each spec is declared after the services it calls, so that their ports are known here.
     public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 80, 8080, [], MemoryNeedMiB: 16);
 
@@ -125,9 +139,9 @@ public static class ServiceCatalog
     public static ServiceSpec Find(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no CloudMart service is called {name}", nameof(name));
 
-    /// <summary>A C# service: PORT (defaulting to its container port) first, its own variables, then the telemetry ones.</summary>
+    /// <summary>A C# service: PORT (defaulting to its container port) first, its own variables, then the hosting and telemetry ones.</summary>
     static ServiceSpec Service(string name, int containerPort, int localPort, int memoryNeedMiB, params VariableSpec[] variables) =>
-        new(name, containerPort, localPort, [Port(containerPort), .. variables, .. Telemetry], memoryNeedMiB);
+        new(name, containerPort, localPort, [Port(containerPort), .. variables, .. Hosting, .. Telemetry], memoryNeedMiB);
 
     static VariableSpec Port(int port) =>
         new("PORT", VariableKind.Port, Required: false, port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -63,6 +63,9 @@ public static class ServiceVariables
                 && double.IsFinite(rate) && rate is >= 0 and <= 1,
             VariableKind.Boolean => bool.TryParse(value, out _) || value is "0" or "1",
             VariableKind.PositiveInteger => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0,
+            // TryParse alone takes "1" for 0.0.0.1; an address here is written out in full.
+            VariableKind.IpAddress => System.Net.IPAddress.TryParse(value, out _)
+                && (value.Contains(':') || value.Count(c => c == '.') == 3),
             _ => value.Length > 0,
         };
         return kindOk && (variable.Pattern is null || Regex.IsMatch(value, variable.Pattern, RegexOptions.CultureInvariant));

@@ -1,3 +1,4 @@
+using CloudMart.ServiceDefaults.Hosting;
 using CloudMart.ServiceDefaults.Logging;
 using Microsoft.AspNetCore.Builder;
 
@@ -35,6 +36,7 @@ public static class CloudMartHost
             return 1;
         }
 
+        builder.UseDrainingLifetime();
         addServices(builder, settings);
         var app = builder.Build();
         app.UseServiceDefaults();

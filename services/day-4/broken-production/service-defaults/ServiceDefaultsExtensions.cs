@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CloudMart.ServiceDefaults.Contracts;
+using CloudMart.ServiceDefaults.Hosting;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Logging;
 using CloudMart.ServiceDefaults.Telemetry;
@@ -30,7 +31,14 @@ public static class ServiceDefaultsExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenAnyIP(settings.Port);
+            if (settings.ListenAddress is { } address)
+            {
+                kestrel.Listen(address, settings.Port);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(settings.Port);
+            }
         });
 
         builder.Logging.ClearProviders();
@@ -48,7 +56,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddHealthChecks();
+        builder.AddShutdownState();
 
         builder.AddTelemetry(settings);
         return settings;
@@ -57,7 +65,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Adds the shared middleware and endpoints: a <c>traceparent</c> header on every response,
     /// problem+json answers for refused bodies and failed dependency calls (<see cref="ProblemExceptionHandler"/>),
-    /// <c>GET /health</c> (JSON naming the service) and <c>GET /metrics</c> (Prometheus text).
+    /// <c>GET /health</c> (readiness: JSON naming the service, 503 while draining before a stop),
+    /// <c>GET /alive</c> (liveness: 200 while the process serves) and <c>GET /metrics</c> (Prometheus text).
     /// Mapped always, in every environment, because the probes and Prometheus depend on them.
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
@@ -78,6 +87,7 @@ public static class ServiceDefaultsExtensions
             }, context);
             return next(context);
         });
+        app.UseConnectionCloseWhileDraining();
         app.UseExceptionHandler();
         // Errors raised outside the handlers (a query value that does not bind, such as ?limit=abc,
         // an unknown path, a wrong method) otherwise leave with an empty body; give them problem+json too.
@@ -85,6 +95,12 @@ public static class ServiceDefaultsExtensions
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
+            ResponseWriter = (context, report) => WriteHealth(context, report, settings.ServiceName),
+        });
+        // No checks: a draining service is alive, and restarting it would cut the requests it is finishing.
+        app.MapHealthChecks("/alive", new HealthCheckOptions
+        {
+            Predicate = static _ => false,
             ResponseWriter = (context, report) => WriteHealth(context, report, settings.ServiceName),
         });
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -24,6 +24,12 @@ public sealed class ServiceSettings
 
     public int Port => int.Parse(_values["PORT"]!, CultureInfo.InvariantCulture);
 
+    /// <summary>The one address to listen on (LISTEN_ADDRESS), or null for every interface.</summary>
+    public System.Net.IPAddress? ListenAddress => Text("LISTEN_ADDRESS") is { } address ? System.Net.IPAddress.Parse(address) : null;
+
+    /// <summary>How long the service keeps serving, unready, between SIGTERM and its stop (SHUTDOWN_DRAIN_SECONDS).</summary>
+    public TimeSpan ShutdownDrain => TimeSpan.FromSeconds(Integer("SHUTDOWN_DRAIN_SECONDS"));
+
     /// <summary>Checks every variable the service declares; throws on the first bad one.</summary>
     public static ServiceSettings Load(ServiceSpec service, IConfiguration configuration) =>
         new(service, ServiceVariables.Check(service, name => configuration[name]));
