@@ -63,12 +63,3 @@ public static class TestMachine
     /// <summary>A port offset whose six ports are free now, away from the default ones and from the end-to-end tests' range.</summary>
     public static LabPorts FreePorts() => LabPorts.FirstFree(Enumerable.Range(0, 40).Select(i => 10_000 + 250 * i + Random.Shared.Next(0, 200)));
 }
-
-/// <summary>Every verb's machine, on this repository with a scratch state folder.</summary>
-public static class CliMachines
-{
-    public static CliMachine Scratch(string folder) => new(
-        TestMachine.Environment(TestMachine.NoNginx(folder), System.IO.Path.Combine(folder, "state")),
-        new DiagnoseEnvironment { RepositoryRoot = TestMachine.RepositoryRoot, WorkingDirectory = TestMachine.RepositoryRoot },
-        new VerifyEnvironment { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = System.IO.Path.Combine(folder, "state") });
-}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using CloudMart.Cli.Commands;
+using CloudMart.Cli.Tests.Support;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Cli;

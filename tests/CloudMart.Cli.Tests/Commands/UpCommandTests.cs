@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CloudMart.Cli.Commands;
+using CloudMart.Cli.Tests.Support;
 using CloudMart.Lab;
 using Spectre.Console.Testing;
 
@@ -24,15 +25,6 @@ public sealed partial class UpCommandTests : IDisposable
         _folder.Dispose();
     }
 
-    static UpEnvironment UpEnvironmentFor(NginxSetup nginx, string stateDirectory) => new()
-    {
-        RepositoryRoot = TestMachine.RepositoryRoot,
-        BuildConfiguration = UpEnvironment.ThisConfiguration,
-        Nginx = nginx,
-        StateDirectory = stateDirectory,
-        CommandStarted = DateTimeOffset.Now,
-    };
-
     string State => Path.Combine(_folder.Path, "state");
 
     /// <summary>The folder of the run these tests start: named after its gateway port, as up names it.</summary>
@@ -49,7 +41,7 @@ public sealed partial class UpCommandTests : IDisposable
     [Fact]
     public async Task Without_nginx_on_a_machine_where_it_cannot_be_installed_up_says_how_to_install_it_and_exits_NginxMissing()
     {
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
         var code = await UpCommand.RunAsync(new UpSettings(), _console, environment, CancellationToken.None);
 
@@ -64,7 +56,7 @@ public sealed partial class UpCommandTests : IDisposable
     public async Task Without_nginx_as_root_on_a_machine_that_is_not_Debian_up_does_not_try_apt_get_and_says_how_to_install_it()
     {
         var aptGet = _folder.File("apt-get", "#!/bin/sh\ntouch \"$0.ran\"\nexit 0\n", executable: true);
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path, isRoot: true, aptGet: aptGet), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path, isRoot: true, aptGet: aptGet), State);
 
         var code = await UpCommand.RunAsync(new UpSettings(), _console, environment, CancellationToken.None);
 
@@ -78,7 +70,7 @@ public sealed partial class UpCommandTests : IDisposable
     {
         var aptGet = _folder.File("apt-get", "#!/bin/sh\necho \"apt-get $*\" >> \"$0.calls\"\necho 'E: Unable to locate package' >&2\nexit 100\n", executable: true);
         var marker = _folder.File("debian_version", "12.0\n");
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path, isRoot: true, aptGet: aptGet, debianMarker: marker), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path, isRoot: true, aptGet: aptGet, debianMarker: marker), State);
 
         var code = await UpCommand.RunAsync(new UpSettings(), _console, environment, CancellationToken.None);
 
@@ -96,7 +88,7 @@ public sealed partial class UpCommandTests : IDisposable
     {
         var aptGet = _folder.File("apt-get", "#!/bin/sh\ntouch \"$0.ran\"\nexit 0\n", executable: true);
         var marker = _folder.File("debian_version", "12.0\n");
-        var environment = UpEnvironmentFor(new NginxSetup
+        var environment = CliMachines.Up(new NginxSetup
         {
             ExplicitPath = Path.Combine(_folder.Path, "no-such-nginx"),
             IsRoot = true,
@@ -120,7 +112,7 @@ public sealed partial class UpCommandTests : IDisposable
     [InlineData("--startup-timeout", "-5")]
     public async Task A_bad_option_value_is_named_in_the_message_and_exits_UsageError(string option, string value)
     {
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
         var code = await Invoke(environment, "up", option, value);
 
@@ -134,7 +126,7 @@ public sealed partial class UpCommandTests : IDisposable
     [Fact]
     public async Task A_gateway_port_that_clashes_with_a_service_port_is_refused_before_anything_starts()
     {
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
         var code = await Invoke(environment, "up", "--gateway-port", "3002");
 
@@ -146,7 +138,7 @@ public sealed partial class UpCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_verb_exits_UsageError()
     {
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
         var code = await Invoke(environment, "donw");
 
@@ -157,7 +149,7 @@ public sealed partial class UpCommandTests : IDisposable
     [Fact]
     public async Task Help_for_up_lists_its_options_and_exits_Success()
     {
-        var environment = UpEnvironmentFor(TestMachine.NoNginx(_folder.Path), State);
+        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
         var code = await Invoke(environment, "up", "--help");
 
@@ -176,7 +168,7 @@ public sealed partial class UpCommandTests : IDisposable
         using var holder = new TcpListener(IPAddress.Loopback, taken);
         holder.Start();
         // The port check comes before any process starts, so any existing file will do as nginx.
-        var environment = UpEnvironmentFor(new NginxSetup { ExplicitPath = "/bin/true" }, State);
+        var environment = CliMachines.Up(new NginxSetup { ExplicitPath = "/bin/true" }, State);
 
         var code = await UpCommand.RunAsync(new UpSettings { PortOffset = ports.Offset }, _console, environment, CancellationToken.None);
 
@@ -191,7 +183,7 @@ public sealed partial class UpCommandTests : IDisposable
     {
         var ports = TestMachine.FreePorts();
         var failingNginx = _folder.File("nginx", "#!/bin/sh\necho 'nginx: [emerg] pretend failure' >&2\nexit 1\n", executable: true);
-        var environment = UpEnvironmentFor(new NginxSetup { ExplicitPath = failingNginx }, State);
+        var environment = CliMachines.Up(new NginxSetup { ExplicitPath = failingNginx }, State);
 
         var code = await UpCommand.RunAsync(new UpSettings { PortOffset = ports.Offset, StartupTimeout = TimeSpan.FromSeconds(60) },
             _console, environment, CancellationToken.None);
@@ -213,7 +205,7 @@ public sealed partial class UpCommandTests : IDisposable
     public async Task Up_runs_the_whole_system_shows_each_component_and_stops_them_all_when_told()
     {
         var ports = TestMachine.FreePorts();
-        var environment = UpEnvironmentFor(TestMachine.RealNginx, State);
+        var environment = CliMachines.Up(TestMachine.RealNginx, State);
         using var stop = new CancellationTokenSource();
         var run = UpCommand.RunAsync(new UpSettings { PortOffset = ports.Offset }, _console, environment, stop.Token);
 

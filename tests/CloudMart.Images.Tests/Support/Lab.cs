@@ -1,4 +1,3 @@
-using CloudMart.Catalog;
 using System.Diagnostics;
 using CloudMart.Catalog;
 using CloudMart.Diagnosis;
