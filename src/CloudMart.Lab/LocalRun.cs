@@ -184,8 +184,8 @@ public static class LocalRun
     /// A fresh .NET process compiles each code path the first time it runs it (JIT), which makes
     /// the first order through a just-started system take a second or more. These requests run
     /// the shared paths (the gateway's upstream connection, each service's HTTP client, JSON and
-    /// the database read) and store nothing: a listing through the gateway, a guest validation
-    /// and a notifications listing. None of them logs a warning. A failure here does not fail the
+    /// the database read) and store nothing: a sign-in through the gateway, an order listing,
+    /// a guest validation and a notifications listing. None of them logs a warning. A failure here does not fail the
     /// start, since every component already answered /health; it is reported.
     /// </summary>
     public static async Task WarmUpAsync(RunningLab lab, Action<LabEvent>? events, CancellationToken cancellationToken)
@@ -193,7 +193,13 @@ public static class LocalRun
         var clock = Stopwatch.StartNew();
         var requests = new (string What, Func<HttpRequestMessage> Request)[]
         {
-            ("GET /api/orders through the gateway", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab.GatewayUrl, "/api/orders?limit=1"))),
+            // A listing needs a signed-in customer now; the gateway→api path and the order→database read are warmed apart.
+            ("POST /api/token through the gateway", () => new HttpRequestMessage(HttpMethod.Post, new Uri(lab.GatewayUrl, "/api/token"))
+            {
+                Content = new StringContent($$"""{"username":"{{DemoAccounts.Alice.Username}}","password":"{{DemoAccounts.Alice.Password}}"}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            }),
+            ("GET /orders", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab[ServiceCatalog.Order.Name].Url, "/orders?limit=1"))),
             ("POST /auth/validate (guest)", () => new HttpRequestMessage(HttpMethod.Post, new Uri(lab[ServiceCatalog.Auth.Name].Url, "/auth/validate"))
             {
                 Content = new StringContent("{\"token\":null}", System.Text.Encoding.UTF8, "application/json"),

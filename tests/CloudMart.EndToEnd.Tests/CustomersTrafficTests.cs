@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CloudMart.Catalog;
 using Xunit.Abstractions;
 
 namespace CloudMart.EndToEnd.Tests;
@@ -70,7 +71,8 @@ public sealed class CustomersTrafficTests(LocalSystemFixture system, ITestOutput
 
     async Task<List<(string Id, string? Customer)>> StoredOrdersAsync()
     {
-        using var response = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders?limit=1000"));
+        // What was stored, read from the database-service itself (the public listing is per customer).
+        using var response = await system.Http.GetAsync(new Uri(system.Lab[ServiceCatalog.Database.Name].Url, "/orders?limit=1000"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("orders").EnumerateArray()

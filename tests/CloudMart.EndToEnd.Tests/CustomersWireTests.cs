@@ -93,7 +93,7 @@ public sealed class CustomersWireTests : IDisposable
         }
         Assert.Contains(checkouts, c => c.Authorization is null);
         Assert.Contains(checkouts, c => c.Authorization == $"Bearer {IssuedToken}");
-        Assert.All(seen.Where(s => s.Path == "/api/token"), s => Assert.Matches("^\\{\"username\":\"customer-[0-9]{2}\"\\}$", s.Body));
+        Assert.All(seen.Where(s => s.Path == "/api/token"), s => Assert.Matches("^\\{\"username\":\"customer-[0-9]{2}\",\"password\":\"regular-shopper\"\\}$", s.Body));
         Assert.All(seen.Where(s => s is { Method: "GET", Path: "/api/orders" }), s => Assert.Equal($"Bearer {IssuedToken}", s.Authorization));
         Assert.Contains(seen, s => s is { Method: "GET", Path: "/api/orders" });
 

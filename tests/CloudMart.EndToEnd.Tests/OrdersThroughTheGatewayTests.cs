@@ -42,7 +42,7 @@ public sealed class OrdersThroughTheGatewayTests(LocalSystemFixture system, ITes
             orders.Add((order.GetProperty("id").GetString()!, traceparent.Split('-')[1]));
         }
 
-        using (var list = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders")))
+        using (var list = await ListAsync("/api/orders", await SignInAsync(DemoAccounts.Trainer)))
         {
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
             using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
@@ -75,6 +75,80 @@ public sealed class OrdersThroughTheGatewayTests(LocalSystemFixture system, ITes
         Assert.Equal(6, system.Lab.Components.Select(c => c.Pid).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Through_nginx_a_token_needs_the_password_and_history_shows_only_the_callers_orders()
+    {
+        using (var noPassword = await PostJsonAsync("/api/token", """{"username":"trainer"}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noPassword.StatusCode);
+        }
+        using (var wrongPassword = await PostJsonAsync("/api/token", """{"username":"trainer","password":"admin"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode);
+            Assert.Equal("application/problem+json", wrongPassword.Content.Headers.ContentType?.MediaType);
+        }
+        using (var guest = await ListAsync("/api/orders?limit=1000", null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, guest.StatusCode);
+            Assert.Equal("application/problem+json", guest.Content.Headers.ContentType?.MediaType);
+        }
+
+        var alice = await SignInAsync(DemoAccounts.Alice);
+        var bob = await SignInAsync(DemoAccounts.Bob);
+        var alicesOrder = await OrderAsync(alice);
+        var bobsOrder = await OrderAsync(bob);
+        var guestsOrder = await OrderAsync(null);
+
+        using var list = await ListAsync("/api/orders?limit=1000", alice);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var orders = json.RootElement.GetProperty("orders").EnumerateArray().ToList();
+        Assert.Contains(orders, o => o.GetProperty("id").GetString() == alicesOrder);
+        Assert.All(orders, o => Assert.Equal("alice", o.GetProperty("customer").GetString()));
+        Assert.DoesNotContain(orders, o => o.GetProperty("id").GetString() is var id && (id == bobsOrder || id == guestsOrder));
+    }
+
+    Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(system.Gateway, path))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return system.Http.SendAsync(request);
+    }
+
+    Task<HttpResponseMessage> ListAsync(string path, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(system.Gateway, path));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return system.Http.SendAsync(request);
+    }
+
+    async Task<string> SignInAsync(DemoAccount account)
+    {
+        using var response = await PostJsonAsync("/api/token", $$"""{"username":"{{account.Username}}","password":"{{account.Password}}"}""");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"sign-in of {account.Username}: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("token").GetString()!;
+    }
+
+    async Task<string> OrderAsync(string? token)
+    {
+        using var response = await PostJsonAsync("/api/orders", """{"item":"history-check","quantity":1}""", token);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"order: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("order").GetProperty("id").GetString()!;
+    }
+
     async Task WarmUpAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -83,7 +157,7 @@ public sealed class OrdersThroughTheGatewayTests(LocalSystemFixture system, ITes
         {
             Assert.True(order.StatusCode == HttpStatusCode.OK, $"warm-up order: {(int)order.StatusCode} {await order.Content.ReadAsStringAsync()}");
         }
-        using (var list = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders")))
+        using (var list = await ListAsync("/api/orders?limit=1", await SignInAsync(DemoAccounts.Trainer)))
         {
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         }

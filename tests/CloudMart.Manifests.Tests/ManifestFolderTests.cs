@@ -43,9 +43,8 @@ public class ManifestFolderTests
         }
         Assert.Equal("02-gateway.yaml", set.FileOf<V1ConfigMap>("gateway-config"));
         Assert.Equal("02-gateway.yaml", set.FileOf<V1Ingress>("gateway"));
-        Assert.Equal("04-auth-service.yaml", set.FileOf<V1Secret>("auth-service-jwt"));
         Assert.Equal("06-database-service.yaml", set.FileOf<V1PersistentVolumeClaim>("database-data"));
-        Assert.Equal(ServiceCatalog.All.Count * 2 + 5, set.Objects.Count);
+        Assert.Equal(ServiceCatalog.All.Count * 2 + 4, set.Objects.Count);
         Assert.Equal(
             [("Namespace", TrafficSource.Namespace), ("Deployment", TrafficSource.Customers.Name), ("Service", TrafficSource.Customers.Name)],
             set.TrafficSourceObjects.Select(o => (o.Kind, o.Name)));
@@ -79,11 +78,15 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void AuthSigningKey_IsALabKeyLongEnough(string folder)
+    public void AuthSigningKey_ComesFromAnOptionalSecretAndIsNeverWrittenInTheManifests(string folder)
     {
-        var secret = LabSets.Named(folder).Single<V1Secret>("auth-service-jwt");
+        var set = LabSets.Named(folder);
+        var deployment = set.Single<V1Deployment>(ServiceCatalog.Auth.Name);
+        var key = deployment.Spec.Template.Spec.Containers.Single().Env.Single(e => e.Name == "JWT_SIGNING_KEY");
 
-        Assert.True(ServiceVariables.IsValid(ServiceCatalog.Auth.Variable("JWT_SIGNING_KEY"), secret.StringData["JWT_SIGNING_KEY"]));
-        Assert.Contains("lab key", File.ReadAllText(Path.Combine(LabSets.Named(folder).Folder!, "04-auth-service.yaml")), StringComparison.Ordinal);
+        Assert.Null(key.Value);
+        Assert.Equal("auth-service-jwt", key.ValueFrom.SecretKeyRef.Name);
+        Assert.True(key.ValueFrom.SecretKeyRef.Optional);
+        Assert.DoesNotContain(set.Objects, o => o.Object is V1Secret);
     }
 }

@@ -27,9 +27,9 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
         return request;
     }
 
-    async Task<string> TokenAsync(string username)
+    async Task<string> TokenAsync(DemoAccount account)
     {
-        var response = await _client.PostAsJsonAsync("/api/token", new { username });
+        var response = await _client.PostAsJsonAsync("/api/token", new { username = account.Username, password = account.Password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await ReadJsonAsync(response)).GetProperty("token").GetString()!;
     }
@@ -76,7 +76,7 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     public async Task Each_response_carries_its_own_trace_id()
     {
         var first = await _client.SendAsync(OrderRequest("""{"item": "laptop", "quantity": 1}"""));
-        var second = await _client.GetAsync("/api/orders");
+        var second = await _client.GetAsync("/api/orders?limit=1");
 
         var firstTrace = TraceParent().Match(first.Headers.GetValues("traceparent").Single()).Groups["trace"].Value;
         var secondTrace = TraceParent().Match(second.Headers.GetValues("traceparent").Single()).Groups["trace"].Value;
@@ -163,7 +163,7 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     [Fact]
     public async Task A_token_from_the_api_places_an_order_for_that_customer()
     {
-        var token = await TokenAsync("alice");
+        var token = await TokenAsync(DemoAccounts.Alice);
 
         var response = await _client.SendAsync(OrderRequest("""{"item": "headphones", "quantity": 2}""", $"Bearer {token}"));
 
@@ -187,21 +187,22 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     [Fact]
     public async Task Asking_the_api_for_a_token_with_a_bad_username_is_a_bad_request()
     {
-        await AssertProblemAsync(await _client.PostAsJsonAsync("/api/token", new { username = "not valid!" }), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(await _client.PostAsJsonAsync("/api/token", new { username = "not valid!", password = "x" }), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(await _client.PostAsJsonAsync("/api/token", new { username = "alice" }), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await _client.PostAsync("/api/token", Text("alice")), HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]
     public async Task A_tampered_token_is_unauthorized_and_nothing_is_stored()
     {
-        var token = await TokenAsync("bob");
+        var token = await TokenAsync(DemoAccounts.Bob);
         var at = token.LastIndexOf('.') + 10;
         var tampered = token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..];
 
         await AssertNothingStoredAsync(async () =>
         {
             var problem = await AssertProblemAsync(await _client.SendAsync(OrderRequest("""{"item": "laptop", "quantity": 1}""", $"Bearer {tampered}")), HttpStatusCode.Unauthorized);
-            Assert.Contains("signature", Detail(problem));
+            Assert.Equal(AuthService.Apis.AuthApi.RefusedToken, Detail(problem));
         });
     }
 
@@ -209,38 +210,103 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     public async Task An_expired_token_is_unauthorized_and_nothing_is_stored()
     {
         var (expired, _) = new TokenService(Encoding.UTF8.GetBytes(ServiceChain.SigningKey), TimeSpan.FromMinutes(ServiceChain.TokenLifetimeMinutes),
-            new FixedClock(DateTimeOffset.UtcNow.AddHours(-3))).Issue("carol");
+            new FixedClock(DateTimeOffset.UtcNow.AddHours(-3))).Issue(DemoAccounts.Bob.Username);
 
         await AssertNothingStoredAsync(async () =>
         {
             var problem = await AssertProblemAsync(await _client.SendAsync(OrderRequest("""{"item": "laptop", "quantity": 1}""", $"Bearer {expired}")), HttpStatusCode.Unauthorized);
-            Assert.Contains("expired", Detail(problem));
+            Assert.Equal(AuthService.Apis.AuthApi.RefusedToken, Detail(problem));
         });
     }
 
-    [Fact]
-    public async Task Listing_orders_shows_the_orders_created_newest_first()
+    async Task<JsonElement> ListAsync(string path, string? token)
     {
-        var ids = new List<string>();
-        foreach (var item in new[] { "list-a", "list-b", "list-c" })
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
         {
-            var response = await _client.SendAsync(OrderRequest($$"""{"item": "{{item}}", "quantity": 1}"""));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            ids.Add((await ReadJsonAsync(response)).GetProperty("order").GetProperty("id").GetString()!);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+        var response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ReadJsonAsync(response);
+    }
 
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/orders");
+    async Task<string> PlaceAsync(string item, string? token)
+    {
+        var response = await _client.SendAsync(OrderRequest($$"""{"item": "{{item}}", "quantity": 1}""", token is null ? null : $"Bearer {token}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await ReadJsonAsync(response)).GetProperty("order").GetProperty("id").GetString()!;
+    }
 
-        var listed = list.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+    static List<string> Ids(JsonElement list) =>
+        [.. list.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("id").GetString()!)];
+
+    [Fact]
+    public async Task An_admin_lists_every_customers_orders_newest_first()
+    {
+        var alice = await TokenAsync(DemoAccounts.Alice);
+        var ids = new List<string> { await PlaceAsync("list-a", null), await PlaceAsync("list-b", alice), await PlaceAsync("list-c", null) };
+
+        var list = await ListAsync("/api/orders", await TokenAsync(DemoAccounts.Trainer));
+
+        var listed = Ids(list);
         Assert.Equal(listed.Count, list.GetProperty("count").GetInt32());
         Assert.Equal(Enumerable.Reverse(ids), listed.Take(3));
         Assert.Equal("list-c", list.GetProperty("orders")[0].GetProperty("item").GetString());
     }
 
     [Fact]
+    public async Task A_customer_lists_only_their_own_orders()
+    {
+        var alice = await TokenAsync(DemoAccounts.Alice);
+        var bob = await TokenAsync(DemoAccounts.Bob);
+        var alices = new[] { await PlaceAsync("mine-1", alice), await PlaceAsync("mine-2", alice) };
+        var bobs = await PlaceAsync("theirs", bob);
+        var guests = await PlaceAsync("guests", null);
+
+        var aliceList = await ListAsync("/api/orders?limit=1000", alice);
+        var bobList = await ListAsync("/api/orders?limit=1000", bob);
+
+        Assert.All(aliceList.GetProperty("orders").EnumerateArray(), o => Assert.Equal("alice", o.GetProperty("customer").GetString()));
+        Assert.Equal(Enumerable.Reverse(alices), Ids(aliceList).Take(2));
+        Assert.DoesNotContain(bobs, Ids(aliceList));
+        Assert.DoesNotContain(guests, Ids(aliceList));
+        Assert.All(bobList.GetProperty("orders").EnumerateArray(), o => Assert.Equal("bob", o.GetProperty("customer").GetString()));
+        Assert.Contains(bobs, Ids(bobList));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Basic YWxpY2U6YWxpY2Utc2hvcHM=")]
+    [InlineData("Bearer ")]
+    [InlineData("Bearer not-a-token")]
+    public async Task Listing_orders_without_a_valid_token_is_unauthorized(string? authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders?limit=1000");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        await AssertProblemAsync(await _client.SendAsync(request), HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("alice", "wrong-password")]
+    [InlineData("alice", "ALICE-SHOPS")]
+    [InlineData("admin", "admin")]
+    [InlineData("nobody", "alice-shops")]
+    public async Task A_sign_in_with_a_wrong_username_or_password_is_unauthorized_with_one_answer(string username, string password)
+    {
+        var problem = await AssertProblemAsync(await _client.PostAsJsonAsync("/api/token", new { username, password }), HttpStatusCode.Unauthorized);
+        Assert.Equal(AuthService.Apis.AuthApi.FailedSignIn, Detail(problem));
+    }
+
+    [Fact]
     public async Task Listing_orders_with_a_bad_limit_is_a_bad_request()
     {
-        await AssertProblemAsync(await _client.GetAsync("/api/orders?limit=5000"), HttpStatusCode.BadRequest);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders?limit=5000");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(DemoAccounts.Trainer));
+        await AssertProblemAsync(await _client.SendAsync(request), HttpStatusCode.BadRequest);
     }
 
     [Theory]

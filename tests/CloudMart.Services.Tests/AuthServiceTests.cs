@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CloudMart.AuthService.Apis;
 using CloudMart.AuthService.Tokens;
 using static CloudMart.Services.Tests.TestHttp;
 
@@ -26,9 +27,9 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
 {
     readonly HttpClient _client = host.Factory.CreateClient();
 
-    async Task<string> IssueAsync(string username)
+    async Task<string> IssueAsync(DemoAccount account)
     {
-        var response = await _client.PostAsJsonAsync("/auth/token", new { username });
+        var response = await _client.PostAsJsonAsync("/auth/token", new { username = account.Username, password = account.Password });
         response.EnsureSuccessStatusCode();
         return (await ReadJsonAsync(response)).GetProperty("token").GetString()!;
     }
@@ -47,7 +48,7 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     public async Task Issuing_a_token_gives_a_signed_JWT_that_expires_after_the_configured_lifetime()
     {
         var before = DateTimeOffset.UtcNow;
-        var response = await _client.PostAsJsonAsync("/auth/token", new { username = "alice" });
+        var response = await _client.PostAsJsonAsync("/auth/token", new { username = "alice", password = DemoAccounts.Alice.Password });
         var after = DateTimeOffset.UtcNow;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -68,12 +69,15 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     }
 
     [Theory]
-    [InlineData("""{"username": ""}""")]
-    [InlineData("""{"username": "bad name!"}""")]
-    [InlineData("""{"username": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""")]
+    [InlineData("""{"username": "", "password": "x"}""")]
+    [InlineData("""{"username": "bad name!", "password": "x"}""")]
+    [InlineData("""{"username": "alice\n", "password": "alice-shops"}""")]
+    [InlineData("""{"username": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "password": "x"}""")]
+    [InlineData("""{"username": "alice"}""")]
+    [InlineData("""{"username": "alice", "password": ""}""")]
     [InlineData("""{}""")]
     [InlineData("""{"username": """)]
-    public async Task Issuing_a_token_for_a_bad_username_is_a_bad_request(string json)
+    public async Task Issuing_a_token_for_a_bad_username_or_no_password_is_a_bad_request(string json)
     {
         await AssertProblemAsync(await _client.PostAsync("/auth/token", Json(json)), HttpStatusCode.BadRequest);
     }
@@ -82,6 +86,29 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     public async Task Issuing_a_token_from_a_plain_text_body_is_an_unsupported_media_type()
     {
         await AssertProblemAsync(await _client.PostAsync("/auth/token", Text("""{"username": "alice"}""")), HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("alice", "bob-shops")]
+    [InlineData("alice", "alice-shops ")]
+    [InlineData("trainer", "trainer")]
+    [InlineData("admin", "trainer-sees-all")]
+    [InlineData("Alice", "alice-shops")]
+    public async Task A_wrong_username_or_password_gets_no_token_and_one_answer(string username, string password)
+    {
+        var problem = await AssertProblemAsync(await _client.PostAsJsonAsync("/auth/token", new { username, password }), HttpStatusCode.Unauthorized);
+        Assert.Equal(AuthApi.FailedSignIn, Detail(problem));
+    }
+
+    [Fact]
+    public async Task Every_demo_account_signs_in_with_its_published_password_and_gets_its_role()
+    {
+        foreach (var account in DemoAccounts.All)
+        {
+            var result = await ReadJsonAsync(await ValidateAsync(await IssueAsync(account)));
+            Assert.Equal(account.Username, result.GetProperty("subject").GetString());
+            Assert.Equal(account.Role, result.GetProperty("role").GetString());
+        }
     }
 
     [Fact]
@@ -113,7 +140,7 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     [Fact]
     public async Task A_token_it_issued_is_valid_and_names_its_subject()
     {
-        var token = await IssueAsync("bob");
+        var token = await IssueAsync(DemoAccounts.Bob);
 
         foreach (var sent in new[] { token, "Bearer " + token })
         {
@@ -130,27 +157,27 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     [Fact]
     public async Task A_token_with_one_signature_character_changed_is_refused()
     {
-        var token = await IssueAsync("carol");
+        var token = await IssueAsync(DemoAccounts.Alice);
         var signatureStart = token.LastIndexOf('.') + 1;
         // A character in the middle: the last one carries padding bits, and changing it may not change the bytes.
         var at = signatureStart + 10;
         var tampered = token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..];
 
         var problem = await AssertProblemAsync(await ValidateAsync(tampered), HttpStatusCode.Unauthorized);
-        Assert.Contains("signature", Detail(problem));
+        Assert.Equal(AuthApi.RefusedToken, Detail(problem));
     }
 
     [Fact]
     public async Task A_token_whose_payload_was_rewritten_to_another_subject_is_refused()
     {
-        var token = await IssueAsync("dave");
+        var token = await IssueAsync(DemoAccounts.Bob);
         var parts = token.Split('.');
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(PadBase64(parts[1])));
-        var forged = Base64Url(payload.Replace("\"dave\"", "\"admin\"", StringComparison.Ordinal));
+        var forged = Base64Url(payload.Replace("\"bob\"", "\"trainer\"", StringComparison.Ordinal));
         Assert.NotEqual(parts[1], forged);
 
         var problem = await AssertProblemAsync(await ValidateAsync($"{parts[0]}.{forged}.{parts[2]}"), HttpStatusCode.Unauthorized);
-        Assert.Contains("signature", Detail(problem));
+        Assert.Equal(AuthApi.RefusedToken, Detail(problem));
     }
 
     static string PadBase64(string base64Url)
@@ -164,11 +191,11 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     {
         var twoHoursAgo = new FixedClock(DateTimeOffset.UtcNow.AddHours(-2));
         var (token, expiresAt) = new TokenService(Encoding.UTF8.GetBytes(AuthServiceHost.SigningKey), TimeSpan.FromMinutes(AuthServiceHost.LifetimeMinutes), twoHoursAgo)
-            .Issue("erin");
+            .Issue("alice");
         Assert.True(expiresAt < DateTimeOffset.UtcNow);
 
         var problem = await AssertProblemAsync(await ValidateAsync(token), HttpStatusCode.Unauthorized);
-        Assert.Contains("expired", Detail(problem));
+        Assert.Equal(AuthApi.RefusedToken, Detail(problem));
     }
 
     [Fact]
@@ -176,21 +203,23 @@ public sealed class AuthServiceTests(AuthServiceHost host) : IClassFixture<AuthS
     {
         // The counterpart of the expired-token test: the key and the issuer match, only the clock differed there.
         var (token, _) = new TokenService(Encoding.UTF8.GetBytes(AuthServiceHost.SigningKey), TimeSpan.FromMinutes(5), new FixedClock(DateTimeOffset.UtcNow))
-            .Issue("erin");
+            .Issue("trainer");
 
         var response = await ValidateAsync(token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("erin", (await ReadJsonAsync(response)).GetProperty("subject").GetString());
+        var result = await ReadJsonAsync(response);
+        Assert.Equal("trainer", result.GetProperty("subject").GetString());
+        Assert.Equal(DemoAccounts.AdminRole, result.GetProperty("role").GetString());
     }
 
     [Fact]
     public async Task A_token_signed_with_another_key_is_refused()
     {
         var (token, _) = new TokenService(Encoding.UTF8.GetBytes("some-other-signing-key-that-is-long-enough-0123"), TimeSpan.FromMinutes(5))
-            .Issue("mallory");
+            .Issue("alice");
 
         var problem = await AssertProblemAsync(await ValidateAsync(token), HttpStatusCode.Unauthorized);
-        Assert.Contains("signature", Detail(problem));
+        Assert.Equal(AuthApi.RefusedToken, Detail(problem));
     }
 
     [Theory]

@@ -55,9 +55,10 @@ public sealed class ShoppingTests(StorefrontSystem system, ITestOutputHelper out
     [MemberData(nameof(Screens))]
     public async Task A_signed_in_customer_orders_and_sees_it_in_their_recent_orders_and_a_reload_keeps_them_signed_in(int width, int height)
     {
-        var customer = $"dana-{width}";
+        // A regular per screen, unused by the other tests, so the history starts empty.
+        var customer = CloudMart.Catalog.DemoAccounts.RegularName(width < 800 ? 39 : 40);
         var shop = await system.OpenShopAsync(width, height);
-        await shop.SignInAsync(customer, "not-checked-yet");
+        await shop.SignInAsync(customer, CloudMart.Catalog.DemoAccounts.RegularPassword);
         await Assertions.Expect(shop.Page.Locator("#history-status")).ToHaveTextAsync("No orders yet.");
 
         await shop.AddToCartAsync("Hush noise-cancelling headphones");
@@ -109,7 +110,7 @@ public sealed class ShoppingTests(StorefrontSystem system, ITestOutputHelper out
     {
         var shop = await system.OpenShopAsync(width, height);
         await shop.AddToCartAsync("Tactile mechanical keyboard");
-        await shop.SignInAsync($"axe-{width}", "secret");
+        await shop.SignInAsync(CloudMart.Catalog.DemoAccounts.Alice.Username, CloudMart.Catalog.DemoAccounts.Alice.Password);
 
         await shop.AssertNoAccessibilityViolationsAsync(output);
     }
@@ -177,7 +178,8 @@ public sealed class ShoppingTests(StorefrontSystem system, ITestOutputHelper out
 
     async Task<Dictionary<string, (string Item, int Quantity, string? Customer)>> StoredOrdersAsync()
     {
-        using var response = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders?limit=1000"));
+        // What was stored, read from the database-service itself (the public listing is per customer).
+        using var response = await system.Http.GetAsync(new Uri(system.Lab[CloudMart.Catalog.ServiceCatalog.Database.Name].Url, "/orders?limit=1000"));
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("orders").EnumerateArray().ToDictionary(

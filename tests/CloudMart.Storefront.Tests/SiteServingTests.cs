@@ -67,8 +67,9 @@ public sealed class SiteServingTests(StorefrontSystem system)
         using var health = await system.Http.GetAsync(new Uri(system.Gateway, "/health"));
         Assert.Equal("{\"status\":\"ok\",\"service\":\"gateway\"}", await health.Content.ReadAsStringAsync());
 
+        // A guest's listing is refused by the api-service: still an API answer, with the API's headers.
         using var orders = await system.Http.GetAsync(new Uri(system.Gateway, "/api/orders?limit=1"));
-        Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, orders.StatusCode);
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", Assert.Single(orders.Headers.GetValues("traceparent")));
         Assert.False(orders.Headers.Contains("Content-Security-Policy"));
         Assert.False(orders.Headers.CacheControl?.MaxAge is not null);

@@ -61,12 +61,15 @@ public static partial class ManifestChecks
             Impact = "What the setting was meant to change does not happen.",
         };
 
-    /// <summary>A value taken from a Secret names a Secret and key the manifests hold (a cluster's Secrets are not read).</summary>
+    /// <summary>
+    /// A value taken from a Secret names a Secret and key the manifests hold (a cluster's Secrets are
+    /// not read). An optional reference is left alone: the pod starts without it, by design.
+    /// </summary>
     public static IEnumerable<Finding> SecretReferences(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is not null && set.HoldsSecrets
         let secretRef = v.Env.ValueFrom?.SecretKeyRef
-        where secretRef is not null && SecretValue(set, secretRef) is null
+        where secretRef is { Optional: not true } && SecretValue(set, secretRef) is null
         let name = v.Spec.Name
         select new Finding
         {

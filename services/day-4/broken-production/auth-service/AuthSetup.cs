@@ -1,5 +1,6 @@
 using CloudMart.AuthService.Sessions;
 using CloudMart.AuthService.Tokens;
+using CloudMart.AuthService.Users;
 using CloudMart.ServiceDefaults;
 
 namespace CloudMart.AuthService;
@@ -9,6 +10,7 @@ static class AuthSetup
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings)
     {
         builder.Services.AddSingleton(provider => TokenService.FromSettings(settings, provider.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(_ => UserStore.FromSeed());
         builder.Services.AddSingleton(_ => new SessionCache(SessionCache.DefaultCapacity, SessionCache.DefaultEntryBytes));
     }
 }

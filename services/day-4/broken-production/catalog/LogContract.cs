@@ -24,6 +24,7 @@ public static class LogEvents
     public const string TokenValid = "TokenValid";
     public const string TokenRefused = "TokenRefused";
     public const string TokenIssued = "TokenIssued";
+    public const string SignInFailed = "SignInFailed";
 
     // database-service
     public const string OrderStored = "OrderStored";

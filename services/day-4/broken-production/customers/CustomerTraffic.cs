@@ -13,8 +13,6 @@ namespace CloudMart.Customers;
 public sealed partial class CustomerTraffic(Storefront shop, CheckoutStats stats, CustomerOptions options,
     IHostApplicationLifetime lifetime, ILogger<CustomerTraffic> logger) : BackgroundService
 {
-    /// <summary>The signed-in customers: a small crowd of regulars, each keeping a token between visits.</summary>
-    const int Regulars = 40;
 
     /// <summary>The pause before a customer presses "buy" again after a failure.</summary>
     static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
@@ -97,7 +95,7 @@ public sealed partial class CustomerTraffic(Storefront shop, CheckoutStats stats
             string? token = null;
             if (signedIn)
             {
-                customer = $"customer-{Random.Shared.Next(1, Regulars + 1):00}";
+                customer = DemoAccounts.RegularName(Random.Shared.Next(1, DemoAccounts.Regulars + 1));
                 var started = Stopwatch.GetTimestamp();
                 (var signIn, token) = await shop.SignInAsync(customer, stopping);
                 if (token is null)

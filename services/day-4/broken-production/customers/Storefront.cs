@@ -50,7 +50,8 @@ public sealed class Storefront(IHttpClientFactory clients, CustomerOptions optio
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Target, "/api/token"))
         {
-            Content = DependencyClient.Json(new TokenRequest(customer), CloudMartJson.Default.TokenRequest),
+            // The regulars are lab accounts with one published password (DemoAccounts).
+            Content = DependencyClient.Json(new TokenRequest(customer, DemoAccounts.RegularPassword), CloudMartJson.Default.TokenRequest),
         };
         TokenIssued? issued = null;
         var answer = await SendAsync(request, async (response, token) =>

@@ -56,16 +56,50 @@ public static partial class ShopApi
         }
     }
 
-    public static async Task<Ok<OrderList>> ListOrders([FromKeyedServices(ServiceNames.Order)] DependencyClient orders, int? limit,
-        CancellationToken aborted)
+    /// <summary>
+    /// A customer's own orders, newest first; an admin's view is every customer's. A guest has no
+    /// history: orders name the customers who placed them, so the listing needs to know who asks.
+    /// </summary>
+    public static async Task<Results<Ok<OrderList>, ProblemHttpResult>> ListOrders(HttpRequest request,
+        [FromKeyedServices(ServiceNames.Auth)] DependencyClient auth,
+        [FromKeyedServices(ServiceNames.Order)] DependencyClient orders, int? limit, CancellationToken aborted)
     {
-        var path = limit is null ? "/orders" : $"/orders?limit={limit}";
-        return TypedResults.Ok(await orders.GetAsync(path, CloudMartJson.Default.OrderList, aborted));
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length)
+        {
+            return Problems.Unauthorized("Order history needs a signed-in customer: send 'Authorization: Bearer <token>' with a token from POST /api/token.");
+        }
+        var identity = await auth.SendAsync(HttpMethod.Post, "/auth/validate",
+            DependencyClient.Json(new ValidateRequest(authorization["Bearer ".Length..].Trim()), CloudMartJson.Default.ValidateRequest),
+            CloudMartJson.Default.ValidateResult, aborted, RefusedToken);
+        if (!identity.Valid || identity.Guest || identity.Subject is null)
+        {
+            return Problems.Unauthorized(identity.Reason ?? "Token refused.");
+        }
+
+        var query = identity.Role == DemoAccounts.AdminRole ? QueryString.Empty : QueryString.Create("customer", identity.Subject);
+        if (limit is not null)
+        {
+            query = query.Add("limit", limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return TypedResults.Ok(await orders.GetAsync("/orders" + query, CloudMartJson.Default.OrderList, aborted));
     }
 
     public static async Task<Ok<TokenIssued>> IssueToken(TokenRequest body, [FromKeyedServices(ServiceNames.Auth)] DependencyClient auth,
         CancellationToken aborted) =>
-        TypedResults.Ok(await auth.PostAsync("/auth/token", body, CloudMartJson.Default.TokenRequest, CloudMartJson.Default.TokenIssued, aborted));
+        TypedResults.Ok(await auth.SendAsync(HttpMethod.Post, "/auth/token", DependencyClient.Json(body, CloudMartJson.Default.TokenRequest),
+            CloudMartJson.Default.TokenIssued, aborted, FailedSignIn));
+
+    /// <summary>A 401 from the auth-service is the caller's failed sign-in, answered as theirs, not a failed call.</summary>
+    static async Task<TokenIssued?> FailedSignIn(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+        var detail = await DependencyClient.ReadProblemDetailAsync(response, CancellationToken.None);
+        throw new InvalidRequestException(Problems.Unauthorized(detail ?? "The username or password is not right."));
+    }
 
     /// <summary>A 401 from the auth-service is an answer (the token is refused), not a failed call.</summary>
     static async Task<ValidateResult?> RefusedToken(HttpResponseMessage response)

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using System.Text.RegularExpressions;
 using CloudMart.AuthService.Sessions;
 using CloudMart.AuthService.Tokens;
+using CloudMart.AuthService.Users;
 using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
@@ -12,7 +12,18 @@ namespace CloudMart.AuthService.Apis;
 
 public static partial class AuthApi
 {
-    const int MaxTokenLength = 4096;
+    /// <summary>
+    /// The one answer to every refused token and failed sign-in: why is in the log, not for a
+    /// caller probing which of their forgeries came closest, or which usernames exist.
+    /// </summary>
+    public const string RefusedToken = "The token was refused. Sign in again at POST /api/token, or send no token to check out as a guest.";
+
+    public const string FailedSignIn = "The username or password is not right.";
+
+    const int MaxPasswordLength = 256;
+
+    static readonly Counter<long> SignIns =
+        CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.auth.sign_ins", "{sign-in}", "Sign-ins at /auth/token, by result");
 
     static readonly Counter<long> Validations =
         CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.auth.validations", "{validation}", "Token validations, by result");
@@ -25,7 +36,7 @@ public static partial class AuthApi
     }
 
     public static async Task<Results<Ok<ValidateResult>, ProblemHttpResult>> Validate(ValidateRequest body, TokenService tokens,
-        SessionCache sessions, ServiceSettings settings, ILoggerFactory loggers)
+        SessionCache sessions, UserStore users, ServiceSettings settings, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.AuthService.Validate");
         var token = body.Token?.Trim();
@@ -39,23 +50,22 @@ public static partial class AuthApi
         {
             if (!settings.Flag("ALLOW_GUEST_CHECKOUT"))
             {
-                return Refuse(logger, "a token is required (guest checkout is switched off by ALLOW_GUEST_CHECKOUT=false)");
+                Validations.Add(1, new KeyValuePair<string, object?>("result", "refused"));
+                LogRefused(logger, "no token, and guest checkout is switched off");
+                return Problems.Unauthorized("A token is required: guest checkout is switched off (ALLOW_GUEST_CHECKOUT=false). Sign in at POST /api/token.");
             }
             var guest = sessions.Add($"guest-{Guid.CreateVersion7():N}", "guest", guest: true, expiresAt: null);
             Validations.Add(1, new KeyValuePair<string, object?>("result", "guest"));
             LogGuest(logger, guest.Key);
             return TypedResults.Ok(new ValidateResult(true, guest.Subject, true, guest.Key, null));
         }
-        if (token.Length > MaxTokenLength)
-        {
-            return Refuse(logger, $"the token is longer than {MaxTokenLength} characters");
-        }
 
-        if (sessions.Find(token, now) is { } cached)
+        // The account is looked up on every request, cached or not, so its role is always the store's.
+        if (token.Length <= TokenShape.MaxLength && sessions.Find(token, now) is { } cached && users.Find(cached.Subject) is { } known)
         {
             Validations.Add(1, new KeyValuePair<string, object?>("result", "cached"));
             LogValid(logger, cached.Subject, true);
-            return TypedResults.Ok(new ValidateResult(true, cached.Subject, false, SessionId(cached), cached.ExpiresAt));
+            return TypedResults.Ok(new ValidateResult(true, cached.Subject, false, SessionId(cached), cached.ExpiresAt, Role: known.Role));
         }
 
         var check = await tokens.CheckAsync(token);
@@ -63,21 +73,38 @@ public static partial class AuthApi
         {
             return Refuse(logger, check.Reason!);
         }
-        var session = sessions.Add(token, check.Subject!, guest: false, check.ExpiresAt);
+        if (users.Find(check.Subject!) is not { } account)
+        {
+            return Refuse(logger, "the token's subject is not an account of this auth-service");
+        }
+        var session = sessions.Add(token, account.Username, guest: false, check.ExpiresAt);
         Validations.Add(1, new KeyValuePair<string, object?>("result", "token"));
         LogValid(logger, session.Subject, false);
-        return TypedResults.Ok(new ValidateResult(true, session.Subject, false, check.TokenId ?? SessionId(session), check.ExpiresAt));
+        return TypedResults.Ok(new ValidateResult(true, session.Subject, false, check.TokenId ?? SessionId(session), check.ExpiresAt, Role: account.Role));
     }
 
-    public static Results<Ok<TokenIssued>, ProblemHttpResult> IssueToken(TokenRequest body, TokenService tokens, ILoggerFactory loggers)
+    public static Results<Ok<TokenIssued>, ProblemHttpResult> IssueToken(TokenRequest body, TokenService tokens, UserStore users,
+        ILoggerFactory loggers)
     {
-        var username = body.Username?.Trim();
-        if (string.IsNullOrEmpty(username) || !UsernamePattern().IsMatch(username))
+        var logger = loggers.CreateLogger("CloudMart.AuthService.Tokens");
+        var username = body.Username;
+        if (string.IsNullOrEmpty(username) || !TokenShape.Username().IsMatch(username))
         {
-            return Problems.BadRequest("'username' is required: 1 to 64 letters, digits, '.', '_', '-' or '@', e.g. {\"username\": \"alice\"}.");
+            return Problems.BadRequest("'username' is required: 1 to 64 letters, digits, '.', '_', '-' or '@', e.g. {\"username\": \"alice\", \"password\": \"...\"}.");
         }
-        var (token, expiresAt) = tokens.Issue(username);
-        LogIssued(loggers.CreateLogger("CloudMart.AuthService.Tokens"), username, expiresAt);
+        if (string.IsNullOrEmpty(body.Password) || body.Password.Length > MaxPasswordLength)
+        {
+            return Problems.BadRequest($"'password' is required: 1 to {MaxPasswordLength} characters.");
+        }
+        if (users.SignIn(username, body.Password) is not { } account)
+        {
+            SignIns.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+            LogSignInFailed(logger, username);
+            return Problems.Unauthorized(FailedSignIn);
+        }
+        var (token, expiresAt) = tokens.Issue(account.Username);
+        SignIns.Add(1, new KeyValuePair<string, object?>("result", "signed_in"));
+        LogIssued(logger, account.Username, expiresAt);
         return TypedResults.Ok(new TokenIssued(token, "Bearer", expiresAt));
     }
 
@@ -85,13 +112,10 @@ public static partial class AuthApi
     {
         Validations.Add(1, new KeyValuePair<string, object?>("result", "refused"));
         LogRefused(logger, reason);
-        return Problems.Unauthorized($"Token refused: {reason}.");
+        return Problems.Unauthorized(RefusedToken);
     }
 
     static string SessionId(SessionCache.Session session) => $"session-{(uint)session.Key.GetHashCode(StringComparison.Ordinal):x8}";
-
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
-    private static partial Regex UsernamePattern();
 
     [LoggerMessage(EventId = 31, EventName = LogEvents.GuestSession, Level = LogLevel.Information, Message = "Guest checkout allowed: session {SessionId}")]
     static partial void LogGuest(ILogger logger, string sessionId);
@@ -104,4 +128,7 @@ public static partial class AuthApi
 
     [LoggerMessage(EventId = 34, EventName = LogEvents.TokenIssued, Level = LogLevel.Information, Message = "Issued a token to {Subject}, valid until {ExpiresAt:o}")]
     static partial void LogIssued(ILogger logger, string subject, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 35, EventName = LogEvents.SignInFailed, Level = LogLevel.Warning, Message = "Sign-in refused for {Username}: wrong username or password")]
+    static partial void LogSignInFailed(ILogger logger, string username);
 }

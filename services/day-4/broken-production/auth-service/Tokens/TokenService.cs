@@ -29,18 +29,16 @@ public sealed partial class TokenService
             ValidAudience = Audience,
             IssuerSigningKey = _key,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ClockSkew = TimeSpan.FromSeconds(30),
-            RequireExpirationTime = true,
-            LifetimeValidator = (notBefore, expires, _, parameters) =>
-            {
-                var now = _clock.GetUtcNow().UtcDateTime;
-                return expires is { } e && e.ToUniversalTime() + parameters.ClockSkew > now
-                    && (notBefore is null || notBefore.Value.ToUniversalTime() - parameters.ClockSkew <= now);
-            },
+            ValidTypes = ["JWT"],
+            // Expiry and not-before are checked from the typed claims (TokenShape), so the log can tell them apart.
+            ValidateLifetime = false,
         };
     }
 
     public TimeSpan Lifetime { get; }
+
+    /// <summary>How far apart the clocks of the issuer and a checker may be.</summary>
+    public static TimeSpan ClockSkew { get; } = TimeSpan.FromSeconds(30);
 
     public static TokenService FromSettings(ServiceSettings settings, ILoggerFactory loggers)
     {
@@ -70,37 +68,50 @@ public sealed partial class TokenService
         return (token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 
-    /// <summary>Checks signature, issuer, audience and expiry.</summary>
+    /// <summary>Checks the token's shape and claims (RFC 8725), its signature, issuer and audience, then its validity period.</summary>
     public async Task<TokenCheck> CheckAsync(string token)
     {
+        var (claims, reason) = TokenShape.Read(token);
+        if (claims is null)
+        {
+            return TokenCheck.Refused(reason!);
+        }
         var result = await _handler.ValidateTokenAsync(token, _validation);
         if (!result.IsValid)
         {
-            return new TokenCheck(false, null, null, null, Describe(result.Exception));
+            return TokenCheck.Refused(Describe(result.Exception));
         }
-        var jwt = (JsonWebToken)result.SecurityToken;
-        var subject = jwt.Subject;
-        if (string.IsNullOrEmpty(subject))
+        var now = _clock.GetUtcNow();
+        if (claims.ExpiresAt + ClockSkew <= now)
         {
-            return new TokenCheck(false, null, null, null, "the token names no subject");
+            return TokenCheck.Refused($"the token expired at {claims.ExpiresAt:o}");
         }
-        return new TokenCheck(true, subject, jwt.Id, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), null);
+        if (claims.NotBefore is { } notBefore && notBefore - ClockSkew > now)
+        {
+            return TokenCheck.Refused($"the token is not valid yet (not before {notBefore:o})");
+        }
+        return new TokenCheck(true, claims.Subject, ((JsonWebToken)result.SecurityToken).Id, claims.ExpiresAt, null);
     }
 
     static string Describe(Exception? ex) => ex switch
     {
-        SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException => "the token has expired",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
+        SecurityTokenInvalidAlgorithmException => "the token is not signed with HS256",
+        SecurityTokenInvalidTypeException => "the token's type is not JWT",
         SecurityTokenMalformedException or ArgumentException => "the token is not a well-formed JWT",
         SecurityTokenInvalidIssuerException => "the token was not issued by CloudMart",
         SecurityTokenInvalidAudienceException => "the token is not meant for CloudMart",
         null => "the token is not valid",
-        _ => "the token is not valid",
+        _ => $"the token is not valid ({ex.GetType().Name})",
     };
 
     [LoggerMessage(EventId = 30, EventName = LogEvents.EphemeralSigningKey, Level = LogLevel.Information,
-        Message = "JWT_SIGNING_KEY is not set: tokens are signed with a random key made at start and stop working when this process ends")]
+        Message = "JWT_SIGNING_KEY is not set: tokens are signed with a key generated at start and kept for this process's lifetime; they stop working when it ends, and a second replica would not accept them (set the key from a Secret for that)")]
     static partial void LogEphemeralKey(ILogger logger);
 }
 
-public sealed record TokenCheck(bool Valid, string? Subject, string? TokenId, DateTimeOffset? ExpiresAt, string? Reason);
+/// <summary>The outcome of a token check; <see cref="Reason"/> is for the log only, never for the caller.</summary>
+public sealed record TokenCheck(bool Valid, string? Subject, string? TokenId, DateTimeOffset? ExpiresAt, string? Reason)
+{
+    public static TokenCheck Refused(string reason) => new(false, null, null, null, reason);
+}

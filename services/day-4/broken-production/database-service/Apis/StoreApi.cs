@@ -10,6 +10,7 @@ public static partial class StoreApi
 {
     const int DefaultListLimit = 100;
     const int MaxListLimit = 1000;
+    const int MaxCustomerLength = 64;
 
     static readonly System.Diagnostics.Metrics.Counter<long> Stored =
         CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.orders.stored", "{order}", "Orders written to the database, by result");
@@ -45,14 +46,19 @@ public static partial class StoreApi
             : TypedResults.Ok(result);
     }
 
-    public static Results<Ok<OrderList>, ProblemHttpResult> List(OrderStore store, int? limit)
+    /// <summary>The newest orders; with <paramref name="customer"/>, only that customer's.</summary>
+    public static Results<Ok<OrderList>, ProblemHttpResult> List(OrderStore store, int? limit, string? customer)
     {
         if (limit is < 1 or > MaxListLimit)
         {
             return Problems.BadRequest($"'limit' must be from 1 to {MaxListLimit} (got {limit}).");
         }
-        var orders = store.List(limit ?? DefaultListLimit);
-        return TypedResults.Ok(new OrderList(orders, orders.Count, store.Count()));
+        if (customer is { Length: 0 or > MaxCustomerLength })
+        {
+            return Problems.BadRequest($"'customer' must be 1 to {MaxCustomerLength} characters (got {customer.Length}).");
+        }
+        var orders = store.List(limit ?? DefaultListLimit, customer);
+        return TypedResults.Ok(new OrderList(orders, orders.Count, store.Count(customer)));
     }
 
     public static Results<Ok<Order>, ProblemHttpResult> Get(OrderStore store, string id) =>

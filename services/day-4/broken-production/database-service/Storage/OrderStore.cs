@@ -39,6 +39,7 @@ public sealed class OrderStore : IDisposable
                     customer  TEXT,
                     stored_at TEXT    NOT NULL
                 );
+                CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (customer, seq);
                 """);
         }
         _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -61,12 +62,19 @@ public sealed class OrderStore : IDisposable
         return pending.Completion.Task;
     }
 
-    public IReadOnlyList<Order> List(int limit)
+    /// <summary>The newest orders first; only <paramref name="customer"/>'s when one is named.</summary>
+    public IReadOnlyList<Order> List(int limit, string? customer = null)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, item, quantity, timestamp, customer FROM orders ORDER BY seq DESC LIMIT $limit";
+        command.CommandText = customer is null
+            ? "SELECT id, item, quantity, timestamp, customer FROM orders ORDER BY seq DESC LIMIT $limit"
+            : "SELECT id, item, quantity, timestamp, customer FROM orders WHERE customer = $customer ORDER BY seq DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
+        if (customer is not null)
+        {
+            command.Parameters.AddWithValue("$customer", customer);
+        }
         using var reader = command.ExecuteReader();
         var orders = new List<Order>();
         while (reader.Read())
@@ -82,11 +90,18 @@ public sealed class OrderStore : IDisposable
         return Find(connection, id);
     }
 
-    public long Count()
+    /// <summary>How many orders are stored, all of them or one customer's.</summary>
+    public long Count(string? customer = null)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM orders";
+        command.CommandText = customer is null
+            ? "SELECT COUNT(*) FROM orders"
+            : "SELECT COUNT(*) FROM orders WHERE customer = $customer";
+        if (customer is not null)
+        {
+            command.Parameters.AddWithValue("$customer", customer);
+        }
         return (long)command.ExecuteScalar()!;
     }
 

@@ -54,11 +54,20 @@ public static partial class OrdersApi
         return TypedResults.Created($"/orders/{stored.Order.Id}", new OrderCreated(true, stored.Order, "Order created successfully"));
     }
 
+    /// <summary>The newest orders, or only <paramref name="customer"/>'s; the database-service checks both values.</summary>
     public static async Task<Ok<OrderList>> List([FromKeyedServices(ServiceNames.Database)] DependencyClient database, int? limit,
-        CancellationToken aborted)
+        string? customer, CancellationToken aborted)
     {
-        var path = limit is null ? "/orders" : $"/orders?limit={limit}";
-        return TypedResults.Ok(await database.GetAsync(path, CloudMartJson.Default.OrderList, aborted));
+        var query = QueryString.Empty;
+        if (customer is not null)
+        {
+            query = query.Add("customer", customer);
+        }
+        if (limit is not null)
+        {
+            query = query.Add("limit", limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return TypedResults.Ok(await database.GetAsync("/orders" + query, CloudMartJson.Default.OrderList, aborted));
     }
 
     /// <summary>Time-ordered ids, so the newest orders sort last and ids never collide across replicas.</summary>

@@ -24,11 +24,15 @@ public sealed record OrderList(IReadOnlyList<Order> Orders, int Count, long Tota
 /// <summary>Body of auth-service <c>POST /auth/validate</c>. A null or empty token is a guest.</summary>
 public sealed partial record ValidateRequest(string? Token);
 
-/// <summary>The answer of <c>POST /auth/validate</c>; <c>Reason</c> says why a token was refused.</summary>
-public sealed record ValidateResult(bool Valid, string? Subject, bool Guest, string? SessionId, DateTimeOffset? ExpiresAt, string? Reason = null);
+/// <summary>
+/// The answer of <c>POST /auth/validate</c>. <c>Role</c> is the account's (customer or admin), none
+/// for a guest; <c>Reason</c> is set on a refusal and is the same for every refused token.
+/// </summary>
+public sealed record ValidateResult(bool Valid, string? Subject, bool Guest, string? SessionId, DateTimeOffset? ExpiresAt,
+    string? Reason = null, string? Role = null);
 
-/// <summary>Body of auth-service <c>POST /auth/token</c>.</summary>
-public sealed partial record TokenRequest(string? Username);
+/// <summary>Body of auth-service <c>POST /auth/token</c>: a sign-in.</summary>
+public sealed partial record TokenRequest(string? Username, string? Password = null);
 
 public sealed record TokenIssued(string Token, string TokenType, DateTimeOffset ExpiresAt);
 
