@@ -1,3 +1,4 @@
+using CloudMart.Cli.Tests.Support;
 using CloudMart.Diagnosis;
 using Spectre.Console.Testing;
 
