@@ -107,7 +107,17 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
+    /// <summary>
+    /// Names the dependency and what went wrong in words a caller may read; the URL and the exception
+    /// text stay in the log line and on the span, which the trace id in the answer leads to.
+    /// </summary>
     public static ProblemHttpResult DependencyFailed(DependencyException ex) =>
-        TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Dependency} call failed",
-            extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency, ["url"] = ex.Url });
+        TypedResults.Problem($"The {ex.Dependency} call failed: {ex.PublicReason}.", statusCode: StatusCodes.Status502BadGateway,
+            title: $"{ex.Dependency} call failed", extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency });
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflicts with an earlier request");
+
+    public static ProblemHttpResult KeyReused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request");
 }

@@ -38,6 +38,12 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
         {
             return Problems.BadRequest(failure.Reason);
         }
+        // A replay that does not match what is stored under its id is the caller's mistake, not a failed call.
+        if (failure.Status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
+        {
+            return Problems.KeyReused(
+                $"The {IdempotencyKey.Header} was used before with a different order (the {failure.Dependency} refused the replay); send a new key for a new order.");
+        }
         if (Activity.Current is { } span)
         {
             span.AddException(failure);
