@@ -31,7 +31,7 @@ public sealed class OrderStore : IDisposable
     public OrderStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        MakePrivate(Path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true }.ToString();
 
         using (var connection = Open())
@@ -185,6 +185,52 @@ public sealed class OrderStore : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Customers' orders are readable by this service's user only: the folder 0700, the database 0600
+    /// (SQLite gives its -wal and -shm files the database file's mode). A folder shared with others
+    /// (sticky, like /tmp) or one this user may not change is left as it is; the file still is private.
+    /// </summary>
+    static void MakePrivate(string databaseFile)
+    {
+        var folder = System.IO.Path.GetDirectoryName(databaseFile)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, OwnerOnlyFolder);
+        }
+        else if (!File.GetUnixFileMode(folder).HasFlag(UnixFileMode.StickyBit))
+        {
+            try
+            {
+                File.SetUnixFileMode(folder, OwnerOnlyFolder);
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        if (!File.Exists(databaseFile))
+        {
+            using var created = new FileStream(databaseFile, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile,
+            });
+        }
+        foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, OwnerOnlyFile);
             }
         }
     }
