@@ -81,9 +81,21 @@ public sealed class LabLayout
     {
         if (File.Exists(SigningKeyFile) && File.ReadAllText(SigningKeyFile).Trim() is { Length: >= 32 } existing)
         {
+            // A key file from an older run may have been written with the umask's mode.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(SigningKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             return existing;
         }
-        Directory.CreateDirectory(StateDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(StateDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

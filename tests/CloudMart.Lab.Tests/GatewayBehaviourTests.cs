@@ -161,6 +161,83 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
         Assert.Empty(_received);
     }
 
+    /// <summary>Requests the gateway itself refuses, written as raw bytes so the client library cannot tidy them up.</summary>
+    public static TheoryData<string, string, int> MalformedRequests => new()
+    {
+        { "request line that is not HTTP", "GARBAGE\r\n\r\n", 400 },
+        { "request line over 4 KiB", $"GET /api/{new string('a', 5000)} HTTP/1.1\r\nHost: x\r\n\r\n", 414 },
+        { "header line over 4 KiB", $"GET /api/orders HTTP/1.1\r\nHost: x\r\nX-Big: {new string('a', 5000)}\r\n\r\n", 431 },
+        { "cookie over 4 KiB", $"GET /api/orders HTTP/1.1\r\nHost: x\r\nCookie: a={new string('a', 5000)}\r\n\r\n", 431 },
+        { "TRACE, which would echo the headers back", "TRACE /api/orders HTTP/1.1\r\nHost: x\r\n\r\n", 405 },
+        { "two Host headers", "GET /api/orders HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task A_request_the_gateway_refuses_gets_a_problem_json_with_its_request_id_and_is_never_forwarded(string scenario, string raw, int status)
+    {
+        var (statusLine, headers, body) = await SendRawAsync(raw);
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", statusLine, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/problem+json", headers, StringComparison.OrdinalIgnoreCase);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        var requestId = problem.RootElement.GetProperty("request_id").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", requestId);
+        Assert.Contains($"X-Request-ID: {requestId}", headers, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(_received, r => r.Url!.AbsolutePath != "/api/orders" || r.Headers["X-Big"] is not null);
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()), scenario);
+    }
+
+    [Theory]
+    [InlineData("abc\"<script>")]
+    [InlineData("has space")]
+    [InlineData("a/b")]
+    [InlineData("too-long-0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task A_request_id_or_traceparent_that_is_not_well_formed_is_replaced_not_reflected(string requestId)
+    {
+        var request = Order(null);
+        request.Headers.TryAddWithoutValidation("X-Request-ID", requestId);
+        request.Headers.TryAddWithoutValidation("traceparent", "00-zz\"bad-trace");
+        request.Headers.TryAddWithoutValidation("tracestate", "bad=1");
+
+        using var response = await _http.SendAsync(request);
+
+        var answered = response.Headers.GetValues("X-Request-ID").Single();
+        Assert.Matches("^[0-9a-f]{32}$", answered);
+        var received = Assert.Single(_received, r => r.Headers["X-Request-ID"] == answered);
+        Assert.Null(received.Headers["traceparent"]);
+        Assert.Null(received.Headers["tracestate"]);
+    }
+
+    [Fact]
+    public async Task A_well_formed_request_id_is_kept()
+    {
+        var request = Order(null);
+        request.Headers.TryAddWithoutValidation("X-Request-ID", "client-id_1.2:3");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal("client-id_1.2:3", response.Headers.GetValues("X-Request-ID").Single());
+        Assert.Single(_received, r => r.Headers["X-Request-ID"] == "client-id_1.2:3");
+    }
+
+    async Task<(string StatusLine, string Headers, string Body)> SendRawAsync(string raw)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, _gatewayPort);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
+        socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var text = await reader.ReadToEndAsync(timeout.Token);
+        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(split > 0, $"no complete answer: {text}");
+        var head = text[..split];
+        return (head.Split("\r\n")[0], head, text[(split + 4)..]);
+    }
+
     [Fact]
     public async Task Each_request_is_logged_as_one_JSON_line_with_its_trace_id_from_the_caller_or_else_from_the_api_service()
     {
@@ -206,7 +283,7 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
 public sealed class GatewayWithoutUpstreamTests
 {
     [Fact]
-    public async Task An_order_gets_502_problem_json_that_names_the_upstream_address()
+    public async Task An_order_gets_502_problem_json_with_the_request_id_and_without_the_upstream_address()
     {
         using var folder = new TempFolder();
         var ports = TestMachine.FreePorts();
@@ -223,7 +300,10 @@ public sealed class GatewayWithoutUpstreamTests
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             Assert.Equal(502, problem.RootElement.GetProperty("status").GetInt32());
-            Assert.Contains($"127.0.0.1:{ports.For("api-service")}", problem.RootElement.GetProperty("detail").GetString());
+            // The address is in the gateway's log line; the caller gets the request id that finds it.
+            Assert.DoesNotContain($":{ports.For("api-service")}", problem.RootElement.GetRawText(), StringComparison.Ordinal);
+            Assert.Contains("api-service", problem.RootElement.GetProperty("title").GetString());
+            Assert.Equal(response.Headers.GetValues("X-Request-ID").Single(), problem.RootElement.GetProperty("request_id").GetString());
         }
         finally
         {

@@ -55,13 +55,15 @@ public sealed class DatabaseServiceTests : IDisposable
     {
         var client = Start().CreateClient();
         var first = await client.PostAsJsonAsync("/store", NewOrder("o-dup", item: "laptop"));
-        var second = await client.PostAsJsonAsync("/store", NewOrder("o-dup", item: "phone"));
+        var second = await client.PostAsJsonAsync("/store", NewOrder("o-dup", item: "laptop"));
+        var different = await client.PostAsJsonAsync("/store", NewOrder("o-dup", item: "phone"));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         var body = await ReadJsonAsync(second);
         Assert.False(body.GetProperty("created").GetBoolean());
         Assert.Equal("laptop", body.GetProperty("order").GetProperty("item").GetString());
+        await AssertProblemAsync(different, HttpStatusCode.Conflict);
         Assert.Equal(1, await CountAsync(client));
     }
 

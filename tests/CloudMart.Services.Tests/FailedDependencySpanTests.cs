@@ -42,12 +42,14 @@ public sealed class FailedDependencySpanTests : IDisposable
 
         var span = await ServerSpanAsync(response);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
-        Assert.Equal(Detail(problem), span.StatusDescription);
         var exception = Assert.Single(span.Events, e => e.Name == "exception");
         var tags = exception.Tags.ToDictionary(t => t.Key, t => t.Value);
         Assert.Equal(typeof(DependencyException).FullName, tags["exception.type"]);
-        Assert.Equal(Detail(problem), tags["exception.message"]);
+        Assert.Equal(span.StatusDescription, tags["exception.message"]);
+        // The span keeps the URL and the transport's own words; the caller's answer names only the dependency.
         Assert.Contains($"{_databaseUrl}/store", (string)tags["exception.message"]!);
+        Assert.DoesNotContain(_databaseUrl, Detail(problem), StringComparison.Ordinal);
+        Assert.StartsWith("The database-service call failed:", Detail(problem), StringComparison.Ordinal);
     }
 
     [Fact]

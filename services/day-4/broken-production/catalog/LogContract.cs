@@ -28,6 +28,7 @@ public static class LogEvents
 
     // database-service
     public const string OrderStored = "OrderStored";
+    public const string OrderStoreConflict = "OrderStoreConflict";
     public const string ChaosInjectedFailure = "ChaosInjectedFailure";
 
     // notification-service

@@ -31,6 +31,7 @@ public static partial class ShopApi
             token = authorization["Bearer ".Length..].Trim();
         }
 
+        var key = IdempotencyKey.From(request);
         var logger = loggers.CreateLogger("CloudMart.ApiService.Orders");
         var aborted = request.HttpContext.RequestAborted;
         try
@@ -43,8 +44,10 @@ public static partial class ShopApi
                 return Problems.Unauthorized(identity.Reason ?? "Token refused.");
             }
 
-            var created = await orders.PostAsync("/orders", order with { Customer = identity.Subject },
-                CloudMartJson.Default.OrderRequest, CloudMartJson.Default.OrderCreated, aborted);
+            var created = await orders.SendAsync(HttpMethod.Post, "/orders",
+                DependencyClient.Json(order with { Customer = identity.Subject }, CloudMartJson.Default.OrderRequest),
+                CloudMartJson.Default.OrderCreated, aborted,
+                headers: key is null ? null : [new(IdempotencyKey.Header, key)]);
             LogAccepted(logger, created.Order.Id, identity.Subject ?? "guest");
             return TypedResults.Ok(created);
         }

@@ -24,7 +24,7 @@ public static partial class StoreApi
     }
 
     public static async Task<Results<Created<StoreResult>, Ok<StoreResult>, ProblemHttpResult>> Store(Order order, OrderStore store,
-        ChaosInjector chaos, ILoggerFactory loggers)
+        ChaosInjector chaos, ILoggerFactory loggers, CancellationToken abandoned)
     {
         var logger = loggers.CreateLogger("CloudMart.DatabaseService.Store");
 
@@ -38,7 +38,13 @@ public static partial class StoreApi
                 statusCode: StatusCodes.Status500InternalServerError, title: "Store failed");
         }
 
-        var result = await store.StoreAsync(order);
+        var result = await store.StoreAsync(order, abandoned);
+        if (!result.Success)
+        {
+            Stored.Add(1, new KeyValuePair<string, object?>("result", "conflict"));
+            LogConflict(logger, order.Id);
+            return Problems.Conflict($"Order {order.Id} is stored with a different item, quantity or customer; it was not changed.");
+        }
         Stored.Add(1, new KeyValuePair<string, object?>("result", result.Created ? "created" : "duplicate"));
         LogStored(logger, result.Order.Id, result.Created);
         return result.Created
@@ -66,6 +72,10 @@ public static partial class StoreApi
 
     [LoggerMessage(EventId = 1, EventName = LogEvents.OrderStored, Level = LogLevel.Information, Message = "Stored order {OrderId} (new: {Created})")]
     static partial void LogStored(ILogger logger, string orderId, bool created);
+
+    [LoggerMessage(EventId = 3, EventName = LogEvents.OrderStoreConflict, Level = LogLevel.Warning,
+        Message = "Refused a store of order {OrderId}: the id is stored with a different item, quantity or customer")]
+    static partial void LogConflict(ILogger logger, string orderId);
 
     [LoggerMessage(EventId = 2, EventName = LogEvents.ChaosInjectedFailure, Level = LogLevel.Error,
         Message = "Injected failure: CHAOS_FAILURE_RATE={Rate} failed the store of order {OrderId} on purpose")]

@@ -16,14 +16,22 @@ public sealed class OrderStore : IDisposable
 {
     const int MaxBatch = 256;
 
+    /// <summary>
+    /// Stores waiting for the writer. Bounded so a slow disk turns into waiting callers (whose own
+    /// timeouts then apply) instead of a queue that grows without limit and is written long after
+    /// everyone stopped waiting.
+    /// </summary>
+    public const int QueueCapacity = 1024;
+
     readonly string _connectionString;
-    readonly Channel<PendingStore> _queue = Channel.CreateUnbounded<PendingStore>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<PendingStore> _queue = Channel.CreateBounded<PendingStore>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     readonly Task _writer;
 
     public OrderStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        MakePrivate(Path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true }.ToString();
 
         using (var connection = Open())
@@ -51,15 +59,24 @@ public sealed class OrderStore : IDisposable
     public static string PathFor(ServiceSettings settings) =>
         System.IO.Path.Combine(settings.RequiredText("DATA_DIR"), settings.RequiredText("DB_NAME") + ".db");
 
-    /// <summary>Stores an order; completes once it is durable. Storing an id again keeps the first and reports Created = false.</summary>
-    public Task<StoreResult> StoreAsync(Order order)
+    /// <summary>
+    /// Stores an order; completes once it is durable. Storing an id again with the same item, quantity
+    /// and customer keeps the first and reports Created = false; with different ones it changes nothing
+    /// and reports Success = false. A store whose <paramref name="abandoned"/> fires before the writer
+    /// takes it is never written, so a caller that gave up has not stored anything behind its back.
+    /// </summary>
+    public async Task<StoreResult> StoreAsync(Order order, CancellationToken abandoned = default)
     {
-        var pending = new PendingStore(order);
-        if (!_queue.Writer.TryWrite(pending))
+        var pending = new PendingStore(order, abandoned);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, abandoned).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
         {
             throw new ObjectDisposedException(nameof(OrderStore));
         }
-        return pending.Completion.Task;
+        return await pending.Completion.Task.ConfigureAwait(false);
     }
 
     /// <summary>The newest orders first; only <paramref name="customer"/>'s when one is named.</summary>
@@ -137,7 +154,17 @@ public sealed class OrderStore : IDisposable
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var pending))
             {
+                // Once taken here a store is committed even if its caller leaves now; before, it is dropped.
+                if (pending.Abandoned.IsCancellationRequested)
+                {
+                    pending.Completion.TrySetCanceled(pending.Abandoned);
+                    continue;
+                }
                 batch.Add(pending);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
             }
 
             var results = new StoreResult[batch.Count];
@@ -156,7 +183,8 @@ public sealed class OrderStore : IDisposable
                     customer.Value = (object?)order.Customer ?? DBNull.Value;
                     storedAt.Value = now;
                     var created = insert.ExecuteNonQuery() == 1;
-                    results[i] = new StoreResult(true, created ? order : Find(connection, order.Id, transaction)!, created);
+                    var stored = created ? order : Find(connection, order.Id, transaction)!;
+                    results[i] = new StoreResult(created || SameOrder(stored, order), stored, created);
                 }
                 transaction.Commit();
             }
@@ -172,6 +200,52 @@ public sealed class OrderStore : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Customers' orders are readable by this service's user only: the folder 0700, the database 0600
+    /// (SQLite gives its -wal and -shm files the database file's mode). A folder shared with others
+    /// (sticky, like /tmp) or one this user may not change is left as it is; the file still is private.
+    /// </summary>
+    static void MakePrivate(string databaseFile)
+    {
+        var folder = System.IO.Path.GetDirectoryName(databaseFile)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, OwnerOnlyFolder);
+        }
+        else if (!File.GetUnixFileMode(folder).HasFlag(UnixFileMode.StickyBit))
+        {
+            try
+            {
+                File.SetUnixFileMode(folder, OwnerOnlyFolder);
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        if (!File.Exists(databaseFile))
+        {
+            using var created = new FileStream(databaseFile, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile,
+            });
+        }
+        foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, OwnerOnlyFile);
             }
         }
     }
@@ -194,6 +268,10 @@ public sealed class OrderStore : IDisposable
         return reader.Read() ? ReadOrder(reader) : null;
     }
 
+    /// <summary>A replay of a stored order: its own timestamp may differ, what was ordered may not.</summary>
+    static bool SameOrder(Order stored, Order replay) =>
+        stored.Item == replay.Item && stored.Quantity == replay.Quantity && stored.Customer == replay.Customer;
+
     static Order ReadOrder(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
@@ -214,9 +292,10 @@ public sealed class OrderStore : IDisposable
         _writer.GetAwaiter().GetResult();
     }
 
-    sealed class PendingStore(Order order)
+    sealed class PendingStore(Order order, CancellationToken abandoned)
     {
         public Order Order { get; } = order;
+        public CancellationToken Abandoned { get; } = abandoned;
         public TaskCompletionSource<StoreResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

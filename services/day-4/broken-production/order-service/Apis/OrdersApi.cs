@@ -19,13 +19,16 @@ public static partial class OrdersApi
         return app;
     }
 
-    public static async Task<Created<OrderCreated>> Create(OrderRequest body,
+    public static async Task<Created<OrderCreated>> Create(OrderRequest body, HttpRequest request,
         [FromKeyedServices(ServiceNames.Database)] DependencyClient database,
         [FromKeyedServices(ServiceNames.Notification)] DependencyClient notifications,
         ILoggerFactory loggers, CancellationToken aborted)
     {
         var logger = loggers.CreateLogger("CloudMart.OrderService.Orders");
-        var order = new Order(NewOrderId(), body.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
+        // With a key, every retry names the same id, and the database-service's store-once rule makes it one order.
+        var key = IdempotencyKey.From(request);
+        var id = key is null ? NewOrderId() : IdempotencyKey.OrderId(body.Customer, key);
+        var order = new Order(id, body.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
         StoreResult stored;
         try
         {
@@ -39,6 +42,11 @@ public static partial class OrdersApi
             throw;
         }
 
+        if (!stored.Created)
+        {
+            // A replay: the first request already notified, and a retry must not do it twice.
+            return Answer(stored.Order);
+        }
         try
         {
             await notifications.PostAsync("/notify", new NotifyRequest("order_created", stored.Order),
@@ -51,8 +59,11 @@ public static partial class OrdersApi
 
         Orders.Add(1, new KeyValuePair<string, object?>("result", "created"));
         LogCreated(logger, stored.Order.Id, stored.Order.Item, stored.Order.Quantity);
-        return TypedResults.Created($"/orders/{stored.Order.Id}", new OrderCreated(true, stored.Order, "Order created successfully"));
+        return Answer(stored.Order);
     }
+
+    static Created<OrderCreated> Answer(Order order) =>
+        TypedResults.Created($"/orders/{order.Id}", new OrderCreated(true, order, "Order created successfully"));
 
     /// <summary>The newest orders, or only <paramref name="customer"/>'s; the database-service checks both values.</summary>
     public static async Task<Ok<OrderList>> List([FromKeyedServices(ServiceNames.Database)] DependencyClient database, int? limit,

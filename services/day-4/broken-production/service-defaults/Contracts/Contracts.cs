@@ -47,7 +47,11 @@ public sealed record NotificationList(IReadOnlyList<NotificationRecord> Notifica
 
 public sealed record HealthResponse(string Status, string Service, IReadOnlyDictionary<string, string> Checks);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Strict reading: a body means one thing only. Web defaults would let a case variant ("ITEM") or a
+// second "quantity" override the first, quietly drop unknown fields and read "5" as a number.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = false, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(OrderRequest))]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(OrderCreated))]

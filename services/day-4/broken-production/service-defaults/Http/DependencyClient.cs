@@ -11,7 +11,12 @@ using Polly.Timeout;
 namespace CloudMart.ServiceDefaults.Http;
 
 /// <summary>A call to another service failed; the message names the dependency, the URL and the error.</summary>
-public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null, string? detail = null)
+/// <remarks>
+/// <see cref="Reason"/> may carry host names, ports and exception texts: it is for logs and spans.
+/// <see cref="PublicReason"/> is what a caller may read: the kind of failure, or the dependency's own answer.
+/// </remarks>
+public sealed class DependencyException(string dependency, string method, Uri url, string error, HttpStatusCode? status = null, Exception? inner = null,
+    string? publicReason = null, string? detail = null)
     : Exception($"{dependency} {method} {url} failed: {error}", inner)
 {
     /// <summary>The dependency's own words (its problem's detail), to pass on to our caller unwrapped; null when it gave none.</summary>
@@ -21,6 +26,7 @@ public sealed class DependencyException(string dependency, string method, Uri ur
     public string Url { get; } = url.ToString();
     public HttpStatusCode? Status { get; } = status;
     public string Reason { get; } = error;
+    public string PublicReason { get; } = publicReason ?? error;
 }
 
 /// <summary>
@@ -57,7 +63,8 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
 
     /// <summary>Sends a request and returns the raw response for status codes the caller wants to handle itself.</summary>
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
-        JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null)
+        JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         var url = new Uri(BaseUrl, path);
         var started = Stopwatch.GetTimestamp();
@@ -65,6 +72,10 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         try
         {
             using var request = new HttpRequestMessage(method, url) { Content = content };
+            foreach (var (name, value) in headers ?? [])
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
@@ -107,14 +118,15 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         {
             outcome = ex is HttpRequestException ? "unreachable" : "timeout";
             var error = ex is HttpRequestException hre ? Describe(hre) : "timed out";
-            var failure = new DependencyException(Dependency, method.Method, url, error, inner: ex);
+            var failure = new DependencyException(Dependency, method.Method, url, error, inner: ex, publicReason: PublicDescription(ex));
             LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
             throw failure;
         }
         catch (JsonException ex)
         {
             outcome = "bad_response";
-            var failure = new DependencyException(Dependency, method.Method, url, $"the response was not the expected JSON: {ex.Message}", inner: ex);
+            var failure = new DependencyException(Dependency, method.Method, url, $"the response was not the expected JSON: {ex.Message}", inner: ex,
+                publicReason: "the response was not the expected JSON");
             LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
             throw failure;
         }
@@ -134,6 +146,15 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         var inner = ex.InnerException?.Message;
         return inner is null || ex.Message.Contains(inner, StringComparison.Ordinal) ? ex.Message : $"{ex.Message} ({inner})";
     }
+
+    /// <summary>What kind of transport failure it was, without the host, port or exception text.</summary>
+    static string PublicDescription(Exception ex) => ex switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "its name did not resolve",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "the connection was refused or dropped",
+        HttpRequestException => "no answer could be read",
+        _ => "timed out",
+    };
 
     /// <summary>The <c>detail</c> of a problem+json response, or null when the body has none.</summary>
     public static async Task<string?> ReadProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)

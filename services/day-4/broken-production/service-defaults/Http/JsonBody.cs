@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace CloudMart.ServiceDefaults.Http;
 
@@ -21,7 +23,7 @@ public static class JsonBody
         where T : class
     {
         var request = context.Request;
-        if (!request.HasJsonContentType())
+        if (!request.HasJsonContentType() || !IsUtf8(request.ContentType))
         {
             throw new InvalidRequestException(Problems.UnsupportedMediaType(request.ContentType));
         }
@@ -49,7 +51,11 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            throw new InvalidRequestException(Problems.BadRequest($"The request body is not valid JSON for this endpoint: {ex.Message}"));
+            // The parser's message names .NET types and byte offsets: it belongs in the span, not the answer.
+            Activity.Current?.AddException(ex);
+            var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
+            throw new InvalidRequestException(Problems.BadRequest(
+                $"The request body is not valid JSON for this endpoint{where}: send each field once, with its exact name and type, and no other fields."));
         }
         if (value is null)
         {
@@ -61,6 +67,15 @@ public static class JsonBody
         }
         return value;
     }
+
+    /// <summary>
+    /// JSON is UTF-8 on the wire (RFC 8259); a body labelled with another charset would be read as
+    /// something its sender did not mean, so only a missing label or "utf-8" is accepted.
+    /// </summary>
+    static bool IsUtf8(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && (parsed.Charset.Length == 0 || parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            || parsed.Charset.Equals("\"utf-8\"", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>
@@ -79,7 +94,7 @@ public static class Problems
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
-        TypedResults.Problem($"Send the body as application/json (got '{contentType ?? "no content type"}').",
+        TypedResults.Problem($"Send the body as application/json in UTF-8 (got '{contentType ?? "no content type"}').",
             statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
     public static ProblemHttpResult TooLarge(int limitBytes) =>
@@ -92,7 +107,17 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
+    /// <summary>
+    /// Names the dependency and what went wrong in words a caller may read; the URL and the exception
+    /// text stay in the log line and on the span, which the trace id in the answer leads to.
+    /// </summary>
     public static ProblemHttpResult DependencyFailed(DependencyException ex) =>
-        TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Dependency} call failed",
-            extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency, ["url"] = ex.Url });
+        TypedResults.Problem($"The {ex.Dependency} call failed: {ex.PublicReason}.", statusCode: StatusCodes.Status502BadGateway,
+            title: $"{ex.Dependency} call failed", extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency });
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflicts with an earlier request");
+
+    public static ProblemHttpResult KeyReused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request");
 }

@@ -36,7 +36,13 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
         if (failure.Status == HttpStatusCode.BadRequest
             && context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ForwardedBadRequests>() is not null)
         {
-            return Problems.BadRequest(failure.Detail ?? failure.Reason);
+            return Problems.BadRequest(failure.Detail ?? failure.PublicReason);
+        }
+        // A replay that does not match what is stored under its id is the caller's mistake, not a failed call.
+        if (failure.Status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
+        {
+            return Problems.KeyReused(
+                $"The {IdempotencyKey.Header} was used before with a different order (the {failure.Dependency} refused the replay); send a new key for a new order.");
         }
         if (Activity.Current is { } span)
         {
