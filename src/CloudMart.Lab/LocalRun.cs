@@ -46,7 +46,8 @@ public static class LocalRun
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.StartTimeout);
-            await Task.WhenAll(started.Select(c => WaitHealthyAsync(c, events, options.StartTimeout, deadline.Token, cancellationToken)));
+            // A fault that stops a service at start (fault 1) leaves the others to run without it.
+            await Task.WhenAll(started.Where(c => !options.Faults.ExitsAtStart(c.Spec)).Select(c => WaitHealthyAsync(c, events, options.StartTimeout, deadline.Token, cancellationToken)));
             if (options.WarmUp)
             {
                 await WarmUpAsync(lab, events, cancellationToken);
@@ -112,11 +113,21 @@ public static class LocalRun
         foreach (var service in ServiceCatalog.Services)
         {
             var variables = LocalEnvironment.For(service, ports, layout, signingKey);
+            if (options.Faults.VariableOverrides().TryGetValue(service.Name, out var faults))
+            {
+                LocalEnvironment.Apply(variables, faults);
+            }
             if (options.VariableOverrides.TryGetValue(service.Name, out var overrides))
             {
                 LocalEnvironment.Apply(variables, overrides);
             }
             var command = options.Binaries.For(service, layout);
+            if (options.Faults.MemoryLimitMiB(service) is { } limit)
+            {
+                // One group per state folder and service, made again (or reused) at each start.
+                var group = $"cloudmart-{service.Name}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.StateDirectory)))[..8]}";
+                command = MemoryLimit.Create(group, limit).Wrap(command);
+            }
             var process = ChildProcess.Start(service.Name, command, variables, removed, layout.LogFile(service.Name), layout.StateDirectory);
             started.Add(new RunningComponent(service, ports.Url(service), process));
             events?.Invoke(new ComponentStarted(service.Name, process.Pid, command));

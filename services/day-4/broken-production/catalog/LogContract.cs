@@ -28,6 +28,9 @@ public static class LogEvents
     // database-service
     public const string OrderStored = "OrderStored";
     public const string ChaosInjectedFailure = "ChaosInjectedFailure";
+    public const string WriteTurnedAway = "WriteTurnedAway";
+    public const string WalCheckpoint = "WalCheckpoint";
+    public const string WalCheckpointFailed = "WalCheckpointFailed";
 
     // notification-service
     public const string NotificationRecorded = "NotificationRecorded";

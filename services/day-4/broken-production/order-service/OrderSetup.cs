@@ -6,7 +6,7 @@ namespace CloudMart.OrderService;
 static partial class OrderSetup
 {
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings) =>
-        AddServices(builder, settings, RetryFault.Shipped);
+        AddServices(builder, settings, LocalRetrySwitch.Effective());
 
     /// <summary>Registers the two dependencies; tests pass a retry strategy to compare both.</summary>
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings, RetryStrategy retry)
