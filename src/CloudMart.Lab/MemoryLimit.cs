@@ -31,6 +31,7 @@ public sealed class MemoryLimit : IDisposable
                 var path = System.IO.Path.Combine(V1Root, name);
                 Directory.CreateDirectory(path);
                 File.WriteAllText(System.IO.Path.Combine(path, "memory.limit_in_bytes"), bytes);
+                TryWrite(System.IO.Path.Combine(path, "memory.swappiness"), "0");
                 return new MemoryLimit(path);
             }
             var v2 = System.IO.Path.Combine(V2Root, name);
