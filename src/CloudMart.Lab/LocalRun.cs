@@ -47,7 +47,8 @@ public static class LocalRun
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.StartTimeout);
-            await Task.WhenAll(started.Select(c => WaitHealthyAsync(c, events, options.StartTimeout, deadline.Token, cancellationToken)));
+            // A fault that stops a service at start (fault 1) leaves the others to run without it.
+            await Task.WhenAll(started.Where(c => !options.Faults.ExitsAtStart(c.Spec)).Select(c => WaitHealthyAsync(c, events, options.StartTimeout, deadline.Token, cancellationToken)));
             if (options.WarmUp)
             {
                 await WarmUpAsync(lab, events, cancellationToken);
@@ -136,11 +137,21 @@ public static class LocalRun
             return new RunningComponent(component, ports.Url(component), nginx, nginxCommand);
         }
         var variables = LocalEnvironment.For(component, ports, layout, signingKey);
+        if (options.Faults.VariableOverrides().TryGetValue(component.Name, out var faults))
+        {
+            LocalEnvironment.Apply(variables, faults);
+        }
         if (options.VariableOverrides.TryGetValue(component.Name, out var overrides))
         {
             LocalEnvironment.Apply(variables, overrides);
         }
         var command = options.Binaries.For(component, layout);
+        if (options.Faults.MemoryLimitMiB(component) is { } limit)
+        {
+            // One group per state folder and service, made again (or reused) at each start.
+            var group = $"cloudmart-{component.Name}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.StateDirectory)))[..8]}";
+            command = MemoryLimit.Create(group, limit).Wrap(command);
+        }
         var process = ChildProcess.Start(component.Name, command, variables, LocalEnvironment.RemovedVariables(), layout.LogFile(component.Name), layout.StateDirectory, keepLog);
         return new RunningComponent(component, ports.Url(component), process, command);
     }

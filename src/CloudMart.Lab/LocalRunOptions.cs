@@ -30,4 +30,7 @@ public sealed record LocalRunOptions
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> VariableOverrides { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string?>>();
+
+    /// <summary>The lab faults to put back (<c>up --fault N</c>); none by default, so the run is healthy.</summary>
+    public LabFaultSelection Faults { get; init; } = LabFaultSelection.None;
 }

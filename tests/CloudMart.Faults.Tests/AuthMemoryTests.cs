@@ -44,6 +44,42 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
 {
     static readonly TimeSpan LoadTime = TimeSpan.FromSeconds(8);
 
+    /// <summary>The auth-service's SessionCache.DefaultCapacity (this project does not reference the service's assembly).</summary>
+    const int CacheCapacity = 80;
+
+    /// <summary>The guide's 20-order loop, run three times.</summary>
+    const int GuideOrders = 60;
+
+    [Fact]
+    public async Task Fault6_with_a_64_MiB_limit_the_guides_loop_run_three_times_is_enough_for_the_oom_kill()
+    {
+        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
+        var port = Repo.FreePort();
+        using var auth = cgroup.Start(published.Binary, Variables(port));
+        await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
+
+        // One guest validation per order, one order after the other, as the api-service asks for each.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var answered = 0;
+        for (var i = 0; i < GuideOrders && !auth.HasExited; i++)
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{port}/auth/validate", new { token = (string?)null });
+                answered++;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                break;
+            }
+        }
+
+        Assert.True(await auth.WaitForExitAsync(TimeSpan.FromSeconds(5)), $"the auth-service survived {GuideOrders} guest checkouts at 64 MiB");
+        Assert.Equal(128 + 9, auth.ExitCode);
+        Assert.True(cgroup.OomKills >= 1, "the kernel's OOM killer did not act");
+        output.WriteLine($"OOM-killed after {answered} guest validations");
+    }
+
     [Fact]
     public async Task Fault6_with_a_64_MiB_limit_the_kernel_oom_kills_the_auth_service_under_load()
     {
@@ -83,7 +119,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
 
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-        Assert.Contains("cloudmart_auth_sessions{otel_scope_name=\"CloudMart\"} 800", metrics);
+        Assert.Contains($"cloudmart_auth_sessions{{otel_scope_name=\"CloudMart\"}} {CacheCapacity}", metrics);
     }
 
     static Dictionary<string, string> Variables(int port) => new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };

@@ -48,33 +48,45 @@ public sealed class DependencyFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task Fault8_chaos_rate_one_half_fails_about_half_of_the_stores_with_500_and_says_so_in_the_log()
+    public async Task Fault8_chaos_rate_one_half_fails_about_half_of_the_orders_slowly_with_500_and_every_attempt_at_one_again()
     {
         const int Stores = 200;
         var (database, port) = await StartDatabaseAsync("0.5");
         using (database)
         {
-            var failed = 0;
-            for (var i = 0; i < Stores; i++)
+            // 50 at a time: each injected failure holds its call for seconds, as a lock wait would.
+            using var gate = new SemaphoreSlim(50);
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, Stores).Select(async i =>
             {
-                var response = await Store(port, $"chaos-{i}");
-                if (response.StatusCode == HttpStatusCode.InternalServerError)
+                await gate.WaitAsync();
+                try
                 {
-                    failed++;
-                    Assert.Contains("Injected failure", await response.Content.ReadAsStringAsync());
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    using var response = await StoreAdmitted(port, $"chaos-{i}");
+                    var body = await response.Content.ReadAsStringAsync();
+                    return (Id: $"chaos-{i}", response.StatusCode, Body: body, Took: clock.Elapsed);
                 }
-                else
+                finally
                 {
-                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    gate.Release();
                 }
-            }
+            }));
+            var failed = outcomes.Where(o => o.StatusCode == HttpStatusCode.InternalServerError).ToList();
+            Assert.All(outcomes.Except(failed), o => Assert.Equal(HttpStatusCode.Created, o.StatusCode));
+            Assert.All(failed, o => Assert.Contains("Injected failure", o.Body));
+            // A failed store answers only after the lock-wait time (3 s), never at once.
+            Assert.All(failed, o => Assert.True(o.Took >= TimeSpan.FromSeconds(2.9), $"{o.Id} failed after {o.Took.TotalMilliseconds:0} ms"));
 
             // Binomial(200, 0.5): 70..130 is more than four standard deviations either side.
-            Assert.InRange(failed, 70, 130);
+            Assert.InRange(failed.Count, 70, 130);
             var listed = await _http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/orders?limit=1000");
-            Assert.Equal(Stores - failed, listed.GetProperty("count").GetInt32());
+            Assert.Equal(Stores - failed.Count, listed.GetProperty("count").GetInt32());
+
+            // The decision belongs to the order: attempting a failed one again fails again.
+            var again = await Task.WhenAll(failed.Take(5).Select(o => StoreAdmitted(port, o.Id)));
+            Assert.All(again, r => Assert.Equal(HttpStatusCode.InternalServerError, r.StatusCode));
             await Task.Delay(200);
-            Assert.Equal(failed, database.Lines.Count(l => l.Contains("Injected failure: CHAOS_FAILURE_RATE=0.5", StringComparison.Ordinal)));
+            Assert.Equal(failed.Count + 5, database.Lines.Count(l => l.Contains("Injected failure: CHAOS_FAILURE_RATE=0.5", StringComparison.Ordinal)));
         }
     }
 
@@ -86,7 +98,7 @@ public sealed class DependencyFaultTests : IDisposable
         {
             for (var i = 0; i < 100; i++)
             {
-                Assert.Equal(HttpStatusCode.Created, (await Store(port, $"calm-{i}")).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await StoreAdmitted(port, $"calm-{i}")).StatusCode);
             }
             Assert.DoesNotContain(database.Lines, l => l.Contains("Injected failure", StringComparison.Ordinal));
         }
@@ -104,6 +116,21 @@ public sealed class DependencyFaultTests : IDisposable
         });
         await database.WaitHealthyAsync(port, TimeSpan.FromSeconds(20));
         return (database, port);
+    }
+
+    /// <summary>A store that waits out a checkpoint pause (503 + Retry-After) as a well-behaved client does.</summary>
+    async Task<HttpResponseMessage> StoreAdmitted(int port, string id)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await Store(port, id);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 3)
+            {
+                return response;
+            }
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     Task<HttpResponseMessage> Store(int port, string id) =>

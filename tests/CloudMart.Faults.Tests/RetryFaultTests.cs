@@ -43,6 +43,32 @@ public sealed class RetryFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Fault7_the_local_runs_build_follows_its_switch_and_without_it_does_what_the_image_does()
+    {
+        Assert.Equal(RetryStrategy.ExponentialBackoff, LocalRetrySwitch.Effective(LocalRunSwitches.RetryBackoff));
+        Assert.Equal(RetryStrategy.Immediate, LocalRetrySwitch.Effective(LocalRunSwitches.RetryImmediate));
+        Assert.Equal(RetryFault.Shipped, LocalRetrySwitch.Effective(null));
+    }
+
+    [Fact]
+    public async Task Fault7_as_shipped_a_503_with_Retry_After_is_retried_at_once_and_with_the_fix_after_the_wait_it_asks_for()
+    {
+        _answer = (_, context) =>
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Results.Problem("writes paused", statusCode: 503).ExecuteAsync(context);
+        };
+        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryFault.Shipped).PostAsync("/store", SampleOrder,
+            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        Assert.Equal([0d, 0d, 0d], _delaysMs.ToArray());
+
+        _delaysMs.Clear();
+        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
+            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        Assert.Equal([1000d, 1000d, 1000d], _delaysMs.ToArray());
+    }
+
+    [Fact]
     public async Task Fault7_as_shipped_a_failed_store_is_retried_at_once_with_no_delay()
     {
         await Assert.ThrowsAsync<DependencyException>(() => Client(RetryFault.Shipped).PostAsync("/store", SampleOrder,

@@ -31,6 +31,9 @@ public sealed record UpSettings
 
     public string RunName => Name ?? LabRuns.NameFor(Ports);
 
+    /// <summary>The lab faults to run with (<c>--fault</c>); none by default.</summary>
+    public LabFaultSelection Faults { get; init; } = LabFaultSelection.None;
+
     public LabPorts Ports => new(PortOffset, GatewayPort);
 }
 
@@ -114,9 +117,23 @@ public static class UpCommand
         var detach = new Option<bool>("--detach", "-d") { Description = "Start in the background and return once everything is healthy; 'cloudmart down' stops it" };
         var fresh = new Option<bool>("--fresh") { Description = "Start with an empty database: the run's orders are deleted first" };
 
+        var fault = new Option<string[]>("--fault")
+        {
+            Description = $"Put lab fault N back as shipped, to practise without a cluster: {string.Join(", ", LabFaultSelection.Available)} or all (repeatable)",
+            HelpName = "N",
+        };
+        fault.Validators.Add(result =>
+        {
+            LabFaultSelection.Parse(result.GetValueOrDefault<string[]>() ?? [], out var problem);
+            if (problem is not null)
+            {
+                result.AddError(problem + ".");
+            }
+        });
+
         var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
         {
-            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh,
+            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh, fault,
         };
         command.Validators.Add(result =>
         {
@@ -144,6 +161,7 @@ public static class UpCommand
                 Name = parse.GetValue(name),
                 Detach = parse.GetValue(detach),
                 Fresh = parse.GetValue(fresh),
+                Faults = LabFaultSelection.Parse(parse.GetValue(fault) ?? [], out _),
             };
             if (settings.Detach)
             {
@@ -193,8 +211,13 @@ public static class UpCommand
             Binaries = binaries,
             NginxPath = nginx,
             StartTimeout = settings.StartupTimeout,
+            Faults = settings.Faults,
         };
         console.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
+        if (settings.Faults.Faults.Count > 0)
+        {
+            console.MarkupLineInterpolated($"[yellow]With lab fault(s) {settings.Faults} put back as shipped[/] (docs/trainer-guide.md says what each one shows).");
+        }
 
         RunningLab lab;
         try
@@ -285,7 +308,8 @@ public static class UpCommand
             {
                 var exited = await WaitForNewExitAsync(lab, reported, stop);
                 reported.Add(exited.Name);
-                console.MarkupLineInterpolated($"[red]{exited.Name} exited with code {exited.Process.ExitCode}[/]; see {Shown(exited.LogFile)}. The others keep running; Ctrl-C stops them.");
+                var how = exited.Process.ExitCode == 128 + 9 ? " (SIGKILL: with --fault 6, the kernel's OOM killer)" : "";
+                console.MarkupLineInterpolated($"[red]{exited.Name} exited with code {exited.Process.ExitCode}[/]{how}; see {Shown(exited.LogFile)}. The others keep running; Ctrl-C stops them.");
             }
             catch (OperationCanceledException)
             {

@@ -30,6 +30,9 @@ public static class LogEvents
     public const string OrderStored = "OrderStored";
     public const string OrderStoreConflict = "OrderStoreConflict";
     public const string ChaosInjectedFailure = "ChaosInjectedFailure";
+    public const string WriteTurnedAway = "WriteTurnedAway";
+    public const string WalCheckpoint = "WalCheckpoint";
+    public const string WalCheckpointFailed = "WalCheckpointFailed";
 
     // notification-service
     public const string NotificationRecorded = "NotificationRecorded";

@@ -10,6 +10,8 @@ static class DatabaseSetup
     {
         builder.Services.AddSingleton(_ => new OrderStore(OrderStore.PathFor(settings)));
         builder.Services.AddSingleton(provider => new ChaosInjector(settings.Rate("CHAOS_FAILURE_RATE")));
+        builder.Services.AddSingleton<WriteCheckpoints>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WriteCheckpoints>());
         builder.Services.AddHealthChecks().AddCheck<OrderStoreHealthCheck>("sqlite");
     }
 
@@ -21,7 +23,7 @@ static class DatabaseSetup
         var chaos = app.Services.GetRequiredService<ChaosInjector>();
         if (chaos.Rate > 0)
         {
-            app.Logger.LogWarning("CHAOS_FAILURE_RATE is {Rate}: about {Percent:0}% of store calls will fail on purpose", chaos.Rate, chaos.Rate * 100);
+            app.Logger.LogWarning("CHAOS_FAILURE_RATE is {Rate}: about {Percent:0}% of orders will fail to store on purpose, each after {HeldMs:0} ms", chaos.Rate, chaos.Rate * 100, chaos.FailureDelay.TotalMilliseconds);
         }
         app.MapStoreApi();
     }

@@ -5,13 +5,17 @@ namespace CloudMart.OrderService;
 
 static partial class OrderSetup
 {
+    static readonly TimeSpan StoreCallTimeout = TimeSpan.FromSeconds(14);
+
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings) =>
-        AddServices(builder, settings, RetryFault.Shipped);
+        AddServices(builder, settings, LocalRetrySwitch.Effective());
 
     /// <summary>Registers the two dependencies; tests pass a retry strategy to compare both.</summary>
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings, RetryStrategy retry)
     {
-        builder.Services.AddDependency(ServiceCatalog.Database.Name, settings.Url("DATABASE_URL"))
+        // The whole retry pipeline must fit in the call's time: four attempts at 2 s each with backoff
+        // between them come to about 9.5 s. It stays below the api-service's 15 s for the order call.
+        builder.Services.AddDependency(ServiceCatalog.Database.Name, settings.Url("DATABASE_URL"), StoreCallTimeout)
             .AddStoreRetry(ServiceCatalog.Database.Name, retry);
         // A notification is best effort: a short timeout, no retry, and its failure never fails the order.
         builder.Services.AddDependency(ServiceCatalog.Notification.Name, settings.Url("NOTIFICATION_URL"), TimeSpan.FromSeconds(2));

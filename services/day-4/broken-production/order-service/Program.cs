@@ -13,7 +13,7 @@ public sealed class Program
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app =>
         {
-            OrderSetup.LogRetryPolicy(app.Logger, RetryFault.Shipped);
+            OrderSetup.LogRetryPolicy(app.Logger, LocalRetrySwitch.Effective());
             app.MapOrdersApi();
         });
 }

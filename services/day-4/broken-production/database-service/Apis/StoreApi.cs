@@ -24,21 +24,31 @@ public static partial class StoreApi
     }
 
     public static async Task<Results<Created<StoreResult>, Ok<StoreResult>, ProblemHttpResult>> Store(Order order, OrderStore store,
-        ChaosInjector chaos, ILoggerFactory loggers, CancellationToken abandoned)
+        ChaosInjector chaos, WriteCheckpoints checkpoints, HttpContext context, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.DatabaseService.Store");
+        if (!checkpoints.TryAdmit(out var retryAfter))
+        {
+            Stored.Add(1, new KeyValuePair<string, object?>("result", "turned_away"));
+            LogTurnedAway(logger, order.Id, retryAfter.TotalMilliseconds);
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                $"The database is checkpointing its write-ahead log; order {order.Id} was not stored. Retry after a moment (Retry-After).",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Writes paused");
+        }
 
-        // Fault 8 of the lab: CHAOS_FAILURE_RATE above 0 fails this share of stores on purpose.
-        if (chaos.ShouldFail())
+        // Fault 8 of the lab: CHAOS_FAILURE_RATE above 0 fails this share of orders on purpose, slowly.
+        if (chaos.ShouldFail(order.Id))
         {
             Stored.Add(1, new KeyValuePair<string, object?>("result", "injected_failure"));
-            LogInjectedFailure(logger, order.Id, chaos.Rate);
+            await Task.Delay(chaos.FailureDelay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            LogInjectedFailure(logger, order.Id, chaos.Rate, chaos.FailureDelay.TotalMilliseconds);
             return TypedResults.Problem(
                 $"Injected failure: CHAOS_FAILURE_RATE={chaos.Rate} makes this share of store calls fail on purpose; order {order.Id} was not stored.",
                 statusCode: StatusCodes.Status500InternalServerError, title: "Store failed");
         }
 
-        var result = await store.StoreAsync(order, abandoned);
+        var result = await store.StoreAsync(order, context.RequestAborted);
         if (!result.Success)
         {
             Stored.Add(1, new KeyValuePair<string, object?>("result", "conflict"));
@@ -78,6 +88,10 @@ public static partial class StoreApi
     static partial void LogConflict(ILogger logger, string orderId);
 
     [LoggerMessage(EventId = 2, EventName = LogEvents.ChaosInjectedFailure, Level = LogLevel.Error,
-        Message = "Injected failure: CHAOS_FAILURE_RATE={Rate} failed the store of order {OrderId} on purpose")]
-    static partial void LogInjectedFailure(ILogger logger, string orderId, double rate);
+        Message = "Injected failure: CHAOS_FAILURE_RATE={Rate} failed the store of order {OrderId} on purpose, after holding it {HeldMs:0} ms")]
+    static partial void LogInjectedFailure(ILogger logger, string orderId, double rate, double heldMs);
+
+    [LoggerMessage(EventId = 5, EventName = LogEvents.WriteTurnedAway, Level = LogLevel.Warning,
+        Message = "Turned away the store of order {OrderId}: writes are paused for a checkpoint for {RemainingMs:0} ms more")]
+    static partial void LogTurnedAway(ILogger logger, string orderId, double remainingMs);
 }

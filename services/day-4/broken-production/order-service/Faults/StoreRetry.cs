@@ -57,6 +57,8 @@ public static partial class StoreRetry
             options.BackoffType = DelayBackoffType.Constant;
             options.Delay = TimeSpan.Zero;
             options.UseJitter = false;
+            // Part of the defect: a server's Retry-After is ignored as well.
+            options.ShouldRetryAfterHeader = false;
         }
         else
         {

@@ -1,0 +1,63 @@
+using CloudMart.Catalog;
+using CloudMart.Lab;
+
+namespace CloudMart.EndToEnd.Tests;
+
+/// <summary>
+/// CloudMart started as <c>cloudmart up --fault N ...</c> starts it (through <see cref="LocalRun"/>
+/// with a <see cref="LabFaultSelection"/>), on free ports in a scratch folder. Stopped on dispose.
+/// </summary>
+public sealed class FaultRun : IAsyncDisposable
+{
+    readonly string _state;
+
+    FaultRun(RunningLab lab, string state)
+    {
+        Lab = lab;
+        _state = state;
+    }
+
+    public RunningLab Lab { get; }
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(40) };
+
+    public static async Task<FaultRun> StartAsync(params string[] faults)
+    {
+        var selection = LabFaultSelection.Parse(faults, out var problem);
+        Assert.Null(problem);
+        var state = Directory.CreateTempSubdirectory("cloudmart-fault-").FullName;
+        var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
+        var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 20_000 + 500 * i + Random.Shared.Next(0, 400)));
+        var lab = await LocalRun.StartAsync(new LocalRunOptions
+        {
+            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, state),
+            Ports = ports,
+            Binaries = ServiceBinaries.Build(LocalSystemFixture.Configuration),
+            NginxPath = nginx,
+            StartTimeout = TimeSpan.FromSeconds(90),
+            Faults = selection,
+        });
+        return new FaultRun(lab, state);
+    }
+
+    /// <summary>The lines of a component's log so far.</summary>
+    public IReadOnlyList<string> Log(ServiceSpec service)
+    {
+        using var stream = new FileStream(Lab[service.Name].LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Lab.StopAsync();
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
