@@ -1,3 +1,4 @@
+using CloudMart.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -45,7 +46,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     static readonly TimeSpan LoadTime = TimeSpan.FromSeconds(8);
 
     /// <summary>The auth-service's SessionCache.DefaultCapacity (this project does not reference the service's assembly).</summary>
-    const int CacheCapacity = 80;
+    const int CacheCapacity = 72;
 
     /// <summary>The guide's 20-order loop, run three times.</summary>
     const int GuideOrders = 60;
@@ -54,7 +55,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     public async Task Fault6_with_a_64_MiB_limit_the_guides_loop_run_three_times_is_enough_for_the_oom_kill()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
-        var port = Repo.FreePort();
+        var port = LoopbackServer.FreePort();
         using var auth = cgroup.Start(published.Binary, Variables(port));
         await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
 

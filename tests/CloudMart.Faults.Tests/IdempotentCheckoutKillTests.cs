@@ -1,3 +1,4 @@
+using CloudMart.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -21,7 +22,7 @@ public sealed class IdempotentCheckoutKillTests(ITestOutputHelper output) : IDis
 
     readonly string _dataDir = Directory.CreateTempSubdirectory("cloudmart-kill-").FullName;
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
-    readonly int _databasePort = Repo.FreePort();
+    readonly int _databasePort = LoopbackServer.FreePort();
 
     ServiceProcess StartDatabase() => ServiceProcess.StartDll("database-service", new Dictionary<string, string>
     {
@@ -36,12 +37,12 @@ public sealed class IdempotentCheckoutKillTests(ITestOutputHelper output) : IDis
     {
         var database = StartDatabase();
         await database.WaitHealthyAsync(_databasePort, TimeSpan.FromSeconds(60));
-        var orderPort = Repo.FreePort();
+        var orderPort = LoopbackServer.FreePort();
         using var orders = ServiceProcess.StartDll("order-service", new Dictionary<string, string>
         {
             ["PORT"] = orderPort.ToString(CultureInfo.InvariantCulture),
             ["DATABASE_URL"] = $"http://127.0.0.1:{_databasePort}",
-            ["NOTIFICATION_URL"] = $"http://127.0.0.1:{Repo.FreePort()}",
+            ["NOTIFICATION_URL"] = $"http://127.0.0.1:{LoopbackServer.FreePort()}",
         });
         await orders.WaitHealthyAsync(orderPort, TimeSpan.FromSeconds(60));
 
