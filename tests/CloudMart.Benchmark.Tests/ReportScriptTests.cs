@@ -45,7 +45,7 @@ public sealed class ReportScriptTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_PostsTheOrder_AndCountsEachStatus()
+    public async Task Run_posts_the_order_and_counts_each_status()
     {
         var result = await Wrk().RunAsync(new WrkLoad(_url, 2, TimeSpan.FromSeconds(1), "POST", BenchmarkRunner.OrderBody), CancellationToken.None);
 
@@ -67,7 +67,7 @@ public sealed class ReportScriptTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_WithoutStatusCounts_SendsAPlainGet()
+    public async Task Run_without_status_counts_sends_AP_lain_get()
     {
         var result = await Wrk().RunAsync(new WrkLoad(_url, 1, TimeSpan.FromSeconds(1), CountStatuses: false), CancellationToken.None);
 

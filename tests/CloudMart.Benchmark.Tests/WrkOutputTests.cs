@@ -10,7 +10,7 @@ public class WrkOutputTests
         """;
 
     [Fact]
-    public void Parse_ResultLineWithStatuses_ReadsEveryFigure()
+    public void Parse_result_line_with_statuses_reads_every_figure()
     {
         var result = WrkOutput.Parse(WithStatuses);
 
@@ -25,7 +25,7 @@ public class WrkOutputTests
     }
 
     [Fact]
-    public void Parse_WithoutStatusCounts_TakesWrksOwnErrorCount()
+    public void Parse_without_status_counts_takes_wrks_own_error_count()
     {
         var result = WrkOutput.Parse("""BENCH_RESULT {"duration_us":1000000,"requests":100,"bytes":1,"errors":{"connect":0,"read":0,"write":0,"status":7,"timeout":0},"latency_us":{"min":1,"mean":1,"stdev":0,"max":1,"p50":1,"p90":1,"p99":1,"p999":1},"statuses":null}""");
 
@@ -39,13 +39,13 @@ public class WrkOutputTests
     [InlineData("Running 1s test @ http://127.0.0.1/\nRequests/sec: 10\n")]
     [InlineData("BENCH_RESULT {\"duration_us\":")]
     [InlineData("BENCH_RESULT null")]
-    public void Parse_OutputWithoutAResultLine_Throws(string output)
+    public void Parse_output_without_AR_esult_line_throws(string output)
     {
         Assert.Throws<FormatException>(() => WrkOutput.Parse(output));
     }
 
     [Fact]
-    public void ThreadsFor_NeverMoreThreadsThanConnections()
+    public void Threads_for_never_more_threads_than_connections()
     {
         var url = new Uri("http://127.0.0.1:1/");
 

@@ -9,7 +9,7 @@ public class FolderDiagnosisTests
     static LabRepository Repo => LabCopy.Repository;
 
     [Fact]
-    public void BrokenProduction_HasEachOfTheEightFaults_AndNothingElse()
+    public void Broken_production_has_each_of_the_eight_faults_and_nothing_else()
     {
         var report = FolderDiagnosis.Run(Repo.BrokenManifestsDir);
 
@@ -20,7 +20,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void Solution_BesideTheShippedCode_HasOnlyFault7_ThePatchBesideItChangesNothing()
+    public void Solution_beside_the_shipped_code_has_only_fault_7_the_patch_beside_it_changes_nothing()
     {
         var report = FolderDiagnosis.Run(Repo.SolutionManifestsDir);
 
@@ -30,7 +30,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void Solution_WithItsCodeFixApplied_HasNoFinding_AndEveryFaultFixed()
+    public void Solution_with_its_code_fix_applied_has_no_finding_and_every_fault_fixed()
     {
         using var copy = LabCopy.Solution();
 
@@ -41,7 +41,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void KustomizedFolder_IsReadThroughItsResourcesList()
+    public void Kustomized_folder_is_read_through_its_resources_list()
     {
         using var copy = LabCopy.Solution();
         var listed = ManifestSet.ManifestFiles(copy.Folder).Select(Path.GetFileName).Where(f => f != "07-notification-service.yaml").ToList();
@@ -59,7 +59,7 @@ public class FolderDiagnosisTests
     [Theory]
     [InlineData("patches:\n  - path: more.yaml\n", "'patches'")]
     [InlineData("resources:\n  - ../base\n", "'../base'")]
-    public void KustomizationThatRewritesOrReachesOutside_IsBadInputNamingWhat(string body, string named)
+    public void Kustomization_that_rewrites_or_reaches_outside_is_bad_input_naming_what(string body, string named)
     {
         using var copy = LabCopy.Solution();
         var resources = body.StartsWith("resources", StringComparison.Ordinal) ? "" : "resources:\n  - 01-namespace.yaml\n";
@@ -71,7 +71,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void BrokenProduction_EachFindingHasItsExactLocationValueAndExpectation()
+    public void Broken_production_each_finding_has_its_exact_location_value_and_expectation()
     {
         var findings = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.ToDictionary(f => f.Fault!.Value);
 
@@ -92,7 +92,7 @@ public class FolderDiagnosisTests
     [InlineData(5, "02-gateway.yaml", "selector:")]
     [InlineData(6, "04-auth-service.yaml", "memory: 64Mi")]
     [InlineData(8, "06-database-service.yaml", "value: \"0.5\"")]
-    public void BrokenProduction_FindingLine_IsTheLineOfTheFaultyField(int fault, string file, string text)
+    public void Broken_production_finding_line_is_the_line_of_the_faulty_field(int fault, string file, string text)
     {
         var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == fault);
 
@@ -102,7 +102,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void BrokenProduction_MissingDbName_PointsAtTheContainersEnvList()
+    public void Broken_production_missing_db_name_points_at_the_containers_env_list()
     {
         var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == 1);
 
@@ -111,7 +111,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void BrokenProduction_Fault7_PointsAtTheShippedConstant()
+    public void Broken_production_fault_7_points_at_the_shipped_constant()
     {
         var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == 7);
 
@@ -120,7 +120,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void EveryFinding_ExplainsSymptomCauseImpactAndFix()
+    public void Every_finding_explains_symptom_cause_impact_and_fix()
     {
         foreach (var finding in FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings)
         {
@@ -131,7 +131,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void FolderOutsideAnyRepository_FindsTheSevenManifestFaults_AndSaysTheRetryPolicyWasNotChecked()
+    public void Folder_outside_any_repository_finds_the_seven_manifest_faults_and_says_the_retry_policy_was_not_checked()
     {
         using var copy = LabCopy.Alone(Repo.BrokenManifestsDir);
 
@@ -144,7 +144,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void MissingFolder_IsBadInputNamingIt()
+    public void Missing_folder_is_bad_input_naming_it()
     {
         var missing = Path.Combine(Path.GetTempPath(), "cloudmart-no-such-folder-" + Guid.NewGuid().ToString("N"));
 
@@ -155,7 +155,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void FolderWithoutYaml_IsBadInputNamingIt()
+    public void Folder_without_yaml_is_bad_input_naming_it()
     {
         var empty = Directory.CreateTempSubdirectory("cloudmart-empty-").FullName;
         try
@@ -174,7 +174,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void UnparsableManifest_IsBadInputNamingTheFile()
+    public void Unparsable_manifest_is_bad_input_naming_the_file()
     {
         using var copy = LabCopy.Solution().Edit("03-api-service.yaml", "kind: Deployment", "replicas: 2", "replicas: [2");
 
@@ -184,7 +184,7 @@ public class FolderDiagnosisTests
     }
 
     [Fact]
-    public void UnknownField_IsBadInput_AsKubectlWouldRejectIt()
+    public void Unknown_field_is_bad_input_as_kubectl_would_reject_it()
     {
         using var copy = LabCopy.Solution().Edit("03-api-service.yaml", "kind: Deployment", "replicas: 2", "replica: 2");
 

@@ -36,7 +36,7 @@ public class VariantTests
 
     [Theory]
     [MemberData(nameof(OneFault))]
-    public void OneManifestFault_IsFoundAloneUnderItsNumber(int fault, string variant, string file, string anchor, string old, string replacement)
+    public void One_manifest_fault_is_found_alone_under_its_number(int fault, string variant, string file, string anchor, string old, string replacement)
     {
         using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
 
@@ -50,7 +50,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void FullClusterNameOfTheDatabase_IsFine()
+    public void Full_cluster_name_of_the_database_is_fine()
     {
         using var copy = LabCopy.Solution().Edit(Order, "- name: DATABASE_URL", "value: http://database-service:8080",
             "value: http://database-service.production.svc.cluster.local:8080");
@@ -59,7 +59,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void ChaosVariableRemoved_IsFine()
+    public void Chaos_variable_removed_is_fine()
     {
         using var copy = LabCopy.Solution().Edit(Database, "- name: CHAOS_FAILURE_RATE", "- name: CHAOS_FAILURE_RATE\n              value: \"0\"\n            ", "");
 
@@ -67,7 +67,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void RetryCodeImmediate_IsFault7Alone_EvenWithTheFixPatchInTheFolder()
+    public void Retry_code_immediate_is_fault_7_alone_even_with_the_fix_patch_in_the_folder()
     {
         using var copy = LabCopy.Solution().WithRetry(Checks.RetryPolicyCheck.Immediate);
         Assert.True(File.Exists(copy.File("fault-7-retry-backoff.patch")));
@@ -82,7 +82,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void RetryCodeSwitchedToBackoff_IsFixedWithoutThePatch()
+    public void Retry_code_switched_to_backoff_is_fixed_without_the_patch()
     {
         using var copy = LabCopy.Solution().Delete("fault-7-retry-backoff.patch");
 
@@ -106,7 +106,7 @@ public class VariantTests
 
     [Theory]
     [MemberData(nameof(ValidVariant))]
-    public void ValidVariant_HasNoFinding(string variant, string file, string anchor, string old, string replacement)
+    public void Valid_variant_has_no_finding(string variant, string file, string anchor, string old, string replacement)
     {
         using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
 
@@ -144,7 +144,7 @@ public class VariantTests
 
     [Theory]
     [MemberData(nameof(OtherProblem))]
-    public void OtherBreakage_IsFoundAsAProblemThatIsNoLabFault(string variant, string file, string anchor, string old, string replacement, string check, Severity severity)
+    public void Other_breakage_is_found_as_AP_roblem_that_is_no_lab_fault(string variant, string file, string anchor, string old, string replacement, string check, Severity severity)
     {
         using var copy = LabCopy.Solution().Edit(file, anchor, old, replacement);
 
@@ -159,7 +159,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void MemoryLimitBelowTheNeedOfAnotherService_IsAProblemThatIsNoLabFault()
+    public void Memory_limit_below_the_need_of_another_service_is_AP_roblem_that_is_no_lab_fault()
     {
         // The request equals the need, so the request comes down with the limit (or the request
         // above the limit would be a second finding).
@@ -175,7 +175,7 @@ public class VariantTests
     }
 
     [Fact]
-    public void MissingDeployment_IsAProblem_AndItsFaultsAreNotChecked()
+    public void Missing_deployment_is_AP_roblem_and_its_faults_are_not_checked()
     {
         using var copy = LabCopy.Solution().Delete(Notification);
 

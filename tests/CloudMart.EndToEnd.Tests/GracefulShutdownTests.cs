@@ -29,7 +29,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
     sealed record Outcome(TimeSpan At, HttpStatusCode? Status, string? Upstream, string? Error);
 
     [Fact]
-    public async Task SigtermToOneOfTwoInstancesUnderLoadFailsNoRequest()
+    public async Task Sigterm_to_one_of_two_instances_under_load_fails_no_request()
     {
         var layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, _state);
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 20_250 + 500 * i + Random.Shared.Next(0, 200)));

@@ -137,7 +137,7 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_body_over_32_KiB_is_refused_with_413_problem_json_and_never_forwarded()
+    public async Task A_body_over_32_ki_b_is_refused_with_413_problem_json_and_never_forwarded()
     {
         var request = Order(null);
         request.Content = new StringContent("{\"item\": \"" + new string('x', 40 * 1024) + "\", \"quantity\": 1}", Encoding.UTF8, "application/json");

@@ -10,7 +10,7 @@ public class BrokenProductionFaultTests
     static ManifestSet Broken => LabSets.Broken;
 
     [Fact]
-    public void Fault1_DatabaseService_DbNameIsNotSet()
+    public void Fault_1_database_service_db_name_is_not_set()
     {
         var container = Broken.Container("database-service");
 
@@ -20,7 +20,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault2_NotificationService_ImageV20IsNeverBuilt()
+    public void Fault_2_notification_service_image_v_20_is_never_built()
     {
         Assert.Equal("notification-service:v2.0", Broken.Container("notification-service").Image);
         Assert.DoesNotContain("notification-service:v2.0", BuildScript.Images);
@@ -28,7 +28,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault3_OrderService_DatabaseUrlNamesNoService()
+    public void Fault_3_order_service_database_url_names_no_service()
     {
         Assert.Equal("http://database:8080", Broken.Container("order-service").EnvValue("DATABASE_URL"));
         Assert.Null(Broken.ServiceForHost("database"));
@@ -36,7 +36,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault4_ApiService_LivenessProbeChecksPort8080()
+    public void Fault_4_api_service_liveness_probe_checks_port_8080()
     {
         var container = Broken.Container("api-service");
 
@@ -46,7 +46,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault5_GatewayService_SelectorAppNginxGatewayMatchesNoPods()
+    public void Fault_5_gateway_service_selector_app_nginx_gateway_matches_no_pods()
     {
         var service = Broken.Service("gateway");
 
@@ -56,7 +56,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault6_AuthService_MemoryLimit64MiBelowItsNeed()
+    public void Fault_6_auth_service_memory_limit_64_mi_below_its_need()
     {
         var container = Broken.Container("auth-service");
 
@@ -67,7 +67,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault7_OrderService_RetriesWithoutBackoffInTheShippedCode()
+    public void Fault_7_order_service_retries_without_backoff_in_the_shipped_code()
     {
         Assert.True(File.Exists(Repo.RetryFaultSource), $"missing {Repo.RetryFaultSource}, where the retry fault lives");
         Assert.True(File.Exists(Repo.RetryFixPatch), $"missing {Repo.RetryFixPatch}, the fix of fault 7");
@@ -81,7 +81,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void Fault8_DatabaseService_ChaosFailureRateIsHalf()
+    public void Fault_8_database_service_chaos_failure_rate_is_half()
     {
         Assert.Equal("0.5", Broken.Container("database-service").EnvValue("CHAOS_FAILURE_RATE"));
         Assert.True(ServiceVariables.IsValid(ServiceCatalog.Database.Variable("CHAOS_FAILURE_RATE"), "0.5"),
@@ -95,7 +95,7 @@ public class BrokenProductionFaultTests
     /// </summary>
     [Theory]
     [MemberData(nameof(AllChecks))]
-    public void EveryCheck_FindsOnlyTheFaultsViolations(string check)
+    public void Every_check_finds_only_the_faults_violations(string check)
     {
         var expected = LabFaults.All.Where(f => f.InManifests && f.Check == check).ToList();
 
@@ -104,7 +104,7 @@ public class BrokenProductionFaultTests
     }
 
     [Fact]
-    public void EveryManifestFault_IsInTheFileTheCatalogNames_AndHasItsViolation()
+    public void Every_manifest_fault_is_in_the_file_the_catalog_names_and_has_its_violation()
     {
         var manifestFaults = LabFaults.All.Where(f => f.InManifests).ToList();
 

@@ -79,7 +79,7 @@ public sealed class BuildScriptTests : IDisposable
     static IEnumerable<string> Names => [.. ServiceCatalog.All.Select(s => s.Name), TrafficSource.Customers.Name];
 
     [Fact]
-    public void ListImages_PrintsTheSixCatalogImagesAndTheCustomers()
+    public void List_images_prints_the_six_catalog_images_and_the_customers()
     {
         Assert.Equal([.. ServiceCatalog.All.Select(s => s.Image), TrafficSource.Customers.Image], BuildScript.Images);
         Assert.DoesNotContain("notification-service:v2.0", BuildScript.Images);
@@ -88,7 +88,7 @@ public sealed class BuildScriptTests : IDisposable
     [Theory]
     [InlineData("services/day-4/broken-production/build-and-import.sh")]
     [InlineData("k8s/day-4/sync-gateway-config.sh")]
-    public void Shellcheck_FindsNothing(string script)
+    public void Shellcheck_finds_nothing(string script)
     {
         var shellcheck = ProcessRunner.Which("shellcheck");
         Assert.True(shellcheck is not null, "shellcheck is not installed (apt-get install shellcheck)");
@@ -99,7 +99,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void Script_IsExecutableAndStrict()
+    public void Script_is_executable_and_strict()
     {
         var text = File.ReadAllText(Repo.BuildScript);
 
@@ -109,7 +109,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithEverythingReady_BuildsEveryImageThenImportsEachIntoTheNamedCluster()
+    public void With_everything_ready_builds_every_image_then_imports_each_into_the_named_cluster()
     {
         Install("docker", "k3d");
 
@@ -124,7 +124,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithoutAClusterArgument_UsesDay4()
+    public void Without_AC_luster_argument_uses_day_4()
     {
         Install("docker", "k3d");
 
@@ -136,7 +136,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithoutDocker_SaysHowToGetItAndDoesNothing()
+    public void Without_docker_says_how_to_get_it_and_does_nothing()
     {
         Install("k3d");
 
@@ -149,7 +149,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithoutK3d_SaysHowToGetItAndDoesNothing()
+    public void Without_k_3d_says_how_to_get_it_and_does_nothing()
     {
         Install("docker");
 
@@ -162,7 +162,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithTheDockerEngineDown_SaysToStartIt()
+    public void With_the_docker_engine_down_says_to_start_it()
     {
         Install("docker", "k3d");
 
@@ -174,7 +174,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithoutTheCluster_SaysHowToCreateItAndBuildsNothing()
+    public void Without_the_cluster_says_how_to_create_it_and_builds_nothing()
     {
         Install("docker", "k3d");
 
@@ -187,7 +187,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithTheClusterStopped_SaysHowToStartItAndBuildsNothing()
+    public void With_the_cluster_stopped_says_how_to_start_it_and_builds_nothing()
     {
         Install("docker", "k3d");
 
@@ -200,7 +200,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WhenABuildFails_StopsThereAndImportsNothing()
+    public void When_AB_uild_fails_stops_there_and_imports_nothing()
     {
         Install("docker", "k3d");
 
@@ -215,7 +215,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WhenAnImportFails_StopsThere()
+    public void When_an_import_fails_stops_there()
     {
         Install("docker", "k3d");
 
@@ -231,7 +231,7 @@ public sealed class BuildScriptTests : IDisposable
     [Theory]
     [InlineData("--no-import")]
     [InlineData("--build-only")]
-    public void BuildOnly_BuildsTheSixImagesWithoutK3dOrACluster(string option)
+    public void Build_only_builds_the_six_images_without_k_3d_or_AC_luster(string option)
     {
         Install("docker");
 
@@ -244,7 +244,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithoutDockerAndK3d_NamesBothAndHowToBuildWithoutK3d()
+    public void Without_docker_and_k_3d_names_both_and_how_to_build_without_k_3d()
     {
         var result = RunScript();
 
@@ -256,7 +256,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void BuildOnly_WithoutDocker_NamesDockerButNotK3d()
+    public void Build_only_without_docker_names_docker_but_not_k_3d()
     {
         var result = RunScript(null, "--no-import");
 
@@ -266,7 +266,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithANewDockerWithoutBuildx_SaysBuildKitIsMissingAndBuildsNothing()
+    public void With_AN_ew_docker_without_buildx_says_build_kit_is_missing_and_builds_nothing()
     {
         Install("docker");
 
@@ -278,7 +278,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void WithAnEngineOlderThan23WithoutBuildx_BuildsWithItsBuiltInBuildKit()
+    public void With_an_engine_older_than_23_without_buildx_builds_with_its_built_in_build_kit()
     {
         Install("docker");
 
@@ -293,7 +293,7 @@ public sealed class BuildScriptTests : IDisposable
     [InlineData("--no-import", "brokenprod")]
     [InlineData("--bogus")]
     [InlineData("one", "two")]
-    public void WithBadArguments_PrintsUsageAndExits2(params string[] arguments)
+    public void With_bad_arguments_prints_usage_and_exits_2(params string[] arguments)
     {
         Install("docker", "k3d");
 

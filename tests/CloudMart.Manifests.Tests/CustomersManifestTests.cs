@@ -17,7 +17,7 @@ public class CustomersManifestTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void Deployment_RunsOneCustomersPodFromTheBuiltImageInItsOwnNamespace(string folder)
+    public void Deployment_runs_one_customers_pod_from_the_built_image_in_its_own_namespace(string folder)
     {
         var deployment = Single<V1Deployment>(folder);
         var container = Container(folder);
@@ -34,7 +34,7 @@ public class CustomersManifestTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void EveryVariable_IsDeclaredAndValid_AndTheTargetIsTheGatewayService(string folder)
+    public void Every_variable_is_declared_and_valid_and_the_target_is_the_gateway_service(string folder)
     {
         var container = Container(folder);
 
@@ -50,7 +50,7 @@ public class CustomersManifestTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void PortsProbesAndScrapeAnnotations_AllNameTheMetricsPort(string folder)
+    public void Ports_probes_and_scrape_annotations_all_name_the_metrics_port(string folder)
     {
         var deployment = Single<V1Deployment>(folder);
         var service = Single<V1Service>(folder);
@@ -73,7 +73,7 @@ public class CustomersManifestTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void Pod_IsHardenedAndSizedLikeTheShops(string folder)
+    public void Pod_is_hardened_and_sized_like_the_shops(string folder)
     {
         var pod = Single<V1Deployment>(folder).Spec.Template.Spec;
         var container = Container(folder);

@@ -32,7 +32,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_BuildsWithTheAotSdkAndRunsOnChiseled(string service)
+    public void Dotnet_builds_with_the_aot_sdk_and_runs_on_chiseled(string service)
     {
         var dockerfile = Load(service);
 
@@ -42,7 +42,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_PublishesForTheArchitectureBeingBuiltAndPinsNone(string service)
+    public void Dotnet_publishes_for_the_architecture_being_built_and_pins_none(string service)
     {
         var dockerfile = Load(service);
         var project = $"services/day-4/broken-production/{service}";
@@ -62,7 +62,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_SharesOneNuGetCacheBetweenTheImages(string service)
+    public void Dotnet_shares_one_nu_get_cache_between_the_images(string service)
     {
         var dockerfile = Load(service);
 
@@ -74,7 +74,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_ContextIsTheSharedFilesAndThisServiceOnly(string service)
+    public void Dotnet_context_is_the_shared_files_and_this_service_only(string service)
     {
         var path = Path.Combine(Repo.ServiceDir(service), "Dockerfile.dockerignore");
         Assert.True(File.Exists(path), $"missing {path}");
@@ -93,7 +93,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
-    public void Dotnet_RunsTheServicesBinaryAsNonRootOnTheCatalogPort(string service)
+    public void Dotnet_runs_the_services_binary_as_non_root_on_the_catalog_port(string service)
     {
         var dockerfile = Load(service);
         var spec = ServiceCatalog.Find(service);
@@ -111,7 +111,7 @@ public class DockerfileTests
     [Theory]
     [MemberData(nameof(DotnetServices))]
     [InlineData("gateway")]
-    public void EveryCopySource_ExistsRelativeToTheRepositoryRoot(string service)
+    public void Every_copy_source_exists_relative_to_the_repository_root(string service)
     {
         var dockerfile = Load(service);
 
@@ -124,7 +124,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void Gateway_IsNginxAlpineWithTheProjectsNginxConf()
+    public void Gateway_is_nginx_alpine_with_the_projects_nginx_conf()
     {
         var dockerfile = Load("gateway");
         var final = dockerfile.FinalStage;
@@ -136,7 +136,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void DockerIgnore_KeepsLocalBuildOutputOutOfTheContext()
+    public void Docker_ignore_keeps_local_build_output_out_of_the_context()
     {
         var lines = File.ReadAllLines(Path.Combine(Repo.Root, ".dockerignore")).Select(l => l.Trim()).ToList();
 

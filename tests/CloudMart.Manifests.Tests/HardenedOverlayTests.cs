@@ -29,14 +29,14 @@ public sealed class HardenedOverlayTests
     public static TheoryData<string> Components => [.. ServiceCatalog.All.Select(s => s.Name)];
 
     [Fact]
-    public void HoldsTheShopAndNotTheLabsTrafficSource()
+    public void Holds_the_shop_and_not_the_labs_traffic_source()
     {
         Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), All<V1Deployment>().Select(d => d.Metadata.Name).Order());
         Assert.All(Rendered.Value.OfType<IMetadata<V1ObjectMeta>>(), o => Assert.NotEqual(TrafficSource.Namespace, o.Metadata.NamespaceProperty));
     }
 
     [Theory, MemberData(nameof(Components))]
-    public void ImagesCarryTheVersionTheLabelsName(string name)
+    public void Images_carry_the_version_the_labels_name(string name)
     {
         var deployment = Deployment(name);
         var image = Assert.Single(deployment.Spec.Template.Spec.Containers).Image;
@@ -47,7 +47,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Theory, MemberData(nameof(Components))]
-    public void RecommendedLabelsOnObjectAndPodsButSelectorsUnchanged(string name)
+    public void Recommended_labels_on_object_and_pods_but_selectors_unchanged(string name)
     {
         var deployment = Deployment(name);
         foreach (var labels in new[] { deployment.Metadata.Labels, deployment.Spec.Template.Metadata.Labels })
@@ -63,7 +63,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Theory, MemberData(nameof(Services))]
-    public void ServicesAreLiveOnAliveReadyOnHealthAndHaveAStartupProbe(string name)
+    public void Services_are_live_on_alive_ready_on_health_and_have_AS_tartup_probe(string name)
     {
         var spec = ServiceCatalog.Find(name);
         var container = Assert.Single(Deployment(name).Spec.Template.Spec.Containers);
@@ -73,7 +73,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Fact]
-    public void TheGatewayHasAStartupProbeAndKeepsItsPreStopPause()
+    public void The_gateway_has_AS_tartup_probe_and_keeps_its_pre_stop_pause()
     {
         var pod = Deployment(ServiceNames.Gateway).Spec.Template.Spec;
         var container = Assert.Single(pod.Containers);
@@ -83,7 +83,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Theory, MemberData(nameof(Components))]
-    public void RequestsCoverTheMeasuredNeedAndLimitsCoverRequests(string name)
+    public void Requests_cover_the_measured_need_and_limits_cover_requests(string name)
     {
         var resources = Assert.Single(Deployment(name).Spec.Template.Spec.Containers).Resources;
         var need = ServiceCatalog.Find(name).MemoryNeedMiB * 1024m * 1024m;
@@ -94,7 +94,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Fact]
-    public void EveryServiceWithTwoReplicasHasADisruptionBudget()
+    public void Every_service_with_two_replicas_has_AD_isruption_budget()
     {
         var replicated = All<V1Deployment>().Where(d => d.Spec.Replicas >= 2).ToList();
         Assert.Equal([ServiceNames.Api, ServiceNames.Order], replicated.Select(d => d.Metadata.Name).Order());
@@ -106,7 +106,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Fact]
-    public void TheDatabaseKeepsItsFileOnTheClaim()
+    public void The_database_keeps_its_file_on_the_claim()
     {
         var pod = Deployment(ServiceNames.Database).Spec.Template.Spec;
         var claim = Assert.Single(pod.Volumes, v => v.PersistentVolumeClaim is not null).PersistentVolumeClaim.ClaimName;
@@ -115,7 +115,7 @@ public sealed class HardenedOverlayTests
     }
 
     [Fact]
-    public void NetworkPoliciesDenyByDefault()
+    public void Network_policies_deny_by_default()
     {
         var deny = Assert.Single(All<V1NetworkPolicy>(), p => p.Metadata.Name == "default-deny");
         Assert.Empty(deny.Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
@@ -135,7 +135,7 @@ public sealed class HardenedOverlayTests
     };
 
     [Theory, MemberData(nameof(Flows))]
-    public void TheArchitecturesCallsAreAllowed(string source, string target) =>
+    public void The_architectures_calls_are_allowed(string source, string target) =>
         Assert.True(Allowed(source, target, ServiceCatalog.Find(target).ContainerPort), $"{source} cannot reach {target}");
 
     [Theory]
@@ -145,11 +145,11 @@ public sealed class HardenedOverlayTests
     [InlineData(ServiceNames.Auth, ServiceNames.Database)]
     [InlineData(ServiceNames.Notification, ServiceNames.Order)]
     [InlineData(ServiceNames.Database, ServiceNames.Api)]
-    public void OtherCallsAreDenied(string source, string target) =>
+    public void Other_calls_are_denied(string source, string target) =>
         Assert.False(Allowed(source, target, ServiceCatalog.Find(target).ContainerPort), $"{source} may reach {target}");
 
     [Theory, MemberData(nameof(Components))]
-    public void MonitoringScrapesEveryPod(string name)
+    public void Monitoring_scrapes_every_pod(string name)
     {
         var labels = Deployment(name).Spec.Template.Metadata.Labels;
         Assert.Contains(All<V1NetworkPolicy>(), p => Selects(p.Spec.PodSelector, labels) && (p.Spec.Ingress ?? []).Any(rule =>

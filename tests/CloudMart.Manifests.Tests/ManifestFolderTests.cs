@@ -19,7 +19,7 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void Folder_HasTheGuidesFileNames(string folder)
+    public void Folder_has_the_guides_file_names(string folder)
     {
         var set = LabSets.Named(folder);
 
@@ -29,7 +29,7 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void EachFile_HoldsItsServicesObjects(string folder)
+    public void Each_file_holds_its_services_objects(string folder)
     {
         var set = LabSets.Named(folder);
 
@@ -54,7 +54,7 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void GatewayConfigMap_EqualsGatewayNginxConfByteForByte(string folder)
+    public void Gateway_config_map_equals_gateway_nginx_conf_byte_for_byte(string folder)
     {
         var set = LabSets.Named(folder);
         Assert.True(File.Exists(Repo.GatewayNginxConf), $"missing {Repo.GatewayNginxConf}");
@@ -67,7 +67,7 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void GatewayEntrypoint_IsQuietSoEveryLogLineIsJson(string folder)
+    public void Gateway_entrypoint_is_quiet_so_every_log_line_is_json(string folder)
     {
         var gateway = LabSets.Named(folder).Single<V1Deployment>(ServiceCatalog.Gateway.Name).Spec.Template.Spec.Containers.Single();
 
@@ -78,7 +78,7 @@ public class ManifestFolderTests
     [Theory]
     [InlineData("broken-production")]
     [InlineData("solution")]
-    public void AuthSigningKey_ComesFromAnOptionalSecretAndIsNeverWrittenInTheManifests(string folder)
+    public void Auth_signing_key_comes_from_an_optional_secret_and_is_never_written_in_the_manifests(string folder)
     {
         var set = LabSets.Named(folder);
         var deployment = set.Single<V1Deployment>(ServiceCatalog.Auth.Name);

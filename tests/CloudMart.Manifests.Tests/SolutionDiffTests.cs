@@ -48,7 +48,7 @@ public class SolutionDiffTests
     };
 
     [Fact]
-    public void Folders_DifferOnlyByThePatchOfFault7()
+    public void Folders_differ_only_by_the_patch_of_fault_7()
     {
         static string[] Files(string dir) => Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
@@ -63,7 +63,7 @@ public class SolutionDiffTests
 
     [Theory]
     [MemberData(nameof(ManifestFiles))]
-    public void File_DiffersOnlyByItsFixes(string file)
+    public void File_differs_only_by_its_fixes(string file)
     {
         var changes = LineDiff.CompareFiles(Path.Combine(Repo.BrokenManifestsDir, file), Path.Combine(Repo.SolutionManifestsDir, file));
 
@@ -71,7 +71,7 @@ public class SolutionDiffTests
     }
 
     [Fact]
-    public void LineDiff_ReportsRemovedAndAddedLines()
+    public void Line_diff_reports_removed_and_added_lines()
     {
         var changes = LineDiff.Compare(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"]);
 

@@ -12,7 +12,7 @@ public class SolutionTests
 
     [Theory]
     [MemberData(nameof(BrokenProductionFaultTests.AllChecks), MemberType = typeof(BrokenProductionFaultTests))]
-    public void EveryCheck_FindsNothing(string check)
+    public void Every_check_finds_nothing(string check)
     {
         Assert.Empty(Checks.Named(check, Solution));
     }
@@ -25,7 +25,7 @@ public class SolutionTests
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(8)]
-    public void ManifestFault_IsFixed(int number)
+    public void Manifest_fault_is_fixed(int number)
     {
         var fault = LabFaults.Get(number);
 
@@ -34,7 +34,7 @@ public class SolutionTests
     }
 
     [Fact]
-    public void Fixes_HaveTheDocumentedValues()
+    public void Fixes_have_the_documented_values()
     {
         Assert.Equal("cloudmart-db", Solution.Container("database-service").EnvValue("DB_NAME"));
         Assert.Equal("notification-service:latest", Solution.Container("notification-service").Image);
@@ -46,7 +46,7 @@ public class SolutionTests
     }
 
     [Fact]
-    public void Fault7_IsFixedByThePatchShippedWithTheSolution()
+    public void Fault_7_is_fixed_by_the_patch_shipped_with_the_solution()
     {
         Assert.True(File.Exists(Repo.RetryFixPatch), $"missing {Repo.RetryFixPatch}");
 
@@ -63,14 +63,14 @@ public class SolutionTests
     }
 
     [Fact]
-    public void EveryService_HasItsDeploymentAndService()
+    public void Every_service_has_its_deployment_and_service()
     {
         Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), Solution.Deployments.Select(d => d.Metadata.Name).Order());
         Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), Solution.Services.Select(s => s.Metadata.Name).Order());
     }
 
     [Fact]
-    public void EveryImage_IsBuiltByTheScript_AndEveryBuiltImageIsUsed()
+    public void Every_image_is_built_by_the_script_and_every_built_image_is_used()
     {
         var used = Solution.Deployments.Concat(Solution.TrafficSourceObjects.Select(o => o.Object).OfType<V1Deployment>())
             .SelectMany(d => d.Spec.Template.Spec.Containers).Select(c => c.Image).ToHashSet();
@@ -80,7 +80,7 @@ public class SolutionTests
     }
 
     [Fact]
-    public void EveryMemoryLimit_CoversTheServicesNeed()
+    public void Every_memory_limit_covers_the_services_need()
     {
         Assert.All(ServiceCatalog.All, spec =>
             Assert.True(Solution.Container(spec.Name).MemoryLimitMiB() >= spec.MemoryNeedMiB,

@@ -13,7 +13,7 @@ public partial class TrainerGuideTests
 
     [Theory]
     [MemberData(nameof(FaultNumbers))]
-    public void EachFault_HasSymptomCauseImpactHowToFindAndFix(int number)
+    public void Each_fault_has_symptom_cause_impact_how_to_find_and_fix(int number)
     {
         var section = Section(number);
 
@@ -27,7 +27,7 @@ public partial class TrainerGuideTests
     /// <summary>The guide tells of each fault what the catalog says: its component, its file and the value of its fix.</summary>
     [Theory]
     [MemberData(nameof(FaultNumbers))]
-    public void EachFault_NamesTheComponentFileAndFixOfTheCatalog(int number)
+    public void Each_fault_names_the_component_file_and_fix_of_the_catalog(int number)
     {
         var fault = LabFaults.Get(number);
         var section = Section(number).Value;
@@ -41,7 +41,7 @@ public partial class TrainerGuideTests
     }
 
     [Fact]
-    public void ItHasOneSectionPerFaultOfTheCatalog()
+    public void It_has_one_section_per_fault_of_the_catalog()
     {
         Assert.Equal(LabFaults.All.Count, Regex.Count(Guide, @"^### Fault \d+ — ", RegexOptions.Multiline));
     }
@@ -50,7 +50,7 @@ public partial class TrainerGuideTests
         Regex.Match(Guide, $@"^### Fault {number} — .*?(?=^##)", RegexOptions.Multiline | RegexOptions.Singleline);
 
     [Fact]
-    public void SolutionSteps_ApplyThePatchRebuildApplyAndRestart()
+    public void Solution_steps_apply_the_patch_rebuild_apply_and_restart()
     {
         string[] steps =
         [
@@ -67,7 +67,7 @@ public partial class TrainerGuideTests
     }
 
     [Fact]
-    public void EveryRepositoryPathItNames_Exists()
+    public void Every_repository_path_it_names_exists()
     {
         var paths = RepoPath().Matches(Guide).Select(m => m.Value.TrimEnd('.', ',', ')')).Distinct().ToList();
 

@@ -144,7 +144,7 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     }
 
     [Fact]
-    public async Task An_order_over_16_KiB_without_a_content_length_is_too_large_and_nothing_is_stored()
+    public async Task An_order_over_16_ki_b_without_a_content_length_is_too_large_and_nothing_is_stored()
     {
         await AssertNothingStoredAsync(async () =>
             await AssertProblemAsync(await StreamingClient(chain.Api).PostAsync("/api/orders", new UnsizedContent(OversizedOrderJson())), HttpStatusCode.RequestEntityTooLarge));

@@ -212,7 +212,7 @@ public sealed class DatabaseServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_store_over_16_KiB_without_a_content_length_is_too_large_and_stores_nothing()
+    public async Task A_store_over_16_ki_b_without_a_content_length_is_too_large_and_stores_nothing()
     {
         var client = StreamingClient(Start());
         var json = $$"""{"id": "o-big", "item": "laptop", "quantity": 1, "timestamp": "2026-11-24T07:00:00Z", "pad": "{{new string('x', 17 * 1024)}}"}""";

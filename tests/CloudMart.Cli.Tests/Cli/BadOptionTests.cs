@@ -118,7 +118,7 @@ public sealed class BadOptionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_bad_value_exits_UsageError_with_one_line_on_stderr_naming_the_option_and_the_value(string verb, string option, string value)
+    public async Task A_bad_value_exits_usage_error_with_one_line_on_stderr_naming_the_option_and_the_value(string verb, string option, string value)
     {
         using var output = new TestConsole();
         using var error = new TestConsole();

@@ -43,7 +43,7 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_with_nothing_up_says_so_on_stderr_and_exits_NotRunning()
+    public async Task Status_with_nothing_up_says_so_on_stderr_and_exits_not_running()
     {
         var result = await Run("status");
 

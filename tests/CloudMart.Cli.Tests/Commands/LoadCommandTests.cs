@@ -106,7 +106,7 @@ public sealed class LoadOnALocalRunWithChaosTests(ChaosLab lab) : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
-    public async Task Load_fails_with_CriteriaMissed_and_counts_every_failed_order_when_the_database_fails_every_store()
+    public async Task Load_fails_with_criteria_missed_and_counts_every_failed_order_when_the_database_fails_every_store()
     {
         var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "4", "--interval", "0");
 
@@ -144,7 +144,7 @@ public sealed class LoadOnALocalRunWithAWrongDatabaseUrlTests(WrongDatabaseUrlLa
     public void Dispose() => _cli.Dispose();
 
     [Fact]
-    public async Task Load_fails_with_CriteriaMissed_when_the_order_service_cannot_reach_its_database()
+    public async Task Load_fails_with_criteria_missed_when_the_order_service_cannot_reach_its_database()
     {
         var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "3", "--interval", "0", "--json");
 
@@ -239,7 +239,7 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
     [InlineData("--timeout", "0")]
     [InlineData("--url", "ftp://localhost:8080")]
     [InlineData("--url", "localhost")]
-    public async Task A_bad_option_value_is_named_in_the_message_and_exits_UsageError(string option, string value)
+    public async Task A_bad_option_value_is_named_in_the_message_and_exits_usage_error(string option, string value)
     {
         var code = await _cli.InvokeAsync(_nowhere, "load", option, value);
 

@@ -39,7 +39,7 @@ public sealed partial class UpCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_nginx_on_a_machine_where_it_cannot_be_installed_up_says_how_to_install_it_and_exits_NginxMissing()
+    public async Task Without_nginx_on_a_machine_where_it_cannot_be_installed_up_says_how_to_install_it_and_exits_nginx_missing()
     {
         var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
@@ -110,7 +110,7 @@ public sealed partial class UpCommandTests : IDisposable
     [InlineData("--gateway-port", "eighty")]
     [InlineData("--port-offset", "63000")]
     [InlineData("--startup-timeout", "-5")]
-    public async Task A_bad_option_value_is_named_in_the_message_and_exits_UsageError(string option, string value)
+    public async Task A_bad_option_value_is_named_in_the_message_and_exits_usage_error(string option, string value)
     {
         var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
@@ -136,7 +136,7 @@ public sealed partial class UpCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unknown_verb_exits_UsageError()
+    public async Task An_unknown_verb_exits_usage_error()
     {
         var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
 
@@ -161,7 +161,7 @@ public sealed partial class UpCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task When_a_port_is_taken_up_names_the_port_and_who_holds_it_starts_nothing_and_exits_PortInUse()
+    public async Task When_a_port_is_taken_up_names_the_port_and_who_holds_it_starts_nothing_and_exits_port_in_use()
     {
         var ports = TestMachine.FreePorts();
         var taken = ports.For("auth-service");

@@ -187,7 +187,7 @@ public sealed class VerifyClusterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cluster_whose_API_server_does_not_answer_exits_TargetUnreachable_without_running_the_other_checks()
+    public async Task A_cluster_whose_API_server_does_not_answer_exits_target_unreachable_without_running_the_other_checks()
     {
         var scenario = FakeCluster.Healthy();
         string kubeconfig;
@@ -207,7 +207,7 @@ public sealed class VerifyClusterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_kubeconfig_or_an_unknown_context_is_reported_and_exits_TargetUnreachable()
+    public async Task A_missing_kubeconfig_or_an_unknown_context_is_reported_and_exits_target_unreachable()
     {
         var missing = Path.Combine(_folder.Path, "no-such-kubeconfig");
         var code = await _cli.InvokeAsync(Environment, "verify", "--kubeconfig", missing);

@@ -74,7 +74,7 @@ public sealed class VerifyOnALocalRunWithChaosTests(ChaosLab lab) : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
-    public async Task Verify_fails_the_orders_and_logs_checks_and_exits_ChecksFailed_when_the_database_fails_every_store()
+    public async Task Verify_fails_the_orders_and_logs_checks_and_exits_checks_failed_when_the_database_fails_every_store()
     {
         var code = await _cli.InvokeAsync(lab.Environment, "verify", "--orders", "3", "--interval", "0", "--json");
 
@@ -146,7 +146,7 @@ public sealed class VerifyWithoutALocalRunTests : IDisposable
     VerifyEnvironment Nowhere => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = _folder.Path };
 
     [Fact]
-    public async Task Verify_without_a_local_run_says_how_to_start_one_and_exits_TargetUnreachable()
+    public async Task Verify_without_a_local_run_says_how_to_start_one_and_exits_target_unreachable()
     {
         var code = await _cli.InvokeAsync(Nowhere, "verify", "--orders", "1", "--interval", "0");
 
@@ -183,7 +183,7 @@ public sealed class VerifyWithoutALocalRunTests : IDisposable
     [InlineData("--since", "yesterday")]
     [InlineData("--url", "gateway:8080")]
     [InlineData("--tempo-url", "tempo")]
-    public async Task A_bad_option_value_is_named_in_the_message_and_exits_UsageError(string option, string value)
+    public async Task A_bad_option_value_is_named_in_the_message_and_exits_usage_error(string option, string value)
     {
         var code = await _cli.InvokeAsync(Nowhere, "verify", option, value);
 

@@ -36,7 +36,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     [Fact]
-    public async Task The_broken_folder_is_explained_fault_by_fault_and_exits_ProblemsFound()
+    public async Task The_broken_folder_is_explained_fault_by_fault_and_exits_problems_found()
     {
         var code = await Invoke("diagnose", "k8s/day-4/broken-production");
 
@@ -71,7 +71,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Grading_the_broken_folder_says_0_of_8_and_exits_ProblemsFound()
+    public async Task Grading_the_broken_folder_says_0_of_8_and_exits_problems_found()
     {
         var code = await Invoke("diagnose", "k8s/day-4/broken-production", "--grade");
 
@@ -172,7 +172,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     [InlineData("k8s/day-4/broken-prod", "the folder k8s/day-4/broken-prod does not exist")]
     [InlineData("docs", "the folder docs holds no manifests")]
     [InlineData("k8s/day-4/solution/01-namespace.yaml", "k8s/day-4/solution/01-namespace.yaml is a file, not a folder of manifests")]
-    public async Task A_folder_that_cannot_be_diagnosed_is_named_and_exits_BadManifests(string folder, string message)
+    public async Task A_folder_that_cannot_be_diagnosed_is_named_and_exits_bad_manifests(string folder, string message)
     {
         var code = await Invoke("diagnose", folder);
 
@@ -196,7 +196,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     [InlineData("give either a FOLDER ('k8s') or --cluster, not both", "diagnose", "k8s", "--cluster")]
     [InlineData("give either a FOLDER ('k8s') or --kubeconfig (a cluster option), not both", "diagnose", "k8s", "--kubeconfig", "x")]
     [InlineData("--namespace 'Prod_1' is not a Kubernetes namespace name", "diagnose", "--cluster", "--namespace", "Prod_1")]
-    public async Task A_wrong_command_line_is_explained_and_exits_UsageError(string message, params string[] args)
+    public async Task A_wrong_command_line_is_explained_and_exits_usage_error(string message, params string[] args)
     {
         var code = await Invoke(args);
 
@@ -206,7 +206,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task The_broken_cluster_is_explained_with_its_evidence_and_exits_ProblemsFound()
+    public async Task The_broken_cluster_is_explained_with_its_evidence_and_exits_problems_found()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.BrokenManifestsDir, retryImmediately: true));
         var kubeconfig = api.WriteKubeconfig(_folder, context: "k3d-brokenprod", currentElsewhere: true);
@@ -233,7 +233,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unreachable_cluster_is_said_so_and_exits_ClusterUnreachable()
+    public async Task An_unreachable_cluster_is_said_so_and_exits_cluster_unreachable()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false));
         var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);

@@ -37,7 +37,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task BrokenCluster_HasEachOfTheEightFaults_AndNothingElse()
+    public async Task Broken_cluster_has_each_of_the_eight_faults_and_nothing_else()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
 
@@ -49,7 +49,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task BrokenCluster_EachFaultCarriesWhatThePodsEventsAndLogsShow()
+    public async Task Broken_cluster_each_fault_carries_what_the_pods_events_and_logs_show()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
 
@@ -70,7 +70,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task BrokenCluster_FindingsPointAtTheLiveResourceFieldAndValue()
+    public async Task Broken_cluster_findings_point_at_the_live_resource_field_and_value()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
 
@@ -85,7 +85,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task HealthyCluster_FromTheSolution_HasNoFinding()
+    public async Task Healthy_cluster_from_the_solution_has_no_finding()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Healthy());
 
@@ -97,7 +97,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task Diagnosis_ReadsOnlyTheDocumentedPaths()
+    public async Task Diagnosis_reads_only_the_documented_paths()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
 
@@ -119,7 +119,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task RetryPolicyImmediateInTheLog_IsFault7Alone()
+    public async Task Retry_policy_immediate_in_the_log_is_fault_7_alone()
     {
         var cluster = FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: true);
         await using var api = await FakeKubernetesApi.StartAsync(cluster);
@@ -132,7 +132,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task NoRetryPolicyLine_LeavesFault7NotChecked()
+    public async Task No_retry_policy_line_leaves_fault_7_not_checked()
     {
         var cluster = Healthy();
         foreach (var key in cluster.Logs.Keys.Where(k => k.Pod.StartsWith("order-service", StringComparison.Ordinal)).ToList())
@@ -150,7 +150,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task ChaosRateAboveZero_IsFault8Alone_WithTheInjectedFailuresAsEvidence()
+    public async Task Chaos_rate_above_zero_is_fault_8_alone_with_the_injected_failures_as_evidence()
     {
         var cluster = HealthyExcept("database-service", d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = "0.5");
         await using var api = await FakeKubernetesApi.StartAsync(cluster);
@@ -162,7 +162,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task InjectedFailuresInTheLog_AreFault8_EvenWhenTheDeploymentNoLongerSaysSo()
+    public async Task Injected_failures_in_the_log_are_fault_8_even_when_the_deployment_no_longer_says_so()
     {
         var cluster = Healthy();
         var database = cluster.Pod("database-service").Metadata.Name;
@@ -177,7 +177,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task OomKillWithALimitThatCoversTheNeed_IsAProblemThatIsNoLabFault()
+    public async Task Oom_kill_with_AL_imit_that_covers_the_need_is_AP_roblem_that_is_no_lab_fault()
     {
         var cluster = Healthy();
         var api1 = cluster.Pod("api-service");
@@ -194,7 +194,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task CrashWithAFatalLineOnAnotherVariable_IsAProblemThatIsNoLabFault()
+    public async Task Crash_with_AF_atal_line_on_another_variable_is_AP_roblem_that_is_no_lab_fault()
     {
         var cluster = Healthy();
         var pod = cluster.Pod("auth-service");
@@ -216,7 +216,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task BuiltImageMissingFromTheCluster_IsAProblemThatIsNoLabFault()
+    public async Task Built_image_missing_from_the_cluster_is_AP_roblem_that_is_no_lab_fault()
     {
         var cluster = Healthy();
         var status = cluster.Pod("notification-service").Status.ContainerStatuses[0];
@@ -231,7 +231,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task EmptyNamespace_ReportsEachMissingComponent_AndChecksNoFault()
+    public async Task Empty_namespace_reports_each_missing_component_and_checks_no_fault()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Healthy());
 
@@ -242,7 +242,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task Kubeconfig_AndItsNamedContext_ReachTheCluster()
+    public async Task Kubeconfig_and_its_named_context_reach_the_cluster()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
         var kubeconfig = api.WriteKubeconfig(_folder, context: "lab", currentElsewhere: true);
@@ -254,7 +254,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task KubeconfigsCurrentContext_IsUsedWithoutContext_AndAnUnreachableServerIsAnAccessError()
+    public async Task Kubeconfigs_current_context_is_used_without_context_and_an_unreachable_server_is_an_access_error()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
         var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
@@ -266,7 +266,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public async Task RefusedCredentials_AreAnAccessErrorSayingSo()
+    public async Task Refused_credentials_are_an_access_error_saying_so()
     {
         await using var api = await FakeKubernetesApi.StartAsync(Broken());
         var kubeconfig = api.WriteKubeconfig(_folder, token: "wrong", context: "fake", currentElsewhere: true);
@@ -277,7 +277,7 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
-    public void MissingKubeconfigOrContext_IsAnAccessErrorNamingIt()
+    public void Missing_kubeconfig_or_context_is_an_access_error_naming_it()
     {
         var missing = Path.Combine(_folder, "no-such-kubeconfig");
 

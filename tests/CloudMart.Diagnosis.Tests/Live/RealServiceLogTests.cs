@@ -23,7 +23,7 @@ public sealed class RealServiceLogTests : IDisposable
     }
 
     [Fact]
-    public async Task DatabaseServiceWithoutDbName_WritesTheFatalLineTheDiagnosisMatchesToFault1()
+    public async Task Database_service_without_db_name_writes_the_fatal_line_the_diagnosis_matches_to_fault_1()
     {
         using var database = ServiceProcess.StartDll("database-service", new Dictionary<string, string> { ["PORT"] = FreePort(), ["DATA_DIR"] = _dataDir });
 
@@ -36,7 +36,7 @@ public sealed class RealServiceLogTests : IDisposable
     }
 
     [Fact]
-    public async Task OrderServiceAsShipped_LogsItsImmediateRetriesAndTheUnresolvableDatabaseHost()
+    public async Task Order_service_as_shipped_logs_its_immediate_retries_and_the_unresolvable_database_host()
     {
         var port = FreePort();
         using var order = ServiceProcess.StartDll("order-service", new Dictionary<string, string>
@@ -58,7 +58,7 @@ public sealed class RealServiceLogTests : IDisposable
     }
 
     [Fact]
-    public async Task DatabaseServiceWithChaos_LogsInjectedFailuresTheDiagnosisRecognises()
+    public async Task Database_service_with_chaos_logs_injected_failures_the_diagnosis_recognises()
     {
         var port = FreePort();
         using var database = ServiceProcess.StartDll("database-service", new Dictionary<string, string>
