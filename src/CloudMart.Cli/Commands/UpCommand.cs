@@ -7,85 +7,11 @@ using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 
-/// <summary>What <c>up</c> was asked for, from its options.</summary>
-public sealed record UpSettings
-{
-    public int? GatewayPort { get; init; }
-
-    public int PortOffset { get; init; }
-
-    public string? DataDirectory { get; init; }
-
-    public bool Published { get; init; }
-
-    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The run's name; null for the one its ports give (<see cref="LabRuns.NameFor"/>).</summary>
-    public string? Name { get; init; }
-
-    /// <summary>Start in the background, return once everything is healthy.</summary>
-    public bool Detach { get; init; }
-
-    /// <summary>Start with an empty database.</summary>
-    public bool Fresh { get; init; }
-
-    public string RunName => Name ?? LabRuns.NameFor(Ports);
-
-    /// <summary>The lab faults to run with (<c>--fault</c>); none by default.</summary>
-    public LabFaultSelection Faults { get; init; } = LabFaultSelection.None;
-
-    public LabPorts Ports => new(PortOffset, GatewayPort);
-}
-
-/// <summary>The machine as <c>up</c> sees it; tests describe another one.</summary>
-public sealed record UpEnvironment
-{
-    public required string RepositoryRoot { get; init; }
-
-    /// <summary>The configuration the services were built in, the same as this tool's.</summary>
-    public required string BuildConfiguration { get; init; }
-
-    public required NginxSetup Nginx { get; init; }
-
-    /// <summary>The folder that holds every run's folder (runs/NAME); null for <c>.cloudmart</c> in the repository.</summary>
-    public string? StateDirectory { get; init; }
-
-    public LabRuns Runs => new(StateDirectory ?? Path.Combine(RepositoryRoot, LabLayout.DefaultStateFolder));
-
-    /// <summary>When the command was given, for the time-to-ready figure.</summary>
-    public required DateTimeOffset CommandStarted { get; init; }
-
-    /// <summary>
-    /// This machine. The <c>./cloudmart</c> script passes the moment it was run (before any build
-    /// check) in CLOUDMART_STARTED_AT, in nanoseconds since 1970; otherwise this process's start counts.
-    /// </summary>
-    public static UpEnvironment FromMachine() => new()
-    {
-        RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
-        BuildConfiguration = ThisConfiguration,
-        Nginx = new NginxSetup(),
-        StateDirectory = StateFromMachine(),
-        CommandStarted = long.TryParse(Environment.GetEnvironmentVariable("CLOUDMART_STARTED_AT"), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(nanoseconds / 1_000_000)
-            : new DateTimeOffset(Process.GetCurrentProcess().StartTime),
-    };
-
-    /// <summary>CLOUDMART_STATE_DIR, where set: the folder for every run's state instead of .cloudmart in the repository.</summary>
-    public static string? StateFromMachine() =>
-        Environment.GetEnvironmentVariable("CLOUDMART_STATE_DIR") is { Length: > 0 } folder ? Path.GetFullPath(folder) : null;
-
-#if DEBUG
-    public const string ThisConfiguration = "Debug";
-#else
-    public const string ThisConfiguration = "Release";
-#endif
-}
-
 /// <summary>
 /// <c>cloudmart up</c>: runs CloudMart on this machine — the five services as processes and nginx
 /// as the gateway — until Ctrl-C, then stops everything it started.
 /// </summary>
-public static class UpCommand
+public static partial class UpCommand
 {
     public static Command Create(IAnsiConsole console, UpEnvironment environment, IAnsiConsole? error = null)
     {
@@ -94,18 +20,7 @@ public static class UpCommand
         gatewayPort.HelpName = "port";
         var portOffset = OptionValues.Count("--port-offset",
             "Added to every component's local port (3000-3004 and 8080), to run beside another CloudMart [default: 0]", 0, 65535);
-        var dataDir = new Option<string?>("--data-dir")
-        {
-            Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
-            HelpName = "folder",
-        };
-        dataDir.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } folder && (folder.Length == 0 || File.Exists(folder)))
-            {
-                result.AddError($"--data-dir must be a folder, and '{folder}' is {(folder.Length == 0 ? "empty" : "a file")}.");
-            }
-        });
+        var dataDir = DataDirOption();
         var published = new Option<bool>("--published")
         {
             Description = $"Run the Native AOT binaries published under {ServiceBinaries.DefaultPublishFolder}/SERVICE/ (as the images ship) instead of the dotnet build",
@@ -117,19 +32,7 @@ public static class UpCommand
         var detach = new Option<bool>("--detach", "-d") { Description = "Start in the background and return once everything is healthy; 'cloudmart down' stops it" };
         var fresh = new Option<bool>("--fresh") { Description = "Start with an empty database: the run's orders are deleted first" };
 
-        var fault = new Option<string[]>("--fault")
-        {
-            Description = $"Put lab fault N back as shipped, to practise without a cluster: {string.Join(", ", LabFaultSelection.Available)} or all (repeatable)",
-            HelpName = "N",
-        };
-        fault.Validators.Add(result =>
-        {
-            LabFaultSelection.Parse(result.GetValueOrDefault<string[]>() ?? [], out var problem);
-            if (problem is not null)
-            {
-                result.AddError(problem + ".");
-            }
-        });
+        var fault = FaultOption();
 
         var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
         {
@@ -171,6 +74,41 @@ public static class UpCommand
             return (int)await RunAsync(settings, console, environment, signals.Token, error);
         });
         return command;
+    }
+
+    static Option<string?> DataDirOption()
+    {
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
+            HelpName = "folder",
+        };
+        dataDir.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } folder && (folder.Length == 0 || File.Exists(folder)))
+            {
+                result.AddError($"--data-dir must be a folder, and '{folder}' is {(folder.Length == 0 ? "empty" : "a file")}.");
+            }
+        });
+        return dataDir;
+    }
+
+    static Option<string[]> FaultOption()
+    {
+        var fault = new Option<string[]>("--fault")
+        {
+            Description = $"Put lab fault N back as shipped, to practise without a cluster: {string.Join(", ", LabFaultSelection.Available)} or all (repeatable)",
+            HelpName = "N",
+        };
+        fault.Validators.Add(result =>
+        {
+            LabFaultSelection.Parse(result.GetValueOrDefault<string[]>() ?? [], out var problem);
+            if (problem is not null)
+            {
+                result.AddError(problem + ".");
+            }
+        });
+        return fault;
     }
 
     /// <summary>
@@ -219,32 +157,10 @@ public static class UpCommand
             console.MarkupLineInterpolated($"[yellow]With lab fault(s) {settings.Faults} put back as shipped[/] (docs/trainer-guide.md says what each one shows).");
         }
 
-        RunningLab lab;
-        try
+        var (lab, failed) = await StartAsync(options, console, error ?? console, stop);
+        if (lab is null)
         {
-            lab = await LocalRun.StartAsync(options, e => Show(console, e), stop);
-        }
-        catch (LabStartException ex)
-        {
-            var err = error ?? console;
-            err.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
-            if (!string.IsNullOrWhiteSpace(ex.LogTail))
-            {
-                err.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
-                err.WriteLine(ex.LogTail);
-            }
-            err.MarkupLine("Nothing was left running.");
-            return ex.Failure switch
-            {
-                LabFailure.PortInUse => ExitCodes.PortInUse,
-                LabFailure.AlreadyRunning => ExitCodes.AlreadyRunning,
-                _ => ExitCodes.StartFailed,
-            };
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            console.MarkupLine("Interrupted while starting; everything started was stopped.");
-            return ExitCodes.Interrupted;
+            return failed;
         }
 
         await using (lab)
@@ -267,6 +183,36 @@ public static class UpCommand
             console.MarkupLine("Everything was stopped.");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Starts the lab, or reports on <paramref name="error"/> why it did not start and returns the exit code for that.</summary>
+    static async Task<(RunningLab? Lab, ExitCodes Failed)> StartAsync(LocalRunOptions options, IAnsiConsole console, IAnsiConsole error, CancellationToken stop)
+    {
+        try
+        {
+            return (await LocalRun.StartAsync(options, e => Show(console, e), stop), ExitCodes.Success);
+        }
+        catch (LabStartException ex)
+        {
+            error.MarkupLineInterpolated($"[red]CloudMart did not start:[/] {ex.Message}.");
+            if (!string.IsNullOrWhiteSpace(ex.LogTail))
+            {
+                error.MarkupLineInterpolated($"[grey]Last lines of {ex.Component}'s log:[/]");
+                error.WriteLine(ex.LogTail);
+            }
+            error.MarkupLine("Nothing was left running.");
+            return (null, ex.Failure switch
+            {
+                LabFailure.PortInUse => ExitCodes.PortInUse,
+                LabFailure.AlreadyRunning => ExitCodes.AlreadyRunning,
+                _ => ExitCodes.StartFailed,
+            });
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            console.MarkupLine("Interrupted while starting; everything started was stopped.");
+            return (null, ExitCodes.Interrupted);
+        }
     }
 
     /// <summary>Deletes the SQLite files (DB_NAME.db and its journal, -wal and -shm) and nothing else; returns how many.</summary>
@@ -295,94 +241,6 @@ public static class UpCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return ex.Message.TrimEnd('.');
-        }
-    }
-
-    /// <summary>Until told to stop, reports each component that exits on its own; the others keep running.</summary>
-    static async Task WatchAsync(IAnsiConsole console, RunningLab lab, CancellationToken stop)
-    {
-        var reported = new HashSet<string>();
-        while (!stop.IsCancellationRequested && reported.Count < lab.Components.Count)
-        {
-            try
-            {
-                var exited = await WaitForNewExitAsync(lab, reported, stop);
-                reported.Add(exited.Name);
-                var how = exited.Process.ExitCode == 128 + 9 ? " (SIGKILL: with --fault 6, the kernel's OOM killer)" : "";
-                console.MarkupLineInterpolated($"[red]{exited.Name} exited with code {exited.Process.ExitCode}[/]{how}; see {Shown(exited.LogFile)}. The others keep running; Ctrl-C stops them.");
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        if (!stop.IsCancellationRequested)
-        {
-            console.MarkupLine("[red]Every component has exited.[/]");
-        }
-    }
-
-    /// <summary>
-    /// Until told to stop: restarts the component <c>cloudmart restart</c> asks for, and keeps every
-    /// component's log under <see cref="LogFiles.RotateAt"/> (twice that with the rotated part).
-    /// </summary>
-    static async Task KeepHouseAsync(IAnsiConsole console, RunningLab lab, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var ticks = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                if (File.Exists(lab.Layout.RestartRequestFile))
-                {
-                    var name = File.ReadAllText(lab.Layout.RestartRequestFile).Trim();
-                    File.Delete(lab.Layout.RestartRequestFile);
-                    await RestartAsync(console, lab, name, stop);
-                }
-                if (++ticks % 5 == 0)
-                {
-                    foreach (var component in lab.Components)
-                    {
-                        LogFiles.RotateIfLarger(component.LogFile);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    static async Task RestartAsync(IAnsiConsole console, RunningLab lab, string name, CancellationToken stop)
-    {
-        if (!lab.Components.Any(c => c.Name == name))
-        {
-            return;
-        }
-        console.MarkupLineInterpolated($"Restarting {name}, as 'cloudmart restart' asked...");
-        try
-        {
-            var fresh = await lab.RestartAsync(name, stop);
-            console.MarkupLineInterpolated($"  {name} is back (pid {fresh.Pid}) and healthy.");
-        }
-        catch (LabStartException ex)
-        {
-            console.MarkupLineInterpolated($"[red]{name} did not come back:[/] {ex.Message}.");
-        }
-    }
-
-    static async Task<RunningComponent> WaitForNewExitAsync(RunningLab lab, HashSet<string> reported, CancellationToken stop)
-    {
-        while (true)
-        {
-            var watched = lab.Components.Where(c => !reported.Contains(c.Name)).ToList();
-            var first = await Task.WhenAny(watched.Select(c => c.Process.Exited)).WaitAsync(stop);
-            // A process a restart replaced has exited on purpose; watch its successor instead.
-            if (lab.Components.FirstOrDefault(c => c.Process.Exited == first) is { } exited && !lab.IsRestarting(exited.Name))
-            {
-                return exited;
-            }
-            await Task.Delay(100, stop);
         }
     }
 

@@ -127,52 +127,12 @@ public static class VerifyCommand
 
     public static async Task<ExitCodes> RunAsync(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment, CancellationToken stop)
     {
-        string target;
-        IReadOnlyList<VerifyStep> steps;
-        if (settings.Cluster)
+        var planned = settings.Cluster ? PlanCluster(settings, console) : PlanLocal(settings, console, environment);
+        if (planned.Failed is { } failed)
         {
-            ClusterConnection access;
-            try
-            {
-                access = ClusterConnection.Connect(settings.Kubeconfig, settings.Context);
-            }
-            catch (ClusterAccessException ex)
-            {
-                return Unreachable(console, settings, $"namespace {settings.Namespace} of a cluster", ex.Message);
-            }
-            var verification = new ClusterVerification(new ClusterVerifyOptions
-            {
-                Client = access.Client,
-                ClusterName = access.Name,
-                Namespace = settings.Namespace,
-                GatewayUrl = settings.Url,
-                TempoUrl = settings.TempoUrl,
-                TempoWait = settings.TempoWait,
-                Orders = settings.Orders,
-                Interval = settings.Interval,
-                LogWindow = settings.Since,
-            });
-            (target, steps) = (verification.Target, verification.Steps);
+            return failed;
         }
-        else
-        {
-            var run = environment.Runs.Choose(settings.RunName, out var ambiguous);
-            if (ambiguous is not null)
-            {
-                console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
-                return ExitCodes.UsageError;
-            }
-            var verification = new LocalVerification(new LocalVerifyOptions
-            {
-                Layout = environment.Layout(run),
-                GatewayUrl = settings.Url,
-                TempoUrl = settings.TempoUrl,
-                TempoWait = settings.TempoWait,
-                Orders = settings.Orders,
-                Interval = settings.Interval,
-            });
-            (target, steps) = (verification.Target, verification.Steps);
-        }
+        var (target, steps) = (planned.Target!, planned.Steps!);
 
         VerifyReport report;
         try
@@ -208,6 +168,52 @@ public static class VerifyCommand
         return report.TargetMissing ? ExitCodes.TargetUnreachable
             : report.Passed ? ExitCodes.Success
             : ExitCodes.ChecksFailed;
+    }
+
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanCluster(VerifySettings settings, IAnsiConsole console)
+    {
+        ClusterConnection access;
+        try
+        {
+            access = ClusterConnection.Connect(settings.Kubeconfig, settings.Context);
+        }
+        catch (ClusterAccessException ex)
+        {
+            return (null, null, Unreachable(console, settings, $"namespace {settings.Namespace} of a cluster", ex.Message));
+        }
+        var verification = new ClusterVerification(new ClusterVerifyOptions
+        {
+            Client = access.Client,
+            ClusterName = access.Name,
+            Namespace = settings.Namespace,
+            GatewayUrl = settings.Url,
+            TempoUrl = settings.TempoUrl,
+            TempoWait = settings.TempoWait,
+            Orders = settings.Orders,
+            Interval = settings.Interval,
+            LogWindow = settings.Since,
+        });
+        return (verification.Target, verification.Steps, null);
+    }
+
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment)
+    {
+        var run = environment.Runs.Choose(settings.RunName, out var ambiguous);
+        if (ambiguous is not null)
+        {
+            console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+            return (null, null, ExitCodes.UsageError);
+        }
+        var verification = new LocalVerification(new LocalVerifyOptions
+        {
+            Layout = environment.Layout(run),
+            GatewayUrl = settings.Url,
+            TempoUrl = settings.TempoUrl,
+            TempoWait = settings.TempoWait,
+            Orders = settings.Orders,
+            Interval = settings.Interval,
+        });
+        return (verification.Target, verification.Steps, null);
     }
 
     static ExitCodes Unreachable(IAnsiConsole console, VerifySettings settings, string target, string why)
