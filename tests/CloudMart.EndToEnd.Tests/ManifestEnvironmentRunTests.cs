@@ -72,8 +72,12 @@ public sealed class ManifestEnvironmentRunTests : IDisposable
         {
             using var response = await _http.PostAsJsonAsync(new Uri(lab.GatewayUrl, "/api/orders"), new { item = $"item-{i}", quantity = 1 });
             Assert.True((int)response.StatusCode >= 500, $"order {i} got {(int)response.StatusCode}");
-            Assert.Contains("http://database:8080/store", await response.Content.ReadAsStringAsync());
+            // The client learns which dependency failed and how; the URL stays in the service's log.
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains($"The {ServiceCatalog.Database.Name} call failed: its name did not resolve", body);
+            Assert.DoesNotContain("http://database:8080", body);
         }
+        Assert.Contains("http://database:8080/store", await File.ReadAllTextAsync(lab.Layout.LogFile(ServiceCatalog.Order.Name)));
     }
 
     /// <summary>Each service's variables as its Deployment sets them, with in-cluster addresses made local.</summary>

@@ -27,6 +27,7 @@ public sealed class BadOptionTests : IDisposable
             ["--name"] = "_under",
             ["--detach"] = "=later",
             ["--fresh"] = "=ish",
+            ["--fault"] = "4",
         },
         ["down"] = new Dictionary<string, string>
         {

@@ -72,7 +72,7 @@ public static class ServiceCatalog
 {
     public const string Namespace = "production";
 
-    static readonly VariableSpec[] Telemetry =
+    internal static readonly VariableSpec[] Telemetry =
     [
         new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
@@ -93,7 +93,7 @@ public static class ServiceCatalog
     /// Where a service listens and how it stops. The drain bound keeps the drain, plus the time
     /// in-flight requests get to finish, inside Kubernetes' default 30 s grace period.
     /// </summary>
-    static readonly VariableSpec[] Hosting =
+    internal static readonly VariableSpec[] Hosting =
     [
         new("LISTEN_ADDRESS", VariableKind.IpAddress, Required: false, null,
             "an IP address to listen on, such as 127.0.0.1 (every interface when unset)"),

@@ -31,7 +31,8 @@ public static class TrafficSource
             "a whole number of seconds greater than 0 between two summary lines in the log"),
         new("DURATION_SECONDS", VariableKind.PositiveInteger, Required: false, null,
             "a whole number of seconds greater than 0 after which the customers stop and the program exits (unset: run until stopped)"),
-        // The services' telemetry variables, declared once in the catalog.
-        .. ServiceCatalog.Api.Variables.Where(v => v.Name.StartsWith("OTEL_", StringComparison.Ordinal)),
+        // The hosting and telemetry variables every program of ours reads, declared once in the catalog.
+        .. ServiceCatalog.Hosting,
+        .. ServiceCatalog.Telemetry,
     ], MemoryNeedMiB: 64);
 }
