@@ -55,7 +55,16 @@ public sealed class SolutionRunTests(SolutionLab fixture) : IClassFixture<Soluti
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
 
-        var listing = await http.GetStringAsync("api/orders");
+        // The whole listing is the trainer's (admin) view; a guest may not list orders.
+        var trainer = CloudMart.Catalog.DemoAccounts.Trainer;
+        using var signIn = await http.PostAsJsonAsync("api/token", new { username = trainer.Username, password = trainer.Password });
+        signIn.EnsureSuccessStatusCode();
+        using var token = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync());
+        using var list = new HttpRequestMessage(HttpMethod.Get, "api/orders");
+        list.Headers.Authorization = new("Bearer", token.RootElement.GetProperty("token").GetString());
+        using var listed = await http.SendAsync(list);
+        var listing = await listed.Content.ReadAsStringAsync();
+        Assert.True(listed.IsSuccessStatusCode, listing);
         Assert.All(Enumerable.Range(1, 20), n => Assert.Contains($"\"item-{n}\"", listing, StringComparison.Ordinal));
     }
 

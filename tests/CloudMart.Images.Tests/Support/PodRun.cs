@@ -70,6 +70,12 @@ public sealed class PodRun
 
         foreach (var env in container.Env ?? [])
         {
+            // An optional Secret the folder does not hold leaves the variable unset, as the kubelet does.
+            if (env.Value is null && env.ValueFrom?.SecretKeyRef is { Optional: true } optional
+                && !manifests.Objects.Any(o => o.Object is V1Secret s && s.Metadata.Name == optional.Name))
+            {
+                continue;
+            }
             run.Environment[env.Name] = env.Value ?? ValueFrom(manifests, env.ValueFrom);
         }
 
