@@ -52,7 +52,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     const int GuideOrders = 60;
 
     [Fact]
-    public async Task Fault_6_with_a_64_mi_b_limit_the_guides_loop_run_three_times_is_enough_for_the_oom_kill()
+    public async Task Fault_6_with_a_64_MiB_limit_the_guides_loop_run_three_times_is_enough_for_the_oom_kill()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
         var port = LoopbackServer.FreePort();
@@ -82,7 +82,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     }
 
     [Fact]
-    public async Task Fault_6_with_a_64_mi_b_limit_the_kernel_oom_kills_the_auth_service_under_load()
+    public async Task Fault_6_with_a_64_MiB_limit_the_kernel_oom_kills_the_auth_service_under_load()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
         var port = LoopbackServer.FreePort();
@@ -99,7 +99,7 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     }
 
     [Fact]
-    public async Task Fault_6_with_a_128_mi_b_limit_the_auth_service_stays_up_under_the_same_load_and_its_memory_levels_off()
+    public async Task Fault_6_with_a_128_MiB_limit_the_auth_service_stays_up_under_the_same_load_and_its_memory_levels_off()
     {
         using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 128);
         var port = LoopbackServer.FreePort();

@@ -82,7 +82,7 @@ public sealed class FaultRunTests
     }
 
     [Fact]
-    public async Task Fault_6_auth_service_at_the_broken_64_mi_b_limit_is_oom_killed_under_guest_orders()
+    public async Task Fault_6_auth_service_at_the_broken_64_MiB_limit_is_oom_killed_under_guest_orders()
     {
         using var lab = StartForLoad(Broken("auth-service").MemoryBytes);
 
@@ -93,7 +93,7 @@ public sealed class FaultRunTests
     }
 
     [Fact]
-    public async Task Fault_6_auth_service_at_the_solutions_128_mi_b_limit_stays_up_under_the_same_load()
+    public async Task Fault_6_auth_service_at_the_solutions_128_MiB_limit_stays_up_under_the_same_load()
     {
         using var lab = StartForLoad(memoryBytes: null);
 
