@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the six CloudMart images as <service>:latest and imports them into a k3d cluster, so the
+# Builds the CloudMart images (the gateway, the five services and the lab's customers) as <service>:latest and imports them into a k3d cluster, so the
 # manifests in k8s/day-4/ find them without a registry (they use imagePullPolicy: IfNotPresent).
 #
 #   build-and-import.sh [CLUSTER]     build and import into the k3d cluster CLUSTER (default: day4)
