@@ -19,7 +19,7 @@ public sealed class CustomersProcess : IDisposable
     CustomersProcess(IReadOnlyDictionary<string, string> environment)
     {
         var layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, _folder);
-        var binaries = ServiceBinaries.Build(LocalSystemFixture.Configuration);
+        var binaries = ServiceBinaries.Build(LocalSystem.Configuration);
         if (binaries.Missing(TrafficSource.Customers, layout) is { } missing)
         {
             throw new InvalidOperationException(missing);

@@ -26,17 +26,7 @@ public sealed class FaultRun : IAsyncDisposable
         var selection = LabFaultSelection.Parse(faults, out var problem);
         Assert.Null(problem);
         var state = Directory.CreateTempSubdirectory("cloudmart-fault-").FullName;
-        var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
-        var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 20_000 + 500 * i + Random.Shared.Next(0, 400)));
-        var lab = await LocalRun.StartAsync(new LocalRunOptions
-        {
-            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, state),
-            Ports = ports,
-            Binaries = ServiceBinaries.Build(LocalSystemFixture.Configuration),
-            NginxPath = nginx,
-            StartTimeout = TimeSpan.FromSeconds(90),
-            Faults = selection,
-        });
+        var lab = await LocalSystem.StartRunAsync(state, LocalSystem.Offsets(20_000, 20, 500, 400), faults: selection);
         return new FaultRun(lab, state);
     }
 

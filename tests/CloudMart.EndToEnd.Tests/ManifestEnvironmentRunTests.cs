@@ -16,12 +16,6 @@ namespace CloudMart.EndToEnd.Tests;
 /// </summary>
 public sealed class ManifestEnvironmentRunTests : IDisposable
 {
-#if DEBUG
-    const string Configuration = "Debug";
-#else
-    const string Configuration = "Release";
-#endif
-
     readonly string _state = Directory.CreateTempSubdirectory("cloudmart-manifest-env-").FullName;
     readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(15) };
 
@@ -116,22 +110,11 @@ public sealed class ManifestEnvironmentRunTests : IDisposable
         return url;
     }
 
-    static LabPorts FreePorts() =>
-        LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 24_000 + 400 * i + Random.Shared.Next(0, 300)));
+    static LabPorts FreePorts() => LabPorts.FirstFree(LocalSystem.Offsets(24_000, 20, 400, 300));
 
-    async Task<RunningLab> StartAsync(Dictionary<string, Dictionary<string, string?>> overrides, LabPorts ports)
-    {
-        var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
-        return await LocalRun.StartAsync(new LocalRunOptions
-        {
-            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, Path.Combine(_state, Guid.NewGuid().ToString("N"))),
-            Ports = ports,
-            Binaries = ServiceBinaries.Build(Configuration),
-            NginxPath = nginx,
-            StartTimeout = TimeSpan.FromSeconds(90),
-            VariableOverrides = overrides.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, string?>)o.Value),
-        });
-    }
+    Task<RunningLab> StartAsync(Dictionary<string, Dictionary<string, string?>> overrides, LabPorts ports) =>
+        LocalSystem.StartRunAsync(Path.Combine(_state, Guid.NewGuid().ToString("N")), [ports.Offset],
+            overrides.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, string?>)o.Value));
 
     public void Dispose()
     {

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using CloudMart.Lab;
 using CloudMart.Catalog;
+using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 
@@ -9,46 +9,28 @@ namespace CloudMart.Observability.Tests;
 /// range of ports and a scratch state folder), with a real Prometheus scraping the five services
 /// and evaluating the lab's alert rules. Subclasses choose the variables (a fault, or none).
 /// </summary>
-public abstract class ObservedLab : IAsyncLifetime
+public abstract class ObservedLab : LocalSystem
 {
-#if DEBUG
-    const string Configuration = "Debug";
-#else
-    const string Configuration = "Release";
-#endif
-
-    readonly string _state = Directory.CreateTempSubdirectory("cloudmart-observe-").FullName;
-
-    public RunningLab Lab { get; private set; } = null!;
-
     public PrometheusServer Prometheus { get; private set; } = null!;
 
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-
-    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
+    public static string RepositoryRoot => TestMachine.RepositoryRoot;
 
     /// <summary>The five services (the gateway serves no metrics), by name.</summary>
     public IReadOnlyDictionary<string, Uri> Services =>
         Lab.Components.Where(c => c.Name != ServiceCatalog.Gateway.Name).ToDictionary(c => c.Name, c => c.Url);
 
-    protected virtual IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
-        new Dictionary<string, IReadOnlyDictionary<string, string?>>();
+    // Offsets from 21000 up, clear of the end-to-end tests' usual range and of ephemeral ports.
+    protected override IEnumerable<int> PortOffsets => Offsets(21_000, 20, 500, 400);
 
-    public async Task InitializeAsync()
-    {
-        var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
-        // Offsets from 21000 up, clear of the end-to-end tests' usual range and of ephemeral ports.
-        var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 21_000 + 500 * i + Random.Shared.Next(0, 400)));
-        Lab = await LocalRun.StartAsync(new LocalRunOptions
-        {
-            Layout = new LabLayout(RepositoryRoot, _state),
-            Ports = ports,
-            Binaries = ServiceBinaries.Build(Configuration),
-            NginxPath = nginx,
-            StartTimeout = TimeSpan.FromSeconds(90),
-            VariableOverrides = Overrides,
-        });
+    protected override async Task StartedAsync() =>
         Prometheus = await PrometheusServer.StartAsync(Services, [MonitoringFiles.AlertRules]);
+
+    protected override async Task StoppingAsync()
+    {
+        if (Prometheus is not null)
+        {
+            await Prometheus.DisposeAsync();
+        }
     }
 
     /// <summary>Places <paramref name="count"/> orders through the gateway, one at a time; returns the status codes.</summary>
@@ -77,26 +59,6 @@ public abstract class ObservedLab : IAsyncLifetime
             TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, series.GetArrayLength());
     }
-
-    public async Task DisposeAsync()
-    {
-        if (Prometheus is not null)
-        {
-            await Prometheus.DisposeAsync();
-        }
-        if (Lab is not null)
-        {
-            await Lab.StopAsync();
-        }
-        Http.Dispose();
-        try
-        {
-            Directory.Delete(_state, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 /// <summary>The healthy system, as <c>cloudmart up</c> runs it.</summary>
@@ -109,8 +71,5 @@ public sealed class HealthyLab : ObservedLab;
 public sealed class FailingStoreLab : ObservedLab
 {
     protected override IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
-        new Dictionary<string, IReadOnlyDictionary<string, string?>>
-        {
-            [ServiceCatalog.Database.Name] = new Dictionary<string, string?> { ["CHAOS_FAILURE_RATE"] = "1" },
-        };
+        Override(ServiceCatalog.Database, "CHAOS_FAILURE_RATE", "1");
 }

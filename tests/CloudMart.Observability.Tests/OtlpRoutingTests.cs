@@ -11,11 +11,6 @@ namespace CloudMart.Observability.Tests;
 /// </summary>
 public sealed class OtlpRoutingTests
 {
-#if DEBUG
-    const string Configuration = "Debug";
-#else
-    const string Configuration = "Release";
-#endif
 
     const string Traces = "/v1/traces";
     const string Metrics = "/v1/metrics";
@@ -91,7 +86,7 @@ public sealed class OtlpRoutingTests
             environment[key] = value;
         }
         var removed = LocalEnvironment.AllCatalogVariables.Concat(FastExport.Keys).Where(v => !environment.ContainsKey(v));
-        using var process = ChildProcess.Start(service.Name, ServiceBinaries.Build(Configuration).For(service, layout), environment,
+        using var process = ChildProcess.Start(service.Name, ServiceBinaries.Build(LocalSystem.Configuration).For(service, layout), environment,
             removed, Path.Combine(state, "service.log"), state);
         try
         {

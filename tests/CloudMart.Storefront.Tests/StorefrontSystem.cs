@@ -9,14 +9,8 @@ namespace CloudMart.Storefront.Tests;
 /// in a scratch state folder) and one headless Chromium from the system's packages, driven by
 /// Playwright. Both are stopped on dispose.
 /// </summary>
-public class StorefrontSystem : IAsyncLifetime
+public class StorefrontSystem : LocalSystem
 {
-#if DEBUG
-    const string Configuration = "Debug";
-#else
-    const string Configuration = "Release";
-#endif
-
     /// <summary>Debian's chromium; Playwright's own browser downloads are not used (nor possible offline).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -26,37 +20,21 @@ public class StorefrontSystem : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
-    readonly string _state = Directory.CreateTempSubdirectory("cloudmart-store-").FullName;
     IPlaywright? _playwright;
-
-    public RunningLab Lab { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public Uri Gateway => Lab.GatewayUrl;
+    public static string RepositoryRoot => TestMachine.RepositoryRoot;
 
-    public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
+    // Offsets from 21250 up, beside the observability tests' range and clear of ephemeral ports.
+    protected override IEnumerable<int> PortOffsets => Offsets(21_250, 20, 500, 200);
 
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-
-    public async Task InitializeAsync()
+    protected override async Task StartedAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing; install Debian's chromium (apt-get install chromium)");
         }
-        var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
-        // Offsets from 21000 up, clear of the defaults, of the other test projects' ranges and of
-        // the kernel's ephemeral ports (32768 and up).
-        var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 21_250 + 500 * i + Random.Shared.Next(0, 200)));
-        Lab = await LocalRun.StartAsync(new LocalRunOptions
-        {
-            Layout = new LabLayout(RepositoryRoot, _state),
-            Ports = ports,
-            Binaries = ServiceBinaries.Build(Configuration),
-            NginxPath = nginx,
-            StartTimeout = TimeSpan.FromSeconds(90),
-        });
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -84,25 +62,13 @@ public class StorefrontSystem : IAsyncLifetime
         return shop;
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StoppingAsync()
     {
         if (Browser is not null)
         {
             await Browser.CloseAsync();
         }
         _playwright?.Dispose();
-        if (Lab is not null)
-        {
-            await Lab.StopAsync();
-        }
-        Http.Dispose();
-        try
-        {
-            Directory.Delete(_state, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
 

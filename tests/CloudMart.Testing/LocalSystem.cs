@@ -1,0 +1,92 @@
+using Xunit;
+using CloudMart.Catalog;
+using CloudMart.Lab;
+
+namespace CloudMart.Testing;
+
+/// <summary>
+/// The real local system, started once for a test class or collection exactly as <c>cloudmart up</c>
+/// starts it (through <see cref="LocalRun"/>), on free ports and in a scratch state folder, so it runs
+/// beside a developer's own <c>./cloudmart up</c> and beside the other test projects. Every process
+/// is stopped and the folder removed on dispose. Each test project keeps its own range of port
+/// offsets (<see cref="PortOffsets"/>) so that projects running at the same time do not race for one.
+/// </summary>
+public abstract class LocalSystem : IAsyncLifetime
+{
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    readonly TempFolder _state = new();
+
+    public RunningLab Lab { get; private set; } = null!;
+
+    public Uri Gateway => Lab.GatewayUrl;
+
+    public string StateDirectory => _state.Path;
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Candidate port offsets, tried in order until all of a run's ports are free.</summary>
+    protected abstract IEnumerable<int> PortOffsets { get; }
+
+    /// <summary>Changes to the healthy variables, by service: how a fault is put in. None by default.</summary>
+    protected virtual IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string?>>();
+
+    /// <summary>Where the run keeps its record and logs: the state folder itself, or a named run inside it.</summary>
+    protected virtual string RunFolder => _state.Path;
+
+    public async Task InitializeAsync()
+    {
+        Lab = await StartRunAsync(RunFolder, PortOffsets, Overrides);
+        await StartedAsync();
+    }
+
+    /// <summary>
+    /// One run of the system as <c>up</c> starts it, with this build of the services and this
+    /// machine's nginx, on the first of <paramref name="offsets"/> whose ports are all free.
+    /// </summary>
+    public static Task<RunningLab> StartRunAsync(string runFolder, IEnumerable<int> offsets,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? overrides = null, LabFaultSelection? faults = null) =>
+        LocalRun.StartAsync(new LocalRunOptions
+        {
+            Layout = new LabLayout(TestMachine.RepositoryRoot, runFolder),
+            Ports = LabPorts.FirstFree(offsets),
+            Binaries = ServiceBinaries.Build(Configuration),
+            NginxPath = TestMachine.NginxPath,
+            StartTimeout = TimeSpan.FromSeconds(90),
+            VariableOverrides = overrides ?? new Dictionary<string, IReadOnlyDictionary<string, string?>>(),
+            Faults = faults ?? LabFaultSelection.None,
+        });
+
+    /// <summary>What a subclass starts beside the system (a browser, Prometheus), once it is healthy.</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
+
+    /// <summary>What a subclass stops before the system goes down.</summary>
+    protected virtual Task StoppingAsync() => Task.CompletedTask;
+
+    /// <summary>Candidate offsets: <paramref name="count"/> steps of <paramref name="step"/> from <paramref name="first"/>, each moved by a random amount below <paramref name="jitter"/>.</summary>
+    public static IEnumerable<int> Offsets(int first, int count, int step, int jitter) =>
+        Enumerable.Range(0, count).Select(i => first + step * i + Random.Shared.Next(0, jitter));
+
+    /// <summary>One service's variable changes, in the shape <see cref="Overrides"/> takes.</summary>
+    protected static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Override(ServiceSpec service, string variable, string? value) =>
+        new Dictionary<string, IReadOnlyDictionary<string, string?>>
+        {
+            [service.Name] = new Dictionary<string, string?> { [variable] = value },
+        };
+
+    public async Task DisposeAsync()
+    {
+        await StoppingAsync();
+        if (Lab is not null)
+        {
+            await Lab.StopAsync();
+        }
+        Http.Dispose();
+        _state.Dispose();
+    }
+}
