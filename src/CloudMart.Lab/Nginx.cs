@@ -80,36 +80,12 @@ public sealed partial class NginxSetup
 
     static async Task<int> RunAsync(string fileName, string[] arguments, StreamWriter log, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         await log.WriteLineAsync($"$ {fileName} {string.Join(' ', arguments)}");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        await log.WriteAsync(await output);
-        await log.WriteAsync(await error);
+        var result = await ProgramRun.RunAsync(fileName, arguments, Timeout.InfiniteTimeSpan,
+            environment: new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" }, cancellationToken: cancellationToken);
+        await log.WriteAsync(result.Output);
         await log.FlushAsync(cancellationToken);
-        return process.ExitCode;
+        return result.ExitCode;
     }
 
     /// <summary>nginx's version from <c>nginx -v</c>, or null when it cannot be told.</summary>

@@ -12,7 +12,7 @@ public sealed class FaultRunTests
     static readonly TimeSpan LoadTime = TimeSpan.FromSeconds(20);
 
     /// <summary>How the broken-production manifests run a service (the services read here mount no ConfigMap).</summary>
-    static PodRun Broken(string service) => PodRun.FromManifests(Lab.Broken, service, Path.GetTempPath());
+    static PodRun Broken(string service) => PodRun.FromManifests(ContainerLab.Broken, service, Path.GetTempPath());
 
     static string BrokenVariable(string service, string name) =>
         Broken(service).Environment.TryGetValue(name, out var value)
@@ -22,7 +22,7 @@ public sealed class FaultRunTests
     [Fact]
     public void Fault1_database_service_without_DB_NAME_exits_1_with_a_FATAL_line()
     {
-        using var lab = new Lab();
+        using var lab = new ContainerLab();
         var run = lab.Plan("database-service");
         Assert.True(run.Environment.Remove("DB_NAME"));
 
@@ -36,7 +36,7 @@ public sealed class FaultRunTests
     public async Task Fault3_order_service_with_the_broken_DATABASE_URL_fails_orders_naming_the_host_it_cannot_resolve()
     {
         var brokenUrl = BrokenVariable("order-service", "DATABASE_URL");
-        using var lab = new Lab();
+        using var lab = new ContainerLab();
         lab.StartSolution("database-service", "notification-service", "auth-service");
         var order = lab.Plan("order-service");
         order.Environment["DATABASE_URL"] = brokenUrl;
@@ -58,7 +58,7 @@ public sealed class FaultRunTests
     public async Task Fault8_database_service_with_the_broken_CHAOS_FAILURE_RATE_fails_about_half_of_the_stores_on_purpose()
     {
         var rate = BrokenVariable("database-service", "CHAOS_FAILURE_RATE");
-        using var lab = new Lab();
+        using var lab = new ContainerLab();
         var database = lab.Plan("database-service");
         database.Environment["CHAOS_FAILURE_RATE"] = rate;
         lab.Start(database);
@@ -105,9 +105,9 @@ public sealed class FaultRunTests
     }
 
     /// <summary>The chain behind the api-service, the auth-service with the given memory limit (null: the solution's).</summary>
-    static Lab StartForLoad(long? memoryBytes)
+    static ContainerLab StartForLoad(long? memoryBytes)
     {
-        var lab = new Lab();
+        var lab = new ContainerLab();
         try
         {
             lab.StartSolution("database-service", "notification-service", "order-service");
@@ -130,7 +130,7 @@ public sealed class FaultRunTests
     /// Guest orders (no token: each one a guest validation at the auth-service) from 8 clients to
     /// the api-service, for <see cref="LoadTime"/> or until the auth-service stops.
     /// </summary>
-    static async Task<long> GuestOrdersAsync(Lab lab)
+    static async Task<long> GuestOrdersAsync(ContainerLab lab)
     {
         using var stop = new CancellationTokenSource(LoadTime);
         using var http = new HttpClient { BaseAddress = lab.BaseUri("api-service"), Timeout = TimeSpan.FromSeconds(5) };

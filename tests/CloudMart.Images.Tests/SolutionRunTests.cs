@@ -10,7 +10,7 @@ public sealed class SolutionLab : IDisposable
 {
     public SolutionLab()
     {
-        Lab = new Lab();
+        Lab = new ContainerLab();
         try
         {
             Lab.StartSolution();
@@ -22,14 +22,14 @@ public sealed class SolutionLab : IDisposable
         }
     }
 
-    public Lab Lab { get; }
+    public ContainerLab Lab { get; }
 
     public void Dispose() => Lab.Dispose();
 }
 
 public sealed class SolutionRunTests(SolutionLab fixture) : IClassFixture<SolutionLab>
 {
-    readonly Lab _lab = fixture.Lab;
+    readonly ContainerLab _lab = fixture.Lab;
 
     [Fact]
     public async Task The_guides_twenty_orders_through_the_gateway_all_succeed_each_within_two_seconds()
@@ -78,7 +78,7 @@ public sealed class SolutionRunTests(SolutionLab fixture) : IClassFixture<Soluti
             Assert.Equal(200, (int)response.StatusCode);
         }
 
-        foreach (var service in Lab.StartOrder)
+        foreach (var service in ContainerLab.StartOrder)
         {
             var lines = _lab.LogLines(service);
             Assert.NotEmpty(lines);

@@ -1,3 +1,4 @@
+using CloudMart.Lab;
 using CloudMart.Catalog;
 using CloudMart.Manifests.Tests.Support;
 
@@ -58,7 +59,7 @@ public sealed class BuildScriptTests : IDisposable
         }
     }
 
-    ProcessResult RunScript(IReadOnlyDictionary<string, string>? fake = null, params string[] arguments)
+    ProgramResult RunScript(IReadOnlyDictionary<string, string>? fake = null, params string[] arguments)
     {
         Directory.CreateDirectory(Bin);
         var environment = new Dictionary<string, string> { ["PATH"] = Bin, ["FAKE_LOG"] = LogFile };

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 
@@ -11,27 +11,7 @@ public static class Promtool
     public static async Task<(int Exit, string Output)> RunAsync(string? input, params string[] arguments)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing; apt-get install prometheus");
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout + await stderr).Trim());
+        var result = await ProgramRun.RunAsync(Binary, arguments, TimeSpan.FromSeconds(60), input);
+        return (result.ExitCode, result.Output.Trim());
     }
 }

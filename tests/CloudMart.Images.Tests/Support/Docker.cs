@@ -1,11 +1,6 @@
-using System.Diagnostics;
+using CloudMart.Lab;
 
 namespace CloudMart.Images.Tests.Support;
-
-public sealed record DockerResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public string Output => StandardOutput + StandardError;
-}
 
 /// <summary>
 /// The docker command line, run to its end with a time limit. Without docker or its engine every
@@ -15,16 +10,14 @@ public static class Docker
 {
     static readonly Lazy<string> Program = new(() =>
     {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "docker"))
-            .FirstOrDefault(File.Exists);
+        var path = ProgramRun.Which("docker");
         Assert.True(path is not null, "docker is not installed: the image tests need a docker engine (.ci/run installs docker.io and starts dockerd)");
         var info = RunWith(path, ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
         Assert.True(info.ExitCode == 0, $"the docker engine does not answer (start dockerd): {info.Output}");
         return path;
     });
 
-    public static DockerResult Run(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+    public static ProgramResult Run(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
         RunWith(Program.Value, arguments, timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Runs a docker command that must succeed, and returns its trimmed output.</summary>
@@ -37,29 +30,6 @@ public static class Docker
 
     public static string Inspect(string container, string format) => Check("inspect", "--format", format, container);
 
-    static DockerResult RunWith(string program, IEnumerable<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start docker");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"docker {string.Join(' ', start.ArgumentList)} took more than {timeout.TotalSeconds} s");
-        }
-        process.WaitForExit();
-        return new DockerResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    static ProgramResult RunWith(string program, IEnumerable<string> arguments, TimeSpan timeout) =>
+        ProgramRun.Run(program, arguments, timeout);
 }

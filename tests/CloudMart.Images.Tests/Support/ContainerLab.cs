@@ -10,7 +10,7 @@ namespace CloudMart.Images.Tests.Support;
 /// containers and all, when disposed. Each container answers to its Services' names there, as in
 /// the cluster. Traffic from the tests goes to the containers' addresses on this network.
 /// </summary>
-public sealed class Lab : IDisposable
+public sealed class ContainerLab : IDisposable
 {
     static readonly LabRepository Repo = LabRepository.Find(AppContext.BaseDirectory);
 
@@ -19,7 +19,7 @@ public sealed class Lab : IDisposable
     readonly List<string> _containers = [];
     readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
 
-    public Lab() => Docker.Check("network", "create", _id);
+    public ContainerLab() => Docker.Check("network", "create", _id);
 
     public static ManifestSet Solution { get; } = ManifestSet.Load(Repo.SolutionManifestsDir);
 
