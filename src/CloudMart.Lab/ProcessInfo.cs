@@ -5,6 +5,7 @@ namespace CloudMart.Lab;
 /// <summary>Facts about other processes from /proc, and POSIX signals, which .NET's Process does not send.</summary>
 public static partial class ProcessInfo
 {
+    public const int SIGHUP = 1;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
