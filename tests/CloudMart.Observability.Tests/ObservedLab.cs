@@ -12,9 +12,9 @@ namespace CloudMart.Observability.Tests;
 public abstract class ObservedLab : IAsyncLifetime
 {
 #if DEBUG
-    const string Configuration = "Debug";
+    public const string Configuration = "Debug";
 #else
-    const string Configuration = "Release";
+    public const string Configuration = "Release";
 #endif
 
     readonly string _state = Directory.CreateTempSubdirectory("cloudmart-observe-").FullName;

@@ -1,5 +1,6 @@
 using CloudMart.Catalog;
 using CloudMart.Lab;
+using CloudMart.Testing;
 using Microsoft.Playwright;
 
 namespace CloudMart.Storefront.Tests;
@@ -17,17 +18,8 @@ public class StorefrontSystem : IAsyncLifetime
     const string Configuration = "Release";
 #endif
 
-    /// <summary>Debian's chromium; Playwright's own browser downloads are not used (nor possible offline).</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     readonly string _state = Directory.CreateTempSubdirectory("cloudmart-store-").FullName;
-    IPlaywright? _playwright;
+    HeadlessChromium? _chromium;
 
     public RunningLab Lab { get; private set; } = null!;
 
@@ -41,10 +33,6 @@ public class StorefrontSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing; install Debian's chromium (apt-get install chromium)");
-        }
         var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
         // Offsets from 21000 up, clear of the defaults, of the other test projects' ranges and of
         // the kernel's ephemeral ports (32768 and up).
@@ -57,15 +45,8 @@ public class StorefrontSystem : IAsyncLifetime
             NginxPath = nginx,
             StartTimeout = TimeSpan.FromSeconds(90),
         });
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArguments,
-            Timeout = 60_000,
-        });
+        _chromium = await HeadlessChromium.LaunchAsync();
+        Browser = _chromium.Browser;
     }
 
     /// <summary>A fresh browser context (its own storage) with one page at the given size, and the console's errors collected.</summary>
@@ -86,11 +67,10 @@ public class StorefrontSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        if (_chromium is not null)
         {
-            await Browser.CloseAsync();
+            await _chromium.DisposeAsync();
         }
-        _playwright?.Dispose();
         if (Lab is not null)
         {
             await Lab.StopAsync();
