@@ -13,28 +13,20 @@ namespace CloudMart.Observability.Tests;
 /// <c>for:</c> divided by <see cref="ForDivisor"/>, so a test sees an alert go from pending to
 /// firing in seconds rather than minutes. Subclasses choose the faults.
 /// </summary>
-public abstract partial class ObserveRun : IAsyncLifetime
+public abstract partial class ObserveRun : LiveLab
 {
     /// <summary>5 minutes become 10 s, 2 minutes 4 s; the expressions are untouched.</summary>
     public const int ForDivisor = 30;
 
-    readonly string _state = Directory.CreateTempSubdirectory("cloudmart-observe-up-").FullName;
-
-    public RunningLab Lab { get; private set; } = null!;
-
-    public PrometheusServer Prometheus { get; private set; } = null!;
-
     public ObservePorts ObservePorts => new(Lab.Ports.Offset);
-
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
 
     protected virtual LabFaultSelection Faults => LabFaultSelection.None;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
-        var layout = new LabLayout(ObservedLab.RepositoryRoot, _state);
-        var rules = Path.Combine(_state, "cloudmart-alerts.fast.yml");
+        var layout = new LabLayout(ObservedLab.RepositoryRoot, StateFolder);
+        var rules = Path.Combine(StateFolder, "cloudmart-alerts.fast.yml");
         await File.WriteAllTextAsync(rules, FastRules(await File.ReadAllTextAsync(MonitoringFiles.AlertRules)));
         Lab = await LocalRun.StartAsync(new LocalRunOptions
         {
@@ -85,26 +77,6 @@ public abstract partial class ObserveRun : IAsyncLifetime
         var traceparent = response.Headers.TryGetValues("traceparent", out var values) ? values.First() : "";
         var parts = traceparent.Split('-');
         return ((int)response.StatusCode, parts.Length == 4 ? parts[1] : "");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Prometheus is not null)
-        {
-            await Prometheus.DisposeAsync();
-        }
-        if (Lab is not null)
-        {
-            await Lab.StopAsync();
-        }
-        Http.Dispose();
-        try
-        {
-            Directory.Delete(_state, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
 

@@ -9,21 +9,13 @@ namespace CloudMart.Observability.Tests;
 /// range of ports and a scratch state folder), with a real Prometheus scraping the five services
 /// and evaluating the lab's alert rules. Subclasses choose the variables (a fault, or none).
 /// </summary>
-public abstract class ObservedLab : IAsyncLifetime
+public abstract class ObservedLab : LiveLab
 {
 #if DEBUG
     public const string Configuration = "Debug";
 #else
     public const string Configuration = "Release";
 #endif
-
-    readonly string _state = Directory.CreateTempSubdirectory("cloudmart-observe-").FullName;
-
-    public RunningLab Lab { get; private set; } = null!;
-
-    public PrometheusServer Prometheus { get; private set; } = null!;
-
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public static string RepositoryRoot { get; } = LabRepository.Find(AppContext.BaseDirectory).Root;
 
@@ -34,14 +26,14 @@ public abstract class ObservedLab : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
         new Dictionary<string, IReadOnlyDictionary<string, string?>>();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
         // Offsets from 21000 up, clear of the end-to-end tests' usual range and of ephemeral ports.
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 21_000 + 500 * i + Random.Shared.Next(0, 400)));
         Lab = await LocalRun.StartAsync(new LocalRunOptions
         {
-            Layout = new LabLayout(RepositoryRoot, _state),
+            Layout = new LabLayout(RepositoryRoot, StateFolder),
             Ports = ports,
             Binaries = ServiceBinaries.Build(Configuration),
             NginxPath = nginx,
@@ -77,26 +69,6 @@ public abstract class ObservedLab : IAsyncLifetime
             TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, series.GetArrayLength());
     }
-
-    public async Task DisposeAsync()
-    {
-        if (Prometheus is not null)
-        {
-            await Prometheus.DisposeAsync();
-        }
-        if (Lab is not null)
-        {
-            await Lab.StopAsync();
-        }
-        Http.Dispose();
-        try
-        {
-            Directory.Delete(_state, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 /// <summary>The healthy system, as <c>cloudmart up</c> runs it.</summary>
@@ -104,7 +76,7 @@ public sealed class HealthyLab : ObservedLab;
 
 /// <summary>
 /// The system with the database-service failing every store call (fault 8 turned all the way up),
-/// which the local run can do today by its variables; the latency fault has no local switch yet.
+/// so every checkout fails and the error-rate rule has something to see.
 /// </summary>
 public sealed class FailingStoreLab : ObservedLab
 {
