@@ -37,7 +37,7 @@ public static class VerbHelp
     /// <summary>Each verb's examples and the exit codes it can return besides 0 and 2.</summary>
     public static readonly IReadOnlyDictionary<string, (string[] Examples, ExitCodes[] Codes)> Verbs = new Dictionary<string, (string[], ExitCodes[])>
     {
-        ["up"] = (["cloudmart up", "cloudmart up -d --fresh", "cloudmart up --port-offset 50 --name second"],
+        ["up"] = (["cloudmart up", "cloudmart up -d --fresh", "cloudmart up --port-offset 50 --name second", "cloudmart up --observe"],
             [ExitCodes.Error, ExitCodes.NginxMissing, ExitCodes.PortInUse, ExitCodes.StartFailed, ExitCodes.AlreadyRunning, ExitCodes.Interrupted]),
         ["down"] = (["cloudmart down", "cloudmart down --name second"], []),
         ["restart"] = (["cloudmart restart order-service", "cloudmart restart gateway --name second"], [ExitCodes.StartFailed, ExitCodes.NotRunning]),

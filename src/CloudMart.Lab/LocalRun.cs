@@ -38,9 +38,16 @@ public static class LocalRun
         var signingKey = layout.EnsureSigningKey();
 
         var started = new List<RunningComponent>();
-        var lab = new RunningLab(options, signingKey, started);
+        var observers = new List<RunningObserver>();
+        var lab = new RunningLab(options, signingKey, started, observers);
         try
         {
+            if (options.Observe is { } observe)
+            {
+                ObserveStack.Start(observe, layout, ports, observers, events);
+                lab.WriteRecord();
+                await ObserveStack.WaitReadyAsync(observers, options.StartTimeout, events, cancellationToken);
+            }
             StartServices(options, signingKey, started, events);
             StartGateway(options, started, events);
             lab.WriteRecord();
@@ -85,6 +92,10 @@ public static class LocalRun
                 throw new LabStartException(LabFailure.PortInUse,
                     $"port {port}, which {component.Name} needs, is already in use{holder}", component.Name);
             }
+        }
+        if (options.Observe is not null)
+        {
+            ObserveStack.CheckCanStart(new ObservePorts(options.Ports.Offset));
         }
     }
 
@@ -137,6 +148,10 @@ public static class LocalRun
             return new RunningComponent(component, ports.Url(component), nginx, nginxCommand);
         }
         var variables = LocalEnvironment.For(component, ports, layout, signingKey);
+        if (options.Observe is not null)
+        {
+            LocalEnvironment.Apply(variables, ObserveStack.ServiceVariables(new ObservePorts(ports.Offset)));
+        }
         if (options.Faults.VariableOverrides().TryGetValue(component.Name, out var faults))
         {
             LocalEnvironment.Apply(variables, faults);

@@ -33,4 +33,7 @@ public sealed record LocalRunOptions
 
     /// <summary>The lab faults to put back (<c>up --fault N</c>); none by default, so the run is healthy.</summary>
     public LabFaultSelection Faults { get; init; } = LabFaultSelection.None;
+
+    /// <summary>The Aspire Dashboard and Prometheus to run beside the system (<c>up --observe</c>); null for none.</summary>
+    public ObserveSetup? Observe { get; init; }
 }

@@ -4,7 +4,11 @@ using System.Text.Json.Serialization;
 namespace CloudMart.Lab;
 
 /// <summary>One running component as written to run.json.</summary>
-public sealed record RunRecordComponent(string Name, string Url, int Pid, long? StartTicks, string LogFile);
+public sealed record RunRecordComponent(string Name, string Url, int Pid, long? StartTicks, string LogFile)
+{
+    /// <summary>The path that answers 200 when it is ready: the services' and gateway's <c>/health</c>, Prometheus's own.</summary>
+    public string HealthPath { get; init; } = "/health";
+}
 
 /// <summary>
 /// The state folder's run.json: who runs the local system (the cloudmart process) and each
@@ -15,6 +19,9 @@ public sealed record RunRecord(int OwnerPid, long? OwnerStartTicks, DateTimeOffs
 {
     /// <summary>Every component answered /health: what <c>up -d</c> waits for.</summary>
     public bool Ready { get; init; }
+
+    /// <summary>The programs <c>up --observe</c> runs beside the system (dashboard, Prometheus); empty without it.</summary>
+    public IReadOnlyList<RunRecordComponent> Observers { get; init; } = [];
 
     public static RunRecord? Read(string file)
     {
@@ -40,7 +47,7 @@ public sealed record RunRecord(int OwnerPid, long? OwnerStartTicks, DateTimeOffs
 
     /// <summary>The components whose very process (same pid, same start time) still runs.</summary>
     public IEnumerable<RunRecordComponent> Survivors =>
-        Components.Where(c => c.StartTicks is { } ticks && ProcessInfo.IsAlive(c.Pid, ticks));
+        Components.Concat(Observers).Where(c => c.StartTicks is { } ticks && ProcessInfo.IsAlive(c.Pid, ticks));
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

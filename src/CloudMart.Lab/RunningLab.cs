@@ -23,8 +23,11 @@ public sealed class RunningLab : IAsyncDisposable
     bool _stopped;
     volatile string? _restarting;
 
-    internal RunningLab(LocalRunOptions options, string signingKey, List<RunningComponent> components)
+    readonly List<RunningObserver> _observers;
+
+    internal RunningLab(LocalRunOptions options, string signingKey, List<RunningComponent> components, List<RunningObserver> observers)
     {
+        _observers = observers;
         Layout = options.Layout;
         Ports = options.Ports;
         _options = options;
@@ -49,6 +52,9 @@ public sealed class RunningLab : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The Aspire Dashboard and Prometheus of <c>up --observe</c>; empty without it.</summary>
+    public IReadOnlyList<RunningObserver> Observers => _observers;
 
     public RunningComponent this[string name] => Components.First(c => c.Name == name);
 
@@ -105,7 +111,10 @@ public sealed class RunningLab : IAsyncDisposable
     internal void WriteRecord(bool ready = false) =>
         new RunRecord(Environment.ProcessId, ProcessInfo.StartTicks(Environment.ProcessId), DateTimeOffset.Now,
             Components.Select(c => new RunRecordComponent(c.Name, c.Url.ToString().TrimEnd('/'), c.Pid, c.Process.StartTicks, c.LogFile)).ToList())
-            { Ready = ready }.Write(Layout.RunFile);
+        {
+            Ready = ready,
+            Observers = [.. _observers.Select(o => new RunRecordComponent(o.Name, o.Url.ToString().TrimEnd('/'), o.Pid, o.Process.StartTicks, o.LogFile) { HealthPath = o.HealthPath })],
+        }.Write(Layout.RunFile);
 
     /// <summary>Stops every component: SIGTERM to all at once, a kill for any still there after the grace period.</summary>
     public async Task StopAsync(Action<LabEvent>? report = null)
@@ -118,7 +127,8 @@ public sealed class RunningLab : IAsyncDisposable
                 return;
             }
             var gate = new Lock();
-            await Task.WhenAll(Components.Select(async c =>
+            var everything = Components.Select(c => (c.Name, c.Process)).Concat(_observers.Select(o => (o.Name, o.Process)));
+            await Task.WhenAll(everything.Select(async c =>
             {
                 var wasRunning = !c.Process.HasExited;
                 var clean = await c.Process.StopAsync(_stopGrace);
@@ -126,7 +136,7 @@ public sealed class RunningLab : IAsyncDisposable
                 {
                     lock (gate)
                     {
-                        report?.Invoke(new ComponentStopped(c.Name, c.Pid, !clean, c.Process.ExitCode));
+                        report?.Invoke(new ComponentStopped(c.Name, c.Process.Pid, !clean, c.Process.ExitCode));
                     }
                 }
                 c.Process.Dispose();

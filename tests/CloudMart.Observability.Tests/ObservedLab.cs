@@ -9,12 +9,8 @@ namespace CloudMart.Observability.Tests;
 /// range of ports and a scratch state folder), with a real Prometheus scraping the five services
 /// and evaluating the lab's alert rules. Subclasses choose the variables (a fault, or none).
 /// </summary>
-public abstract class ObservedLab : LocalSystem
+public abstract class ObservedLab : LiveLab
 {
-    public PrometheusServer Prometheus { get; private set; } = null!;
-
-    public static string RepositoryRoot => TestMachine.RepositoryRoot;
-
     /// <summary>The five services (the gateway serves no metrics), by name.</summary>
     public IReadOnlyDictionary<string, Uri> Services =>
         Lab.Components.Where(c => c.Name != ServiceCatalog.Gateway.Name).ToDictionary(c => c.Name, c => c.Url);
@@ -24,14 +20,6 @@ public abstract class ObservedLab : LocalSystem
 
     protected override async Task StartedAsync() =>
         Prometheus = await PrometheusServer.StartAsync(Services, [MonitoringFiles.AlertRules]);
-
-    protected override async Task StoppingAsync()
-    {
-        if (Prometheus is not null)
-        {
-            await Prometheus.DisposeAsync();
-        }
-    }
 
     /// <summary>Places <paramref name="count"/> orders through the gateway, one at a time; returns the status codes.</summary>
     public async Task<List<int>> PlaceOrdersAsync(int count)
@@ -66,7 +54,7 @@ public sealed class HealthyLab : ObservedLab;
 
 /// <summary>
 /// The system with the database-service failing every store call (fault 8 turned all the way up),
-/// which the local run can do today by its variables; the latency fault has no local switch yet.
+/// so every checkout fails and the error-rate rule has something to see.
 /// </summary>
 public sealed class FailingStoreLab : ObservedLab
 {

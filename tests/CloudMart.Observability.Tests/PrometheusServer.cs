@@ -3,26 +3,28 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 
 /// <summary>
 /// Debian's real Prometheus, started on a free loopback port with a scratch config and storage
 /// folder, exemplar storage on, scraping the given targets every second. Killed on dispose.
+/// Or one that <c>up --observe</c> started (<see cref="Attach"/>), only queried here.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus";
 
-    readonly Process _process;
-    readonly string _folder;
+    readonly Process? _process;
+    readonly string? _folder;
     readonly StringBuilder _output = new();
 
     public Uri Url { get; }
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    PrometheusServer(Process process, string folder, Uri url)
+    PrometheusServer(Process? process, string? folder, Uri url)
     {
         _process = process;
         _folder = folder;
@@ -37,23 +39,8 @@ public sealed class PrometheusServer : IAsyncDisposable
             throw new InvalidOperationException($"{Binary} is missing; apt-get install prometheus");
         }
         var folder = Directory.CreateTempSubdirectory("cloudmart-prometheus-").FullName;
-        var config = new StringBuilder();
-        config.AppendLine("global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}");
-        config.AppendLine("rule_files:");
-        foreach (var rule in ruleFiles)
-        {
-            config.AppendLine($"  - {JsonSerializer.Serialize(rule)}");
-        }
-        config.AppendLine("scrape_configs:");
-        config.AppendLine("  - job_name: cloudmart");
-        config.AppendLine("    static_configs:");
-        foreach (var (service, url) in targets)
-        {
-            config.AppendLine($"      - targets: [\"{url.Authority}\"]");
-            config.AppendLine($"        labels: {{service: \"{service}\"}}");
-        }
         var configFile = Path.Combine(folder, "prometheus.yml");
-        await File.WriteAllTextAsync(configFile, config.ToString());
+        await File.WriteAllTextAsync(configFile, PrometheusConfig.Render(targets, ruleFiles, TimeSpan.FromSeconds(1)));
 
         var port = FreePort();
         var start = new ProcessStartInfo(Binary)
@@ -62,12 +49,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
-            $"--config.file={configFile}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
-            $"--web.listen-address=127.0.0.1:{port}", "--enable-feature=exemplar-storage",
-            "--storage.tsdb.retention.time=1h", "--log.level=warn",
-        })
+        foreach (var argument in PrometheusConfig.Arguments(configFile, Path.Combine(folder, "data"), port))
         {
             start.ArgumentList.Add(argument);
         }
@@ -80,6 +62,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         await server.WaitReadyAsync(TimeSpan.FromSeconds(30));
         return server;
     }
+
+    /// <summary>A Prometheus already running at <paramref name="url"/> (the one <c>up --observe</c> started); disposing it stops nothing.</summary>
+    public static PrometheusServer Attach(Uri url) => new(null, null, url);
 
     void Collect(string? line)
     {
@@ -108,7 +93,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            if (_process.HasExited)
+            if (_process!.HasExited)
             {
                 throw new InvalidOperationException($"prometheus exited with {_process.ExitCode}:\n{Output}");
             }
@@ -189,6 +174,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        if (_process is null || _folder is null)
+        {
+            return;
+        }
         if (!_process.HasExited)
         {
             _process.Kill();

@@ -1,5 +1,6 @@
 using CloudMart.Catalog;
 using CloudMart.Lab;
+using CloudMart.Testing;
 using Microsoft.Playwright;
 
 namespace CloudMart.Storefront.Tests;
@@ -11,16 +12,7 @@ namespace CloudMart.Storefront.Tests;
 /// </summary>
 public class StorefrontSystem : LocalSystem
 {
-    /// <summary>Debian's chromium; Playwright's own browser downloads are not used (nor possible offline).</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
-    IPlaywright? _playwright;
+    HeadlessChromium? _chromium;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -31,19 +23,8 @@ public class StorefrontSystem : LocalSystem
 
     protected override async Task StartedAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing; install Debian's chromium (apt-get install chromium)");
-        }
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArguments,
-            Timeout = 60_000,
-        });
+        _chromium = await HeadlessChromium.LaunchAsync();
+        Browser = _chromium.Browser;
     }
 
     /// <summary>A fresh browser context (its own storage) with one page at the given size, and the console's errors collected.</summary>
@@ -64,11 +45,10 @@ public class StorefrontSystem : LocalSystem
 
     protected override async Task StoppingAsync()
     {
-        if (Browser is not null)
+        if (_chromium is not null)
         {
-            await Browser.CloseAsync();
+            await _chromium.DisposeAsync();
         }
-        _playwright?.Dispose();
     }
 }
 

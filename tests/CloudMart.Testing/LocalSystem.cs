@@ -27,10 +27,10 @@ public abstract class LocalSystem : IAsyncLifetime
 
     public string StateDirectory => _state.Path;
 
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>Candidate port offsets, tried in order until all of a run's ports are free.</summary>
-    protected abstract IEnumerable<int> PortOffsets { get; }
+    /// <summary>Candidate port offsets, tried in order until all of a run's ports are free; a project's own range where it runs several systems at once.</summary>
+    protected virtual IEnumerable<int> PortOffsets => Offsets(10_000, 40, 250, 200);
 
     /// <summary>Changes to the healthy variables, by service: how a fault is put in. None by default.</summary>
     protected virtual IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
@@ -41,26 +41,33 @@ public abstract class LocalSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Lab = await StartRunAsync(RunFolder, PortOffsets, Overrides);
+        Lab = await LocalRun.StartAsync(await ConfigureAsync(RunOptions(RunFolder, ChoosePorts(), Overrides)));
         await StartedAsync();
     }
 
-    /// <summary>
-    /// One run of the system as <c>up</c> starts it, with this build of the services and this
-    /// machine's nginx, on the first of <paramref name="offsets"/> whose ports are all free.
-    /// </summary>
-    public static Task<RunningLab> StartRunAsync(string runFolder, IEnumerable<int> offsets,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? overrides = null, LabFaultSelection? faults = null) =>
-        LocalRun.StartAsync(new LocalRunOptions
+    /// <summary>The run's ports: the first of <see cref="PortOffsets"/> whose ports are all free.</summary>
+    protected virtual LabPorts ChoosePorts() => LabPorts.FirstFree(PortOffsets);
+
+    /// <summary>What a subclass adds to the run's options (lab faults, the observe stack) before it starts.</summary>
+    protected virtual Task<LocalRunOptions> ConfigureAsync(LocalRunOptions options) => Task.FromResult(options);
+
+    /// <summary>The options of a run as <c>up</c> starts it, with this build of the services and this machine's nginx.</summary>
+    public static LocalRunOptions RunOptions(string runFolder, LabPorts ports,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? overrides = null, LabFaultSelection? faults = null) => new()
         {
             Layout = new LabLayout(TestMachine.RepositoryRoot, runFolder),
-            Ports = LabPorts.FirstFree(offsets),
+            Ports = ports,
             Binaries = ServiceBinaries.Build(Configuration),
             NginxPath = TestMachine.NginxPath,
-            StartTimeout = TimeSpan.FromSeconds(90),
+            StartTimeout = TimeSpan.FromSeconds(120),
             VariableOverrides = overrides ?? new Dictionary<string, IReadOnlyDictionary<string, string?>>(),
             Faults = faults ?? LabFaultSelection.None,
-        });
+        };
+
+    /// <summary>One run on the first of <paramref name="offsets"/> whose ports are all free.</summary>
+    public static Task<RunningLab> StartRunAsync(string runFolder, IEnumerable<int> offsets,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? overrides = null, LabFaultSelection? faults = null) =>
+        LocalRun.StartAsync(RunOptions(runFolder, LabPorts.FirstFree(offsets), overrides, faults));
 
     /// <summary>What a subclass starts beside the system (a browser, Prometheus), once it is healthy.</summary>
     protected virtual Task StartedAsync() => Task.CompletedTask;

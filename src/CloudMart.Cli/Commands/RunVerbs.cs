@@ -127,7 +127,7 @@ public static class RunVerbs
             var healthWait = parse.GetValue(wait) ?? HealthWait;
             IReadOnlyList<LabRun> runs = parse.GetValue(name) is { } one ? [environment.Runs.Get(one)] : environment.Runs.All();
             var up = runs.Where(r => r.IsUp).ToList();
-            var rows = (await Task.WhenAll(up.SelectMany(r => r.Record!.Components.Select(c => Row(r, c, healthWait))))).ToList();
+            var rows = (await Task.WhenAll(up.SelectMany(r => r.Record!.Components.Concat(r.Record.Observers).Select(c => Row(r, c, healthWait))))).ToList();
             if (output.IsJson(parse))
             {
                 consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(rows, CliJson.Default.ListStatusRow));
@@ -148,7 +148,7 @@ public static class RunVerbs
     static async Task<StatusRow> Row(LabRun run, RunRecordComponent component, TimeSpan wait)
     {
         var alive = component.StartTicks is { } ticks && ProcessInfo.IsAlive(component.Pid, ticks);
-        var health = alive ? await HealthAsync(component.Url, wait) : "exited";
+        var health = alive ? await HealthAsync(component.Url.TrimEnd('/') + component.HealthPath, wait) : "exited";
         return new StatusRow(run.Name, component.Name, component.Url, component.Pid, alive ? "running" : "exited", health, run.Record!.Started);
     }
 
@@ -157,7 +157,7 @@ public static class RunVerbs
         using var timeout = new CancellationTokenSource(wait);
         try
         {
-            using var response = await Http.GetAsync(url.TrimEnd('/') + "/health", timeout.Token);
+            using var response = await Http.GetAsync(url, timeout.Token);
             return response.IsSuccessStatusCode ? "healthy" : $"unhealthy ({(int)response.StatusCode})";
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

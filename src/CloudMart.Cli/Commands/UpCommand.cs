@@ -33,10 +33,14 @@ public static partial class UpCommand
         var fresh = new Option<bool>("--fresh") { Description = "Start with an empty database: the run's orders are deleted first" };
 
         var fault = FaultOption();
+        var observe = new Option<bool>("--observe")
+        {
+            Description = $"Also run the Aspire Dashboard (traces, logs; on port {ObservePorts.DashboardBase}) and Prometheus (metrics, the lab's alert rules; on {ObservePorts.PrometheusBase}), both moved by --port-offset",
+        };
 
         var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
         {
-            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh, fault,
+            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh, fault, observe,
         };
         command.Validators.Add(result =>
         {
@@ -65,6 +69,7 @@ public static partial class UpCommand
                 Detach = parse.GetValue(detach),
                 Fresh = parse.GetValue(fresh),
                 Faults = LabFaultSelection.Parse(parse.GetValue(fault) ?? [], out _),
+                Observe = parse.GetValue(observe),
             };
             if (settings.Detach)
             {
@@ -141,6 +146,17 @@ public static partial class UpCommand
             return stop.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.NginxMissing;
         }
 
+        ObserveSetup? observeSetup = null;
+        try
+        {
+            observeSetup = settings.Observe ? ObserveSetup.FromMachine(layout) : null;
+        }
+        catch (LabStartException ex)
+        {
+            (error ?? console).MarkupLineInterpolated($"[red]--observe cannot start:[/] {ex.Message}.");
+            return ExitCodes.StartFailed;
+        }
+
         var binaries = settings.Published ? ServiceBinaries.Published() : ServiceBinaries.Build(environment.BuildConfiguration);
         var options = new LocalRunOptions
         {
@@ -150,6 +166,7 @@ public static partial class UpCommand
             NginxPath = nginx,
             StartTimeout = settings.StartupTimeout,
             Faults = settings.Faults,
+            Observe = observeSetup,
         };
         console.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
         if (settings.Faults.Faults.Count > 0)
@@ -169,6 +186,7 @@ public static partial class UpCommand
             console.Write(Table(console, lab));
             console.MarkupLineInterpolated($"[green]CloudMart is ready[/] at [bold]{Address(lab.GatewayUrl)}[/] in {ready.TotalSeconds:0.0} s.");
             console.MarkupLineInterpolated($"Data: {Shown(layout.DataDirectory)}   Logs: {Shown(layout.LogsDirectory)}");
+            ShowObservers(console, lab);
             // Written past the console's wrapping: a command broken inside its quotes does not paste.
             console.Profile.Out.Writer.WriteLine($"Try: curl -X POST {Address(lab.GatewayUrl)}/api/orders -H 'Content-Type: application/json' -d '{{\"item\": \"laptop\", \"quantity\": 1}}'");
             console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
@@ -319,6 +337,15 @@ public static partial class UpCommand
     }
 
     static string Address(Uri url) => url.ToString().TrimEnd('/');
+
+    static void ShowObservers(IAnsiConsole console, RunningLab lab)
+    {
+        foreach (var observer in lab.Observers)
+        {
+            var what = observer.Name == ObserveStack.DashboardName ? "traces, logs and metrics (Aspire Dashboard)" : "metrics and alerts (Prometheus)";
+            console.MarkupLineInterpolated($"Observe {what}: [bold]{Address(observer.Url)}[/]");
+        }
+    }
 
     /// <summary>A path relative to the current folder when it is under it, so it reads short.</summary>
     static string Shown(string path)

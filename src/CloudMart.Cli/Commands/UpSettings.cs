@@ -34,6 +34,9 @@ public sealed record UpSettings
     public LabFaultSelection Faults { get; init; } = LabFaultSelection.None;
 
     public LabPorts Ports => new(PortOffset, GatewayPort);
+
+    /// <summary>Run the Aspire Dashboard and Prometheus beside the system (<c>--observe</c>).</summary>
+    public bool Observe { get; init; }
 }
 
 /// <summary>The machine as <c>up</c> sees it; tests describe another one.</summary>

@@ -28,6 +28,7 @@ public sealed class BadOptionTests : IDisposable
             ["--detach"] = "=later",
             ["--fresh"] = "=ish",
             ["--fault"] = "4",
+            ["--observe"] = "=please",
         },
         ["down"] = new Dictionary<string, string>
         {
