@@ -70,7 +70,9 @@ public static class DiagnoseCommand
         Description = "Print the diagnosis as JSON (findings, notes, each fault's state) instead of tables",
     };
 
-    public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment)
+    public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment) => Create(new CliConsoles(console, console), environment);
+
+    public static Command Create(CliConsoles consoles, DiagnoseEnvironment environment)
     {
         var cluster = new ClusterOptions("Diagnose the running cluster instead of a folder: pods, endpoints, events, logs and the live Deployments and Services");
         var command = new Command("diagnose", "Find what is wrong with a manifests folder or a cluster, and explain each problem: symptom, root cause, impact, fix and exact location.")
@@ -114,14 +116,18 @@ public static class DiagnoseCommand
                 Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
                 Hint = parse.GetValue(hint),
             };
-            return (int)await RunAsync(settings, console, environment, cancellationToken);
+            return (int)await RunAsync(settings, consoles, environment, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Diagnoses, prints the report (tables or JSON) and returns the exit code.</summary>
-    public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    public static Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken) =>
+        RunAsync(settings, new CliConsoles(console, console), environment, cancellationToken);
+
+    /// <summary>Diagnoses, prints the report (tables or JSON) on <see cref="CliConsoles.Out"/> and returns the exit code; a diagnosis that could not run is told on <see cref="CliConsoles.Error"/>.</summary>
+    public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
     {
+        var console = consoles.Out;
         DiagnosisReport report;
         try
         {
@@ -132,12 +138,12 @@ public static class DiagnoseCommand
         }
         catch (ManifestLoadException ex)
         {
-            Fail(console, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
+            Fail(consoles, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
             return ExitCodes.BadManifests;
         }
         catch (ClusterAccessException ex)
         {
-            Fail(console, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
+            Fail(consoles, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
             return ExitCodes.ClusterUnreachable;
         }
 
@@ -161,14 +167,15 @@ public static class DiagnoseCommand
         return passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
     }
 
-    static void Fail(IAnsiConsole console, DiagnoseSettings settings, string kind, string message)
+    static void Fail(CliConsoles consoles, DiagnoseSettings settings, string kind, string message)
     {
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(new DiagnosisError(message, kind)));
+            // A script asked for one JSON document on stdout, and the error is its answer.
+            consoles.Out.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(new DiagnosisError(message, kind)));
             return;
         }
-        console.MarkupLineInterpolated($"[red]error:[/] {message}");
+        consoles.Error.MarkupLineInterpolated($"[red]error:[/] {message}");
     }
 
     static void WriteDiagnosis(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
