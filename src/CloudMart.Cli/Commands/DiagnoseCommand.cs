@@ -183,18 +183,17 @@ public static class DiagnoseCommand
         console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
         if (report.Findings.Count > 0)
         {
-            var table = new Table().Boxed(console)
-                .AddColumn("Fault").AddColumn("Resource").AddColumn("Field").AddColumn("Value").AddColumn("Expected").AddColumn("Fix");
-            foreach (var finding in report.Findings)
+            var rows = new List<IReadOnlyList<string>> { new[] { "Fault", "Resource", "Field", "Value", "Expected", "Fix" } };
+            rows.AddRange(report.Findings.Select(finding => new[]
             {
-                table.AddRow(
-                    FaultCell(finding),
-                    Markup.Escape(finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource),
-                    Markup.Escape(finding.Location.Field ?? ""),
-                    Markup.Escape(finding.Value ?? "(not set)"),
-                    Markup.Escape(finding.Expected ?? ""),
-                    Markup.Escape(finding.Fix));
-            }
+                FaultCell(finding),
+                finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource,
+                finding.Location.Field ?? "",
+                finding.Value ?? "(not set)",
+                finding.Expected ?? "",
+                finding.Fix,
+            }));
+            var table = TextWrap.Table(console, rows, (row, column, cell) => column == 0 ? $"[{FaultColour(report.Findings[row])}]{cell}[/]" : cell);
             console.Write(table);
             for (var i = 0; i < report.Findings.Count; i++)
             {
@@ -219,26 +218,31 @@ public static class DiagnoseCommand
         }
     }
 
+    const int DetailIndent = 3 + 10 + 2;
+
     static void WriteDetails(IAnsiConsole console, int index, Finding finding)
     {
         console.WriteLine();
         var heading = finding.Fault is { } number ? $"Fault {number}: {LabFaults.Get(number).Title}" : $"{(finding.Severity == Severity.Error ? "Problem" : "Warning")}: {finding.Summary}";
         console.MarkupLineInterpolated($"[bold]{index}. {heading}[/]");
         var location = string.Join("  ", new[] { finding.Location.FileAndLine, finding.Location.Resource, finding.Location.Field }.Where(p => !string.IsNullOrEmpty(p)));
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn();
-        grid.AddRow(new Text("Where"), new Text(location));
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn(new GridColumn().PadRight(0));
+        // The label column is 3 + "Root cause" + 2 wide; the text gets the rest of the line.
+        var room = console.Profile.Width - DetailIndent;
+        void Row(string label, string text) => grid.AddRow(new Text(label), new Text(TextWrap.Wrap(text, room)));
+        Row("Where", location);
         if (finding.Fault is not null)
         {
-            grid.AddRow(new Text("Found"), new Text(finding.Summary));
+            Row("Found", finding.Summary);
         }
-        grid.AddRow(new Text("Value"), new Text($"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}"));
-        grid.AddRow(new Text("Symptom"), new Text(finding.Symptom));
-        grid.AddRow(new Text("Root cause"), new Text(finding.RootCause));
-        grid.AddRow(new Text("Impact"), new Text(finding.Impact));
-        grid.AddRow(new Text("Fix"), new Text(finding.Fix));
+        Row("Value", $"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}");
+        Row("Symptom", finding.Symptom);
+        Row("Root cause", finding.RootCause);
+        Row("Impact", finding.Impact);
+        Row("Fix", finding.Fix);
         foreach (var (evidence, i) in finding.Evidence.Select((e, i) => (e, i)))
         {
-            grid.AddRow(new Text(i == 0 ? "Evidence" : ""), new Text("- " + evidence));
+            Row(i == 0 ? "Evidence" : "", "- " + evidence);
         }
         console.Write(grid);
     }
@@ -270,8 +274,10 @@ public static class DiagnoseCommand
     }
 
     static string FaultCell(Finding finding) => finding.Fault is { } number
-        ? $"[red]{number}[/]"
-        : finding.Severity == Severity.Error ? "[red]-[/]" : "[yellow]warn[/]";
+        ? number.ToString(CultureInfo.InvariantCulture)
+        : finding.Severity == Severity.Error ? "-" : "warn";
+
+    static string FaultColour(Finding finding) => finding.Fault is null && finding.Severity != Severity.Error ? "yellow" : "red";
 
     static string Title(DiagnosisReport report, DiagnoseEnvironment environment) =>
         report.Mode == DiagnosisMode.Folder ? $"{Shown(report.Target, environment)} (folder)" : $"{report.Target} (cluster)";
