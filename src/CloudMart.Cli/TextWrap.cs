@@ -4,14 +4,14 @@ namespace CloudMart.Cli;
 
 /// <summary>
 /// Wraps text to a width at spaces and just after the separators of paths, field names and
-/// addresses (<c>/ . - _ , : = ; ) ]</c>) or before <c>[</c>, so a file path or a field such
+/// addresses (<c>/ . - , : = ; ) ]</c>) or before <c>[</c>, so a file path or a field such
 /// as <c>spec.template.spec.containers[0].resources</c> breaks between its parts. Only a part
 /// longer than the whole width is cut inside. Spectre's own wrapping breaks only at spaces and
 /// cuts such values anywhere, so tables that show them are laid out here.
 /// </summary>
 public static class TextWrap
 {
-    const string BreakAfter = "/.-_,:=;)]";
+    const string BreakAfter = "/.-,:=;)]";
 
     /// <summary>The lines of <paramref name="text"/> at most <paramref name="width"/> wide; its own line breaks are kept.</summary>
     public static IReadOnlyList<string> Lines(string text, int width)
@@ -102,6 +102,16 @@ public static class TextWrap
         return least.Select((l, c) => l + (int)((long)spare * wanted[c] / wantedTotal)).ToArray();
     }
 
+    /// <summary>Whether a table of these cells fits the console without cutting inside a word.</summary>
+    public static bool Fits(IAnsiConsole console, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var columns = rows[0].Count;
+        return Enumerable.Range(0, columns).Sum(c => rows.Max(r => LongestPart(r[c]))) <= Room(console, columns);
+    }
+
+    /// <summary>The characters left for the cells: each column has a space either side and a border after it, and the table one more border.</summary>
+    static int Room(IAnsiConsole console, int columns) => console.Profile.Width - (3 * columns) - 1;
+
     /// <summary>
     /// A bordered table of plain-text cells (the first row is the header) laid out by
     /// <see cref="ColumnWidths"/> for the console's width, each cell wrapped by <see cref="Wrap"/>.
@@ -110,8 +120,7 @@ public static class TextWrap
     public static Table Table(IAnsiConsole console, IReadOnlyList<IReadOnlyList<string>> rows, Func<int, int, string, string>? style = null)
     {
         var columns = rows[0].Count;
-        // Each column has a space either side and a border line after it, and the table one more border at its start.
-        var widths = ColumnWidths(rows, console.Profile.Width - (3 * columns) - 1);
+        var widths = ColumnWidths(rows, Room(console, columns));
         var table = new Table().Boxed(console);
         for (var c = 0; c < columns; c++)
         {

@@ -193,6 +193,11 @@ public static class DiagnoseCommand
                 finding.Expected ?? "",
                 finding.Fix,
             }));
+            if (!TextWrap.Fits(console, rows))
+            {
+                // Too narrow for six columns of whole words: the expected value and the fix are in each finding's details below.
+                rows = [.. rows.Select(r => (IReadOnlyList<string>)[.. r.Take(4)])];
+            }
             var table = TextWrap.Table(console, rows, (row, column, cell) => column == 0 ? $"[{FaultColour(report.Findings[row])}]{cell}[/]" : cell);
             console.Write(table);
             for (var i = 0; i < report.Findings.Count; i++)
