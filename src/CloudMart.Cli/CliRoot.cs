@@ -26,9 +26,9 @@ public static class CliRoot
             RunVerbs.Restart(consoles, machine.Verify),
             LogVerbs.Logs(consoles, machine.Verify),
             LogVerbs.Trace(consoles, machine.Verify),
-            LoadCommand.Create(consoles.Out, machine.Verify),
-            VerifyCommand.Create(consoles.Out, machine.Verify),
-            DiagnoseCommand.Create(consoles.Out, machine.Diagnose),
+            LoadCommand.Create(consoles, machine.Verify),
+            VerifyCommand.Create(consoles, machine.Verify),
+            DiagnoseCommand.Create(consoles, machine.Diagnose),
         };
         root.Subcommands.Add(CompletionCommand.Create(consoles, () => root));
         VerbHelp.Apply(root);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using CloudMart.DatabaseService.Storage;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
+using Microsoft.Extensions.Time.Testing;
 using static CloudMart.Services.Tests.TestHttp;
 
 namespace CloudMart.Services.Tests;
@@ -10,7 +11,11 @@ namespace CloudMart.Services.Tests;
 /// <summary>Checkout with an <c>Idempotency-Key</c> through the real chain, and the store-once rule under it.</summary>
 public sealed class IdempotencyTests : IDisposable
 {
-    readonly ServiceChain _chain = new();
+    // The order-service's window clock: still unless a test moves it.
+    readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    readonly ServiceChain _chain;
+
+    public IdempotencyTests() => _chain = new(_clock);
 
     async Task<HttpResponseMessage> CheckoutAsync(string? key, string item = "laptop", int quantity = 1)
     {
@@ -36,6 +41,48 @@ public sealed class IdempotencyTests : IDisposable
         Assert.Single(ids.Distinct());
         Assert.Equal([ids[0]], await _chain.StoredOrderIdsAsync());
         Assert.Equal([ids[0]], await _chain.NotifiedOrderIdsAsync());
+    }
+
+    static async Task<string> OrderIdAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await ReadJsonAsync(response)).GetProperty("order").GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task A_key_answers_with_the_first_order_for_exactly_24_hours_and_then_makes_a_new_one()
+    {
+        var first = await OrderIdAsync(await CheckoutAsync("key-window"));
+
+        _clock.Advance(IdempotencyKey.Window - TimeSpan.FromSeconds(1));
+        Assert.Equal(first, await OrderIdAsync(await CheckoutAsync("key-window")));
+        // Inside the window a different body is still refused.
+        await AssertProblemAsync(await CheckoutAsync("key-window", item: "mouse"), HttpStatusCode.UnprocessableEntity);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await OrderIdAsync(await CheckoutAsync("key-window"));
+        Assert.NotEqual(first, second);
+        // The new order opens a window of its own: a retry now answers with it, not a third order.
+        _clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(second, await OrderIdAsync(await CheckoutAsync("key-window")));
+
+        Assert.Equal([second, first], await _chain.StoredOrderIdsAsync());
+        Assert.Equal([second, first], await _chain.NotifiedOrderIdsAsync());
+    }
+
+    [Fact]
+    public async Task After_24_hours_the_key_is_free_for_a_different_order_and_the_first_one_is_kept()
+    {
+        var first = await OrderIdAsync(await CheckoutAsync("key-free", item: "laptop"));
+
+        _clock.Advance(IdempotencyKey.Window);
+        var second = await OrderIdAsync(await CheckoutAsync("key-free", item: "mouse", quantity: 2));
+
+        Assert.NotEqual(first, second);
+        var kept = await _chain.Database.CreateClient().GetFromJsonAsync<Order>($"/orders/{first}");
+        Assert.Equal(("laptop", 1), (kept!.Item, kept.Quantity));
+        var made = await _chain.Database.CreateClient().GetFromJsonAsync<Order>($"/orders/{second}");
+        Assert.Equal(("mouse", 2), (made!.Item, made.Quantity));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudMart.ServiceDefaults;
@@ -19,6 +20,12 @@ public sealed class ServiceChain : IDisposable
     readonly string _dataDir = Directory.CreateTempSubdirectory("cloudmart-chain-").FullName;
 
     public ServiceChain()
+        : this(null)
+    {
+    }
+
+    /// <param name="orderClock">The order-service's idempotency clock, for tests that move time; null for the system's.</param>
+    internal ServiceChain(TimeProvider? orderClock)
     {
         Database = new(new Dictionary<string, string?> { ["DB_NAME"] = "chain-db", ["DATA_DIR"] = _dataDir });
         Notification = new(new Dictionary<string, string?>());
@@ -32,9 +39,14 @@ public sealed class ServiceChain : IDisposable
         _ = Notification.Server;
         _ = Auth.Server;
 
-        Order = new(new Dictionary<string, string?>(), services => services
-            .RouteDependency(ServiceCatalog.Database.Name, Database)
-            .RouteDependency(ServiceCatalog.Notification.Name, Notification));
+        Order = new(new Dictionary<string, string?>(), services =>
+        {
+            services.RouteDependency(ServiceCatalog.Database.Name, Database).RouteDependency(ServiceCatalog.Notification.Name, Notification);
+            if (orderClock is not null)
+            {
+                services.AddKeyedSingleton(CloudMart.ServiceDefaults.Http.IdempotencyKey.Clock, orderClock);
+            }
+        });
         _ = Order.Server;
 
         Api = new(new Dictionary<string, string?>(), services => services

@@ -57,14 +57,17 @@ public sealed class StrictInputTests(ITestOutputHelper output) : IDisposable
     [InlineData("utf-16")]
     [InlineData("iso-8859-1")]
     [InlineData("utf-32")]
-    public async Task A_body_labelled_with_another_charset_is_refused_and_stores_nothing(string charset)
+    public async Task A_body_labelled_with_another_charset_is_a_400_problem_and_stores_nothing(string charset)
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"item":"laptop","quantity":1}"""));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = charset };
 
         var response = await _chain.Api.CreateClient().PostAsync("/api/orders", content);
 
-        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        // The media type is JSON and only its label is wrong: a malformed request (400), as #13 asks, not an unsupported type (415).
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("UTF-8", Detail(problem));
+        Assert.Contains(charset, Detail(problem));
         Assert.Empty(await _chain.StoredOrderIdsAsync());
     }
 

@@ -70,7 +70,9 @@ public static class DiagnoseCommand
         Description = "Print the diagnosis as JSON (findings, notes, each fault's state) instead of tables",
     };
 
-    public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment)
+    public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment) => Create(new CliConsoles(console, console), environment);
+
+    public static Command Create(CliConsoles consoles, DiagnoseEnvironment environment)
     {
         var cluster = new ClusterOptions("Diagnose the running cluster instead of a folder: pods, endpoints, events, logs and the live Deployments and Services");
         var command = new Command("diagnose", "Find what is wrong with a manifests folder or a cluster, and explain each problem: symptom, root cause, impact, fix and exact location.")
@@ -114,14 +116,18 @@ public static class DiagnoseCommand
                 Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
                 Hint = parse.GetValue(hint),
             };
-            return (int)await RunAsync(settings, console, environment, cancellationToken);
+            return (int)await RunAsync(settings, consoles, environment, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Diagnoses, prints the report (tables or JSON) and returns the exit code.</summary>
-    public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    public static Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken) =>
+        RunAsync(settings, new CliConsoles(console, console), environment, cancellationToken);
+
+    /// <summary>Diagnoses, prints the report (tables or JSON) on <see cref="CliConsoles.Out"/> and returns the exit code; a diagnosis that could not run is told on <see cref="CliConsoles.Error"/>.</summary>
+    public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
     {
+        var console = consoles.Out;
         DiagnosisReport report;
         try
         {
@@ -132,12 +138,12 @@ public static class DiagnoseCommand
         }
         catch (ManifestLoadException ex)
         {
-            Fail(console, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
+            Fail(consoles, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
             return ExitCodes.BadManifests;
         }
         catch (ClusterAccessException ex)
         {
-            Fail(console, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
+            Fail(consoles, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
             return ExitCodes.ClusterUnreachable;
         }
 
@@ -161,14 +167,15 @@ public static class DiagnoseCommand
         return passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
     }
 
-    static void Fail(IAnsiConsole console, DiagnoseSettings settings, string kind, string message)
+    static void Fail(CliConsoles consoles, DiagnoseSettings settings, string kind, string message)
     {
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(new DiagnosisError(message, kind)));
+            // A script asked for one JSON document on stdout, and the error is its answer.
+            consoles.Out.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(new DiagnosisError(message, kind)));
             return;
         }
-        console.MarkupLineInterpolated($"[red]error:[/] {message}");
+        consoles.Error.MarkupLineInterpolated($"[red]error:[/] {message}");
     }
 
     static void WriteDiagnosis(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
@@ -176,18 +183,22 @@ public static class DiagnoseCommand
         console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
         if (report.Findings.Count > 0)
         {
-            var table = new Table().Boxed(console)
-                .AddColumn("Fault").AddColumn("Resource").AddColumn("Field").AddColumn("Value").AddColumn("Expected").AddColumn("Fix");
-            foreach (var finding in report.Findings)
+            var rows = new List<IReadOnlyList<string>> { new[] { "Fault", "Resource", "Field", "Value", "Expected", "Fix" } };
+            rows.AddRange(report.Findings.Select(finding => new[]
             {
-                table.AddRow(
-                    FaultCell(finding),
-                    Markup.Escape(finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource),
-                    Markup.Escape(finding.Location.Field ?? ""),
-                    Markup.Escape(finding.Value ?? "(not set)"),
-                    Markup.Escape(finding.Expected ?? ""),
-                    Markup.Escape(finding.Fix));
+                FaultCell(finding),
+                finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource,
+                finding.Location.Field ?? "",
+                finding.Value ?? "(not set)",
+                finding.Expected ?? "",
+                finding.Fix,
+            }));
+            if (!TextWrap.Fits(console, rows))
+            {
+                // Too narrow for six columns of whole words: the expected value and the fix are in each finding's details below.
+                rows = [.. rows.Select(r => (IReadOnlyList<string>)[.. r.Take(4)])];
             }
+            var table = TextWrap.Table(console, rows, (row, column, cell) => column == 0 ? $"[{FaultColour(report.Findings[row])}]{cell}[/]" : cell);
             console.Write(table);
             for (var i = 0; i < report.Findings.Count; i++)
             {
@@ -212,26 +223,31 @@ public static class DiagnoseCommand
         }
     }
 
+    const int DetailIndent = 3 + 10 + 2;
+
     static void WriteDetails(IAnsiConsole console, int index, Finding finding)
     {
         console.WriteLine();
         var heading = finding.Fault is { } number ? $"Fault {number}: {LabFaults.Get(number).Title}" : $"{(finding.Severity == Severity.Error ? "Problem" : "Warning")}: {finding.Summary}";
         console.MarkupLineInterpolated($"[bold]{index}. {heading}[/]");
         var location = string.Join("  ", new[] { finding.Location.FileAndLine, finding.Location.Resource, finding.Location.Field }.Where(p => !string.IsNullOrEmpty(p)));
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn();
-        grid.AddRow(new Text("Where"), new Text(location));
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn(new GridColumn().PadRight(0));
+        // The label column is 3 + "Root cause" + 2 wide; the text gets the rest of the line.
+        var room = console.Profile.Width - DetailIndent;
+        void Row(string label, string text) => grid.AddRow(new Text(label), new Text(TextWrap.Wrap(text, room)));
+        Row("Where", location);
         if (finding.Fault is not null)
         {
-            grid.AddRow(new Text("Found"), new Text(finding.Summary));
+            Row("Found", finding.Summary);
         }
-        grid.AddRow(new Text("Value"), new Text($"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}"));
-        grid.AddRow(new Text("Symptom"), new Text(finding.Symptom));
-        grid.AddRow(new Text("Root cause"), new Text(finding.RootCause));
-        grid.AddRow(new Text("Impact"), new Text(finding.Impact));
-        grid.AddRow(new Text("Fix"), new Text(finding.Fix));
+        Row("Value", $"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}");
+        Row("Symptom", finding.Symptom);
+        Row("Root cause", finding.RootCause);
+        Row("Impact", finding.Impact);
+        Row("Fix", finding.Fix);
         foreach (var (evidence, i) in finding.Evidence.Select((e, i) => (e, i)))
         {
-            grid.AddRow(new Text(i == 0 ? "Evidence" : ""), new Text("- " + evidence));
+            Row(i == 0 ? "Evidence" : "", "- " + evidence);
         }
         console.Write(grid);
     }
@@ -263,8 +279,10 @@ public static class DiagnoseCommand
     }
 
     static string FaultCell(Finding finding) => finding.Fault is { } number
-        ? $"[red]{number}[/]"
-        : finding.Severity == Severity.Error ? "[red]-[/]" : "[yellow]warn[/]";
+        ? number.ToString(CultureInfo.InvariantCulture)
+        : finding.Severity == Severity.Error ? "-" : "warn";
+
+    static string FaultColour(Finding finding) => finding.Fault is null && finding.Severity != Severity.Error ? "yellow" : "red";
 
     static string Title(DiagnosisReport report, DiagnoseEnvironment environment) =>
         report.Mode == DiagnosisMode.Folder ? $"{Shown(report.Target, environment)} (folder)" : $"{report.Target} (cluster)";

@@ -52,7 +52,10 @@ public static class DiagnoseHints
     {
         if (!string.IsNullOrWhiteSpace(text))
         {
-            console.MarkupLineInterpolated($"   {label,-11}{text}");
+            // A hanging indent under the label, broken between words and the parts of paths.
+            var indent = new string(' ', 3 + 11);
+            var lines = TextWrap.Lines(text, console.Profile.Width - indent.Length);
+            console.Profile.Out.Writer.WriteLine($"   {label,-11}{string.Join("\n" + indent, lines)}");
         }
     }
 }

@@ -25,7 +25,9 @@ public sealed record LoadSettings
 /// </summary>
 public static class LoadCommand
 {
-    public static Command Create(IAnsiConsole console, VerifyEnvironment? runs = null)
+    public static Command Create(IAnsiConsole console, VerifyEnvironment? runs = null) => Create(new CliConsoles(console, console), runs);
+
+    public static Command Create(CliConsoles consoles, VerifyEnvironment? runs = null)
     {
         var url = OptionValues.Url("--url", $"The gateway's address; orders go to URL/api/orders [default: the gateway of the run that is up, else {LoadSettings.DefaultUrl.ToString().TrimEnd('/')}]");
         var name = RunSelection.NameOption("The run whose gateway to load, as 'cloudmart up --name' named it [default: the only run that is up]");
@@ -76,7 +78,7 @@ public static class LoadCommand
                 var run = runs.Runs.Choose(parse.GetValue(name), out var ambiguous);
                 if (ambiguous is not null)
                 {
-                    console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+                    consoles.Error.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
                     return (int)ExitCodes.UsageError;
                 }
                 target = run.GatewayUrl;
@@ -88,7 +90,7 @@ public static class LoadCommand
                 Json = output.IsJson(parse),
             };
             using var signals = ShutdownSignals.Listen(cancellationToken);
-            return (int)await RunAsync(settings, console, signals.Token);
+            return (int)await RunAsync(settings, consoles, signals.Token);
         });
         return command;
     }
@@ -112,12 +114,13 @@ public static class LoadCommand
         };
     }
 
-    public static async Task<ExitCodes> RunAsync(LoadSettings settings, IAnsiConsole console, CancellationToken stop)
+    /// <summary>Sends the load; the report goes to <see cref="CliConsoles.Out"/>, what it is doing meanwhile to <see cref="CliConsoles.Error"/>.</summary>
+    public static async Task<ExitCodes> RunAsync(LoadSettings settings, CliConsoles consoles, CancellationToken stop)
     {
         var plan = settings.Plan;
         if (plan.Problem() is { } problem)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {problem}.");
+            consoles.Error.MarkupLineInterpolated($"[red]error:[/] {problem}.");
             return ExitCodes.UsageError;
         }
 
@@ -125,13 +128,13 @@ public static class LoadCommand
         if (settings.Json)
         {
             report = await OrderLoad.RunAsync(plan, cancellationToken: stop);
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.LoadJson));
+            consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.LoadJson));
         }
         else
         {
-            console.MarkupLineInterpolated($"Sending {Describe(plan)} to [bold]{plan.OrdersUrl}[/]...");
-            report = await RunWithProgressAsync(plan, console, stop);
-            Show(report, console);
+            consoles.Error.MarkupLineInterpolated($"Sending {Describe(plan)} to [bold]{plan.OrdersUrl}[/]...");
+            report = await RunWithProgressAsync(plan, consoles.Error, stop);
+            Show(report, consoles.Out);
         }
         return report.Interrupted ? ExitCodes.Interrupted
             : report.Passed ? ExitCodes.Success

@@ -30,11 +30,12 @@ public static class LogVerbs
         });
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they are written, until Ctrl-C" };
         var since = OptionValues.Duration("--since", "Only lines from this long ago on, such as 30s or 5m [default: all of this run]");
+        var tail = TailOption();
         var name = RunSelection.NameOption();
         var output = OutputFormat.Create("Print the raw JSON lines, as the components wrote them; the same as -o json");
         var command = new Command("logs", "Show a run's logs: one line each with time, level, component, message and trace id, in time order across the components.")
         {
-            components, follow, since, name, output.Format, output.JsonAlias,
+            components, follow, since, tail, name, output.Format, output.JsonAlias,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,14 +52,25 @@ public static class LogVerbs
             }
             var json = output.IsJson(parse);
             var from = parse.GetValue(since) is { } window ? DateTimeOffset.UtcNow - window : (DateTimeOffset?)null;
-            foreach (var line in Ordered(files.SelectMany(f => FileLines(f, FileName(f)))).Where(l => from is null || l.Line.Timestamp is null || l.Line.Timestamp >= from))
+            var last = parse.GetValue(tail);
+            // Where each log ends now: the lines before are shown, -f goes on from there, so a line
+            // written in between is shown once.
+            var positions = new Dictionary<string, long>();
+            var shown = files.SelectMany(f =>
+            {
+                var lines = LogFiles.ReadLines(LogFiles.Rotated(f)).Concat(ReadRange(f, 0, out var end))
+                    .Select(text => new SourcedLine(FileName(f), LogLine.Parse(text))).Where(l => from is null || l.Line.Timestamp is null || l.Line.Timestamp >= from);
+                positions[f] = end;
+                return last is { } count ? lines.TakeLast(count) : lines;
+            }).ToList();
+            foreach (var line in Ordered(shown))
             {
                 Write(consoles.Out, line, json);
             }
             if (parse.GetValue(follow))
             {
                 using var signals = ShutdownSignals.Listen(cancellationToken);
-                await FollowAsync(files, line => Write(consoles.Out, line, json), signals.Token);
+                await FollowAsync(positions, line => Write(consoles.Out, line, json), signals.Token);
             }
             return (int)ExitCodes.Success;
         });
@@ -102,6 +114,27 @@ public static class LogVerbs
         return command;
     }
 
+    /// <summary><c>--tail N</c> as docker compose and kubectl take it: the last N lines of each log; <c>all</c> (or no option) for every line.</summary>
+    static Option<int?> TailOption() => new("--tail")
+    {
+        Description = "Only the last N lines of each component's log (after --since), then new ones with -f [default: all]",
+        HelpName = "n|all",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (text == "all")
+            {
+                return int.MaxValue;
+            }
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                return count;
+            }
+            result.AddError($"--tail must be a whole number of lines (0 or more) or all, not '{text}'.");
+            return null;
+        },
+    };
+
     /// <summary>A log line with the component whose file it came from (nginx's error lines name none).</summary>
     public sealed record SourcedLine(string Component, LogLine Line);
 
@@ -143,18 +176,19 @@ public static class LogVerbs
         console.MarkupLine($"{time} [{colour}]{Markup.Escape(level),-5}[/] {Markup.Escape(line.Service ?? sourced.Component),-20} {Markup.Escape(line.Message)}[grey]{trace}[/]");
     }
 
-    /// <summary>Prints lines as they are appended to <paramref name="files"/>, until <paramref name="stop"/>; a file that shrank was rotated and is read from its start.</summary>
-    static async Task FollowAsync(IReadOnlyList<string> files, Action<SourcedLine> write, CancellationToken stop)
+    /// <summary>Prints lines as they are appended to each file after its position, until <paramref name="stop"/>; a file that shrank was rotated and is read from its start.</summary>
+    static async Task FollowAsync(Dictionary<string, long> positions, Action<SourcedLine> write, CancellationToken stop)
     {
-        var positions = files.ToDictionary(f => f, f => File.Exists(f) ? new FileInfo(f).Length : 0L);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                foreach (var file in files.Where(File.Exists))
+                foreach (var file in positions.Keys.ToList())
                 {
-                    positions[file] = ReadFrom(file, positions[file], text => write(new SourcedLine(FileName(file), LogLine.Parse(text))));
+                    var lines = ReadRange(file, positions[file], out var next);
+                    positions[file] = next;
+                    lines.ForEach(text => write(new SourcedLine(FileName(file), LogLine.Parse(text))));
                 }
             }
         }
@@ -163,26 +197,24 @@ public static class LogVerbs
         }
     }
 
-    /// <summary>Reads the whole lines after <paramref name="position"/>; returns where the next read starts.</summary>
-    static long ReadFrom(string file, long position, Action<string> line)
+    /// <summary>
+    /// The whole lines of <paramref name="file"/> from byte <paramref name="from"/> (its start, when the
+    /// file is now shorter: rotated) on; <paramref name="next"/> is where the line after them starts.
+    /// </summary>
+    static List<string> ReadRange(string file, long from, out long next)
     {
+        next = from;
+        if (!File.Exists(file))
+        {
+            return [];
+        }
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length < position)
-        {
-            position = 0;
-        }
-        stream.Position = position;
-        using var reader = new StreamReader(stream);
-        var text = reader.ReadToEnd();
-        var end = text.LastIndexOf('\n');
-        if (end < 0)
-        {
-            return position;
-        }
-        foreach (var part in text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            line(part);
-        }
-        return position + System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, end + 1));
+        from = stream.Length < from ? 0 : from;
+        var buffer = new byte[stream.Length - from];
+        stream.Position = from;
+        stream.ReadExactly(buffer);
+        var end = Array.LastIndexOf(buffer, (byte)'\n');
+        next = from + end + 1;
+        return end < 0 ? [] : [.. System.Text.Encoding.UTF8.GetString(buffer, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 }

@@ -121,26 +121,28 @@ public static partial class UpCommand
     /// </summary>
     public static async Task<ExitCodes> RunAsync(UpSettings settings, IAnsiConsole console, UpEnvironment environment, CancellationToken stop, IAnsiConsole? error = null)
     {
+        // Progress and errors go to the error stream; stdout holds only where the run is, once it is ready.
+        var progress = error ?? console;
         var layout = new LabLayout(environment.RepositoryRoot, environment.Runs.Folder(settings.RunName), settings.DataDirectory);
         if (environment.Runs.Get(settings.RunName) is { IsUp: true } running)
         {
-            (error ?? console).Profile.Out.Writer.WriteLine(
+            progress.Profile.Out.Writer.WriteLine(
                 $"error: run '{running.Name}' is already up (cloudmart pid {running.Record!.OwnerPid}, gateway {running.GatewayUrl}); 'cloudmart down{(settings.Name is null ? "" : " --name " + settings.Name)}' stops it, or give this one another --name or --port-offset.");
             return ExitCodes.AlreadyRunning;
         }
         if (settings.DataDirectory is not null && UnusableFolder(layout.DataDirectory) is { } why)
         {
-            (error ?? console).Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
+            progress.Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
             return ExitCodes.UsageError;
         }
 
         if (settings.Fresh)
         {
             var deleted = FreshData(layout.DataDirectory);
-            console.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
+            progress.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
         }
 
-        var nginx = await EnsureNginxAsync(error ?? console, environment.Nginx, layout, stop);
+        var nginx = await EnsureNginxAsync(progress, environment.Nginx, layout, stop);
         if (nginx is null)
         {
             return stop.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.NginxMissing;
@@ -168,13 +170,13 @@ public static partial class UpCommand
             Faults = settings.Faults,
             Observe = observeSetup,
         };
-        console.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
+        progress.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
         if (settings.Faults.Faults.Count > 0)
         {
-            console.MarkupLineInterpolated($"[yellow]With lab fault(s) {settings.Faults} put back as shipped[/] (docs/trainer-guide.md says what each one shows).");
+            progress.MarkupLineInterpolated($"[yellow]With lab fault(s) {settings.Faults} put back as shipped[/] (docs/trainer-guide.md says what each one shows).");
         }
 
-        var (lab, failed) = await StartAsync(options, console, error ?? console, stop);
+        var (lab, failed) = await StartAsync(options, progress, stop);
         if (lab is null)
         {
             return failed;
@@ -192,23 +194,23 @@ public static partial class UpCommand
             console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
 
             lab.MarkReady();
-            var housekeeping = KeepHouseAsync(console, lab, stop);
-            await WatchAsync(console, lab, stop);
+            var housekeeping = KeepHouseAsync(progress, lab, stop);
+            await WatchAsync(progress, lab, stop);
             await housekeeping;
 
-            console.MarkupLine("Stopping CloudMart...");
-            await lab.StopAsync(e => Show(console, e));
-            console.MarkupLine("Everything was stopped.");
+            progress.MarkupLine("Stopping CloudMart...");
+            await lab.StopAsync(e => Show(progress, e));
+            progress.MarkupLine("Everything was stopped.");
         }
         return ExitCodes.Success;
     }
 
     /// <summary>Starts the lab, or reports on <paramref name="error"/> why it did not start and returns the exit code for that.</summary>
-    static async Task<(RunningLab? Lab, ExitCodes Failed)> StartAsync(LocalRunOptions options, IAnsiConsole console, IAnsiConsole error, CancellationToken stop)
+    static async Task<(RunningLab? Lab, ExitCodes Failed)> StartAsync(LocalRunOptions options, IAnsiConsole error, CancellationToken stop)
     {
         try
         {
-            return (await LocalRun.StartAsync(options, e => Show(console, e), stop), ExitCodes.Success);
+            return (await LocalRun.StartAsync(options, e => Show(error, e), stop), ExitCodes.Success);
         }
         catch (LabStartException ex)
         {
@@ -228,7 +230,7 @@ public static partial class UpCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            console.MarkupLine("Interrupted while starting; everything started was stopped.");
+            error.MarkupLine("Interrupted while starting; everything started was stopped.");
             return (null, ExitCodes.Interrupted);
         }
     }

@@ -70,7 +70,9 @@ public sealed record VerifyEnvironment
 /// </summary>
 public static class VerifyCommand
 {
-    public static Command Create(IAnsiConsole console, VerifyEnvironment environment)
+    public static Command Create(IAnsiConsole console, VerifyEnvironment environment) => Create(new CliConsoles(console, console), environment);
+
+    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
     {
         var cluster = new ClusterOptions("Check the cluster of the kubeconfig's current context instead of the local run");
         var url = OptionValues.Url("--url", "Send the orders to this gateway [default: the local run's gateway; on a cluster a port-forward to a gateway pod that verify opens itself]");
@@ -120,14 +122,16 @@ public static class VerifyCommand
                 RunName = parse.GetValue(name),
             };
             using var signals = ShutdownSignals.Listen(cancellationToken);
-            return (int)await RunAsync(settings, console, environment, signals.Token);
+            return (int)await RunAsync(settings, consoles, environment, signals.Token);
         });
         return command;
     }
 
-    public static async Task<ExitCodes> RunAsync(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment, CancellationToken stop)
+    /// <summary>Runs the checks; each result and the verdict go to <see cref="CliConsoles.Out"/>, what is being checked and errors to <see cref="CliConsoles.Error"/>.</summary>
+    public static async Task<ExitCodes> RunAsync(VerifySettings settings, CliConsoles consoles, VerifyEnvironment environment, CancellationToken stop)
     {
-        var planned = settings.Cluster ? PlanCluster(settings, console) : PlanLocal(settings, console, environment);
+        var console = consoles.Out;
+        var planned = settings.Cluster ? PlanCluster(settings, consoles) : PlanLocal(settings, consoles, environment);
         if (planned.Failed is { } failed)
         {
             return failed;
@@ -143,16 +147,15 @@ public static class VerifyCommand
             }
             else
             {
-                console.MarkupLineInterpolated($"Verifying [bold]{target}[/]");
-                console.WriteLine();
-                report = await RunShownAsync(target, steps, console, stop);
+                consoles.Error.MarkupLineInterpolated($"Verifying [bold]{target}[/]");
+                report = await RunShownAsync(target, steps, consoles, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             if (!settings.Json)
             {
-                console.MarkupLine("Interrupted; nothing was changed.");
+                consoles.Error.MarkupLine("Interrupted; nothing was changed.");
             }
             return ExitCodes.Interrupted;
         }
@@ -170,7 +173,7 @@ public static class VerifyCommand
             : ExitCodes.ChecksFailed;
     }
 
-    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanCluster(VerifySettings settings, IAnsiConsole console)
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanCluster(VerifySettings settings, CliConsoles consoles)
     {
         ClusterConnection access;
         try
@@ -179,7 +182,7 @@ public static class VerifyCommand
         }
         catch (ClusterAccessException ex)
         {
-            return (null, null, Unreachable(console, settings, $"namespace {settings.Namespace} of a cluster", ex.Message));
+            return (null, null, Unreachable(consoles, settings, $"namespace {settings.Namespace} of a cluster", ex.Message));
         }
         var verification = new ClusterVerification(new ClusterVerifyOptions
         {
@@ -196,12 +199,12 @@ public static class VerifyCommand
         return (verification.Target, verification.Steps, null);
     }
 
-    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, IAnsiConsole console, VerifyEnvironment environment)
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, CliConsoles consoles, VerifyEnvironment environment)
     {
         var run = environment.Runs.Choose(settings.RunName, out var ambiguous);
         if (ambiguous is not null)
         {
-            console.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+            consoles.Error.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
             return (null, null, ExitCodes.UsageError);
         }
         var verification = new LocalVerification(new LocalVerifyOptions
@@ -216,23 +219,24 @@ public static class VerifyCommand
         return (verification.Target, verification.Steps, null);
     }
 
-    static ExitCodes Unreachable(IAnsiConsole console, VerifySettings settings, string target, string why)
+    static ExitCodes Unreachable(CliConsoles consoles, VerifySettings settings, string target, string why)
     {
         var report = new VerifyReport(target, [new CheckResult("cluster", "The cluster's API can be used", CheckOutcome.Failed, why, [], Stops: true)]);
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.VerifyJson));
+            consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report.ToJson(), VerificationJson.Default.VerifyJson));
         }
         else
         {
-            console.MarkupLineInterpolated($"[red]Cannot verify the cluster:[/] {why}.");
+            consoles.Error.MarkupLineInterpolated($"[red]Cannot verify the cluster:[/] {why}.");
         }
         return ExitCodes.TargetUnreachable;
     }
 
     /// <summary>Runs each check under a spinner (on a terminal) and prints its result as soon as it is known.</summary>
-    static async Task<VerifyReport> RunShownAsync(string target, IReadOnlyList<VerifyStep> steps, IAnsiConsole console, CancellationToken stop)
+    static async Task<VerifyReport> RunShownAsync(string target, IReadOnlyList<VerifyStep> steps, CliConsoles consoles, CancellationToken stop)
     {
+        var (console, progress) = (consoles.Out, consoles.Error);
         var results = new List<CheckResult>();
         var stopped = false;
         foreach (var step in steps)
@@ -242,9 +246,9 @@ public static class VerifyCommand
             {
                 result = new CheckResult(step.Name, step.Title, CheckOutcome.NotRun, "not checked: there is nothing to check against", []);
             }
-            else if (console.Profile.Capabilities.Interactive)
+            else if (progress.Profile.Capabilities.Interactive)
             {
-                result = await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}...",
+                result = await progress.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}...",
                     context => step.RunAsync(text => context.Status($"{Markup.Escape(step.Title)}: {Markup.Escape(text)}"), stop));
             }
             else

@@ -50,6 +50,7 @@ public sealed class BadOptionTests : IDisposable
         {
             ["--follow"] = "=always",
             ["--since"] = "yesterday",
+            ["--tail"] = "-5",
             ["--name"] = "x y",
             ["--output"] = "text",
             ["--json"] = "=raw",

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMart.OrderService.Faults;
 using CloudMart.ServiceDefaults;
+using CloudMart.ServiceDefaults.Http;
 
 namespace CloudMart.OrderService;
 
@@ -13,6 +15,9 @@ static partial class OrderSetup
     /// <summary>Registers the two dependencies; tests pass a retry strategy to compare both.</summary>
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings, RetryStrategy retry)
     {
+        // The clock of the idempotency window, keyed so that only the window reads it (the retry and
+        // timeout pipelines keep the system's); tests put in one they can move.
+        builder.Services.TryAddKeyedSingleton(IdempotencyKey.Clock, TimeProvider.System);
         // The whole retry pipeline must fit in the call's time: four attempts at 2 s each with backoff
         // between them come to about 9.5 s. It stays below the api-service's 15 s for the order call.
         builder.Services.AddDependency(ServiceCatalog.Database.Name, settings.Url("DATABASE_URL"), StoreCallTimeout)

@@ -31,6 +31,7 @@ public static class ServiceDefaultsExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            RequestLimits.Apply(kestrel.Limits);
             if (settings.ListenAddress is { } address)
             {
                 kestrel.Listen(address, settings.Port);

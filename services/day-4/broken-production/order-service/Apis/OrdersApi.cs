@@ -22,23 +22,27 @@ public static partial class OrdersApi
     public static async Task<Created<OrderCreated>> Create(OrderRequest body, HttpRequest request,
         [FromKeyedServices(ServiceNames.Database)] DependencyClient database,
         [FromKeyedServices(ServiceNames.Notification)] DependencyClient notifications,
-        ILoggerFactory loggers, CancellationToken aborted)
+        [FromKeyedServices(IdempotencyKey.Clock)] TimeProvider clock, ILoggerFactory loggers, CancellationToken aborted)
     {
         var logger = loggers.CreateLogger("CloudMart.OrderService.Orders");
         // With a key, every retry names the same id, and the database-service's store-once rule makes it one order.
         var key = IdempotencyKey.From(request);
         var id = key is null ? NewOrderId() : IdempotencyKey.OrderId(body.Customer, key);
-        var order = new Order(id, body.Item!.Trim(), body.Quantity ?? 1, DateTimeOffset.UtcNow, body.Customer);
         StoreResult stored;
         try
         {
+            if (key is not null)
+            {
+                id = await KeyedOrderIdAsync(database, body.Customer, key, clock, aborted);
+            }
+            var order = new Order(id, body.Item!.Trim(), body.Quantity ?? 1, clock.GetUtcNow(), body.Customer);
             stored = await database.PostAsync("/store", order, CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, aborted);
         }
         catch (DependencyException ex)
         {
             // The exception handler answers the client; what the failure means for this order is recorded here.
             Orders.Add(1, new KeyValuePair<string, object?>("result", "store_failed"));
-            LogNotStored(logger, order.Id, ex.Message);
+            LogNotStored(logger, id, ex.Message);
             throw;
         }
 
@@ -54,13 +58,37 @@ public static partial class OrdersApi
         }
         catch (DependencyException ex)
         {
-            LogNotNotified(logger, order.Id, ex.Message);
+            LogNotNotified(logger, stored.Order.Id, ex.Message);
         }
 
         Orders.Add(1, new KeyValuePair<string, object?>("result", "created"));
         LogCreated(logger, stored.Order.Id, stored.Order.Item, stored.Order.Quantity);
         return Answer(stored.Order);
     }
+
+    /// <summary>
+    /// The id a keyed checkout stores under: the first of the key's ids that holds no order, or whose
+    /// order is still inside the key's window (then the store answers with that order, or refuses a
+    /// different one). An order past the window is left as it is and the key's next id is tried.
+    /// </summary>
+    static async Task<string> KeyedOrderIdAsync(DependencyClient database, string? customer, string key, TimeProvider clock, CancellationToken aborted)
+    {
+        for (var generation = 0; generation < IdempotencyKey.MaxGenerations; generation++)
+        {
+            var id = IdempotencyKey.OrderId(customer, key, generation);
+            var stored = await database.SendAsync(HttpMethod.Get, "/orders/" + Uri.EscapeDataString(id), null, CloudMartJson.Default.Order, aborted,
+                onClientError: response => Task.FromResult<Order?>(response.StatusCode == System.Net.HttpStatusCode.NotFound ? NotStored : null));
+            if (ReferenceEquals(stored, NotStored) || IdempotencyKey.Holds(stored.Timestamp, clock.GetUtcNow()))
+            {
+                return id;
+            }
+        }
+        throw new InvalidRequestException(Problems.KeyReused(
+            $"This {IdempotencyKey.Header} has made {IdempotencyKey.MaxGenerations} orders a day apart; send a new key for a new order."));
+    }
+
+    /// <summary>What the lookup of a key's id answers when the database holds no order under it.</summary>
+    static readonly Order NotStored = new("", "", 0, DateTimeOffset.MinValue);
 
     static Created<OrderCreated> Answer(Order order) =>
         TypedResults.Created($"/orders/{order.Id}", new OrderCreated(true, order, "Order created successfully"));

@@ -91,6 +91,8 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
             outcome = status >= 500 ? "http_5xx" : "http_4xx";
             if (status < 500 && onClientError is not null && await onClientError(response) is { } handled)
             {
+                // An answer the caller expects (such as a 404 for "not there yet") is not a failed call.
+                outcome = "success";
                 return handled;
             }
             var detail = await ReadProblemDetailAsync(response, cancellationToken);

@@ -8,9 +8,9 @@ using Microsoft.Net.Http.Headers;
 namespace CloudMart.ServiceDefaults.Http;
 
 /// <summary>
-/// Reads a JSON request body with the checks every CloudMart endpoint wants: the content type
-/// (415), the size (413), the syntax (400) and the endpoint's own rule (400). The request
-/// contracts bind through it, so a handler only ever sees a body that passed all four.
+/// Reads a JSON request body with the checks every CloudMart endpoint wants: the media type
+/// (415), its charset (400), the size (413), the syntax (400) and the endpoint's own rule (400). The request
+/// contracts bind through it, so a handler only ever sees a body that passed them all.
 /// </summary>
 public static class JsonBody
 {
@@ -23,9 +23,15 @@ public static class JsonBody
         where T : class
     {
         var request = context.Request;
-        if (!request.HasJsonContentType() || !IsUtf8(request.ContentType))
+        if (!request.HasJsonContentType())
         {
             throw new InvalidRequestException(Problems.UnsupportedMediaType(request.ContentType));
+        }
+        if (!IsUtf8(request.ContentType))
+        {
+            // The media type is right and the label on it is wrong: a malformed request, not an unsupported one.
+            throw new InvalidRequestException(Problems.BadRequest(
+                $"JSON is sent in UTF-8: label the body 'application/json' or 'application/json; charset=utf-8' (got '{request.ContentType}')."));
         }
         if (request.ContentLength > limitBytes)
         {
