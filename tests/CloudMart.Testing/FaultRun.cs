@@ -1,7 +1,7 @@
 using CloudMart.Catalog;
 using CloudMart.Lab;
 
-namespace CloudMart.EndToEnd.Tests;
+namespace CloudMart.Testing;
 
 /// <summary>
 /// CloudMart started as <c>cloudmart up --fault N ...</c> starts it (through <see cref="LocalRun"/>
@@ -24,15 +24,18 @@ public sealed class FaultRun : IAsyncDisposable
     public static async Task<FaultRun> StartAsync(params string[] faults)
     {
         var selection = LabFaultSelection.Parse(faults, out var problem);
-        Assert.Null(problem);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(faults));
+        }
         var state = Directory.CreateTempSubdirectory("cloudmart-fault-").FullName;
         var nginx = new NginxSetup().Find() ?? throw new InvalidOperationException("nginx is not installed; " + NginxSetup.InstallHint);
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 20_000 + 500 * i + Random.Shared.Next(0, 400)));
         var lab = await LocalRun.StartAsync(new LocalRunOptions
         {
-            Layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, state),
+            Layout = new LabLayout(TestMachine.RepositoryRoot, state),
             Ports = ports,
-            Binaries = ServiceBinaries.Build(LocalSystemFixture.Configuration),
+            Binaries = ServiceBinaries.Build(TestMachine.Configuration),
             NginxPath = nginx,
             StartTimeout = TimeSpan.FromSeconds(90),
             Faults = selection,
