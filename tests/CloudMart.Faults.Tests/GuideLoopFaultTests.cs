@@ -24,9 +24,10 @@ public sealed class GuideLoopFaultTests(ITestOutputHelper output)
         var orders = await GuideLoop.RunInTurnAsync(run.Http, run.Lab.GatewayUrl, GuidePause);
         output.WriteLine(GuideLoop.Describe(orders));
 
-        Assert.All(orders, o => Assert.True(o.Status >= 500, $"status {o.Status}: {GuideLoop.Describe(orders)}"));
-        // Failing at name resolution is fast: no latency signal, only errors.
-        Assert.True(GuideLoop.P95(orders) < TimeSpan.FromSeconds(2), GuideLoop.Describe(orders));
+        // The order-service answers 502 for the database it cannot reach; the api-service passes that on.
+        Assert.All(orders, o => Assert.Equal(502, o.Status));
+        // A name that does not resolve fails at once: fault 3 alone gives errors, not the p95 > 10 s alert.
+        Assert.True(GuideLoop.P95(orders) < TimeSpan.FromSeconds(10), GuideLoop.Describe(orders));
         var failures = run.Log(ServiceCatalog.Order).Select(LogLine.Parse).Where(l => l.Event == LogEvents.DependencyCallFailed).ToList();
         Assert.True(failures.Count >= GuideLoop.Orders, $"{failures.Count} DependencyCallFailed lines for {GuideLoop.Orders} orders");
         Assert.All(failures, l => Assert.Contains("database:8080", l.Text, StringComparison.Ordinal));
