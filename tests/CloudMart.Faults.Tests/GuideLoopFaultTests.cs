@@ -26,8 +26,8 @@ public sealed class GuideLoopFaultTests(ITestOutputHelper output)
 
         // The order-service answers 502 for the database it cannot reach; the api-service passes that on.
         Assert.All(orders, o => Assert.Equal(502, o.Status));
-        // A name that does not resolve fails at once: fault 3 alone gives errors, not the p95 > 10 s alert.
-        Assert.True(GuideLoop.P95(orders) < TimeSpan.FromSeconds(10), GuideLoop.Describe(orders));
+        // How long each order takes is left out: it is the time this machine's resolver takes to
+        // give up on the name (about 1 s idle, up to the 2 s attempt timeout under load).
         var failures = run.Log(ServiceCatalog.Order).Select(LogLine.Parse).Where(l => l.Event == LogEvents.DependencyCallFailed).ToList();
         Assert.True(failures.Count >= GuideLoop.Orders, $"{failures.Count} DependencyCallFailed lines for {GuideLoop.Orders} orders");
         Assert.All(failures, l => Assert.Contains("database:8080", l.Text, StringComparison.Ordinal));
