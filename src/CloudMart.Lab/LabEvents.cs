@@ -15,6 +15,8 @@ public enum LabFailure
     ExitedAtStart,
     /// <summary>A component did not answer /health in time.</summary>
     NotHealthyInTime,
+    /// <summary>The broken manifests that <c>--fault</c> takes its values from cannot be read.</summary>
+    FaultManifests,
 }
 
 public sealed class LabStartException(LabFailure failure, string message, string? component = null, string? logTail = null)

@@ -32,6 +32,7 @@ public static class LocalRun
         }
 
         await StopLeftoversAsync(layout, events);
+        options = options with { Faults = options.Faults.WithShippedValues(layout.Repository) };
         CheckCanStart(options);
         layout.KeepPreviousLogs();
         WriteGatewayConfig(layout, ports);
@@ -163,9 +164,7 @@ public static class LocalRun
         var command = options.Binaries.For(component, layout);
         if (options.Faults.MemoryLimitMiB(component) is { } limit)
         {
-            // One group per state folder and service, made again (or reused) at each start.
-            var group = $"cloudmart-{component.Name}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.StateDirectory)))[..8]}";
-            command = MemoryLimit.Create(group, limit).Wrap(command);
+            command = MemoryLimit.Create(MemoryLimit.GroupName(layout, component), limit).Wrap(command);
         }
         var process = ChildProcess.Start(component.Name, command, variables, LocalEnvironment.RemovedVariables(), layout.LogFile(component.Name), layout.StateDirectory, keepLog);
         return new RunningComponent(component, ports.Url(component), process, command);
@@ -312,6 +311,7 @@ public static class LocalRun
             }
             events?.Invoke(new LeftoverStopped(survivor.Name, survivor.Pid));
         }
+        MemoryLimit.RemoveGroups(layout);
         File.Delete(layout.RunFile);
     }
 

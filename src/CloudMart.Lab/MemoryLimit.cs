@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
 
@@ -14,6 +17,32 @@ public sealed class MemoryLimit : IDisposable
     MemoryLimit(string path) => Path = path;
 
     public string Path { get; }
+
+    /// <summary>
+    /// The group of one service of the run kept in <paramref name="layout"/>'s state folder: made
+    /// again (or reused) at each start, so a restart lands in the same group, and findable by
+    /// <see cref="RemoveGroups"/> after the run that made it is gone.
+    /// </summary>
+    public static string GroupName(LabLayout layout, ServiceSpec service) =>
+        $"cloudmart-{service.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(layout.StateDirectory)))[..8]}";
+
+    /// <summary>The group of a run's service, while it exists; null when the run made none or it is gone.</summary>
+    public static MemoryLimit? Existing(LabLayout layout, ServiceSpec service) =>
+        new[] { V1Root, V2Root }.Select(root => System.IO.Path.Combine(root, GroupName(layout, service)))
+            .Where(Directory.Exists).Select(folder => new MemoryLimit(folder)).FirstOrDefault();
+
+    /// <summary>
+    /// Removes the groups of a run's services, once their processes are gone: a group is a kernel
+    /// object that stays after its last process, so each way a run ends (stop, down, the next up
+    /// after a crash) calls this.
+    /// </summary>
+    public static void RemoveGroups(LabLayout layout)
+    {
+        foreach (var service in ServiceCatalog.Services)
+        {
+            Existing(layout, service)?.Dispose();
+        }
+    }
 
     /// <summary>Makes the group, or says in words why this machine cannot.</summary>
     public static MemoryLimit Create(string name, int limitMiB)
@@ -95,7 +124,12 @@ public sealed class MemoryLimit : IDisposable
             }
             catch (IOException)
             {
+                // Busy while the killed process is still being reaped.
                 Thread.Sleep(100);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
             }
         }
     }

@@ -141,6 +141,8 @@ public sealed class RunningLab : IAsyncDisposable
                 }
                 c.Process.Dispose();
             }));
+            // The fault-6 memory group outlives its process in the kernel until removed.
+            MemoryLimit.RemoveGroups(Layout);
             if (RunRecord.Read(Layout.RunFile) is { } record && record.OwnerPid == Environment.ProcessId)
             {
                 File.Delete(Layout.RunFile);

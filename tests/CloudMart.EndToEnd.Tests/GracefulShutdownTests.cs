@@ -149,7 +149,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
         var listen = port ?? ports.For(service);
         environment["PORT"] = listen.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var removed = LocalEnvironment.RemovedVariables().Where(v => !environment.ContainsKey(v));
-        var process = ChildProcess.Start(name ?? service.Name, ServiceBinaries.Build(LocalSystem.Configuration).For(service, layout),
+        var process = ChildProcess.Start(name ?? service.Name, ServiceBinaries.Build(TestMachine.Configuration).For(service, layout),
             environment, removed, layout.LogFile(name ?? service.Name), _state);
         _processes.Add(process);
         var clock = Stopwatch.StartNew();

@@ -86,7 +86,7 @@ public sealed class OtlpRoutingTests
             environment[key] = value;
         }
         var removed = LocalEnvironment.AllCatalogVariables.Concat(FastExport.Keys).Where(v => !environment.ContainsKey(v));
-        using var process = ChildProcess.Start(service.Name, ServiceBinaries.Build(LocalSystem.Configuration).For(service, layout), environment,
+        using var process = ChildProcess.Start(service.Name, ServiceBinaries.Build(TestMachine.Configuration).For(service, layout), environment,
             removed, Path.Combine(state, "service.log"), state);
         try
         {

@@ -13,12 +13,6 @@ namespace CloudMart.Testing;
 /// </summary>
 public abstract class LocalSystem : IAsyncLifetime
 {
-#if DEBUG
-    public const string Configuration = "Debug";
-#else
-    public const string Configuration = "Release";
-#endif
-
     readonly TempFolder _state = new();
 
     public RunningLab Lab { get; private set; } = null!;
@@ -57,7 +51,7 @@ public abstract class LocalSystem : IAsyncLifetime
         {
             Layout = new LabLayout(TestMachine.RepositoryRoot, runFolder),
             Ports = ports,
-            Binaries = ServiceBinaries.Build(Configuration),
+            Binaries = ServiceBinaries.Build(TestMachine.Configuration),
             NginxPath = TestMachine.NginxPath,
             StartTimeout = TimeSpan.FromSeconds(120),
             VariableOverrides = overrides ?? new Dictionary<string, IReadOnlyDictionary<string, string?>>(),

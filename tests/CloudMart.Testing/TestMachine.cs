@@ -40,6 +40,13 @@ public sealed class TempFolder : IDisposable
 /// <summary>Machines for <c>up</c> to run on: this repository, a scratch state folder, and an nginx setup the test chooses.</summary>
 public static class TestMachine
 {
+    /// <summary>The configuration the tests were built in, so the services they start are the ones built beside them.</summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
     /// <summary>This repository, found from the test assembly's folder as the tool finds it.</summary>
     public static LabRepository Repository { get; } = LabRepository.Find(AppContext.BaseDirectory);
 

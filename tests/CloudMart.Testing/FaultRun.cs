@@ -1,7 +1,7 @@
 using CloudMart.Catalog;
 using CloudMart.Lab;
 
-namespace CloudMart.EndToEnd.Tests;
+namespace CloudMart.Testing;
 
 /// <summary>
 /// CloudMart started as <c>cloudmart up --fault N ...</c> starts it (through <see cref="LocalRun"/>
@@ -24,7 +24,10 @@ public sealed class FaultRun : IAsyncDisposable
     public static async Task<FaultRun> StartAsync(params string[] faults)
     {
         var selection = LabFaultSelection.Parse(faults, out var problem);
-        Assert.Null(problem);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(faults));
+        }
         var state = Directory.CreateTempSubdirectory("cloudmart-fault-").FullName;
         var lab = await LocalSystem.StartRunAsync(state, LocalSystem.Offsets(20_000, 20, 500, 400), faults: selection);
         return new FaultRun(lab, state);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CloudMart.Lab;
 using CloudMart.Catalog;
 
-namespace CloudMart.EndToEnd.Tests;
+namespace CloudMart.Testing;
 
 /// <summary>One summary line of the customers' log, as its attributes say it.</summary>
 public sealed record CustomersSummaryLine(int Tried, int Succeeded, int Failed, string FailedByStatus, double? P95Seconds, double? MaxSeconds);
@@ -18,8 +18,8 @@ public sealed class CustomersProcess : IDisposable
 
     CustomersProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var layout = new LabLayout(LabRepository.Find(AppContext.BaseDirectory).Root, _folder);
-        var binaries = ServiceBinaries.Build(LocalSystem.Configuration);
+        var layout = new LabLayout(TestMachine.RepositoryRoot, _folder);
+        var binaries = ServiceBinaries.Build(TestMachine.Configuration);
         if (binaries.Missing(TrafficSource.Customers, layout) is { } missing)
         {
             throw new InvalidOperationException(missing);
