@@ -124,22 +124,9 @@ public static partial class UpCommand
         // Progress and errors go to the error stream; stdout holds only where the run is, once it is ready.
         var progress = error ?? console;
         var layout = new LabLayout(environment.RepositoryRoot, environment.Runs.Folder(settings.RunName), settings.DataDirectory);
-        if (environment.Runs.Get(settings.RunName) is { IsUp: true } running)
+        if (Refused(settings, environment, layout, progress) is { } refused)
         {
-            progress.Profile.Out.Writer.WriteLine(
-                $"error: run '{running.Name}' is already up (cloudmart pid {running.Record!.OwnerPid}, gateway {running.GatewayUrl}); 'cloudmart down{(settings.Name is null ? "" : " --name " + settings.Name)}' stops it, or give this one another --name or --port-offset.");
-            return ExitCodes.AlreadyRunning;
-        }
-        if (settings.DataDirectory is not null && UnusableFolder(layout.DataDirectory) is { } why)
-        {
-            progress.Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
-            return ExitCodes.UsageError;
-        }
-
-        if (settings.Fresh)
-        {
-            var deleted = FreshData(layout.DataDirectory);
-            progress.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
+            return refused;
         }
 
         var nginx = await EnsureNginxAsync(progress, environment.Nginx, layout, stop);
@@ -203,6 +190,29 @@ public static partial class UpCommand
             progress.MarkupLine("Everything was stopped.");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Why this run must not start (another run of that name is up, an unusable data folder), or null; applies --fresh.</summary>
+    static ExitCodes? Refused(UpSettings settings, UpEnvironment environment, LabLayout layout, IAnsiConsole progress)
+    {
+        if (environment.Runs.Get(settings.RunName) is { IsUp: true } running)
+        {
+            progress.Profile.Out.Writer.WriteLine(
+                $"error: run '{running.Name}' is already up (cloudmart pid {running.Record!.OwnerPid}, gateway {running.GatewayUrl}); 'cloudmart down{(settings.Name is null ? "" : " --name " + settings.Name)}' stops it, or give this one another --name or --port-offset.");
+            return ExitCodes.AlreadyRunning;
+        }
+        if (settings.DataDirectory is not null && UnusableFolder(layout.DataDirectory) is { } why)
+        {
+            progress.Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
+            return ExitCodes.UsageError;
+        }
+
+        if (settings.Fresh)
+        {
+            var deleted = FreshData(layout.DataDirectory);
+            progress.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
+        }
+        return null;
     }
 
     /// <summary>Starts the lab, or reports on <paramref name="error"/> why it did not start and returns the exit code for that.</summary>
