@@ -234,32 +234,14 @@ public static class VerifyCommand
     }
 
     /// <summary>Runs each check under a spinner (on a terminal) and prints its result as soon as it is known.</summary>
-    static async Task<VerifyReport> RunShownAsync(string target, IReadOnlyList<VerifyStep> steps, CliConsoles consoles, CancellationToken stop)
+    static Task<VerifyReport> RunShownAsync(string target, IReadOnlyList<VerifyStep> steps, CliConsoles consoles, CancellationToken stop)
     {
         var (console, progress) = (consoles.Out, consoles.Error);
-        var results = new List<CheckResult>();
-        var stopped = false;
-        foreach (var step in steps)
-        {
-            CheckResult result;
-            if (stopped)
-            {
-                result = new CheckResult(step.Name, step.Title, CheckOutcome.NotRun, "not checked: there is nothing to check against", []);
-            }
-            else if (progress.Profile.Capabilities.Interactive)
-            {
-                result = await progress.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}...",
-                    context => step.RunAsync(text => context.Status($"{Markup.Escape(step.Title)}: {Markup.Escape(text)}"), stop));
-            }
-            else
-            {
-                result = await step.RunAsync(_ => { }, stop);
-            }
-            stopped |= result.Stops;
-            results.Add(result);
-            Show(result, console);
-        }
-        return new VerifyReport(target, results);
+        Func<VerifyStep, Task<CheckResult>>? spinner = progress.Profile.Capabilities.Interactive
+            ? step => progress.Status().Spinner(Spinner.Known.Dots).StartAsync($"{Markup.Escape(step.Title)}...",
+                context => step.RunAsync(text => context.Status($"{Markup.Escape(step.Title)}: {Markup.Escape(text)}"), stop))
+            : null;
+        return VerifyReport.RunAsync(target, steps, finished: result => Show(result, console), cancellationToken: stop, run: spinner);
     }
 
     static void Show(CheckResult result, IAnsiConsole console)

@@ -57,11 +57,12 @@ public sealed record VerifyReport(string Target, IReadOnlyList<CheckResult> Chec
             _ => "not-run",
         }, c.Summary, c.Evidence)).ToList());
 
-    /// <summary>Runs <paramref name="steps"/> in order; after one that stops, the rest are reported as not run.</summary>
+    /// <summary>Runs <paramref name="steps"/> in order (through <paramref name="run"/> when the caller wraps each run, e.g. in a spinner); after one that stops, the rest are reported as not run.</summary>
     public static async Task<VerifyReport> RunAsync(string target, IEnumerable<VerifyStep> steps,
         Action<VerifyStep>? starting = null, Action<CheckResult>? finished = null, Action<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<VerifyStep, Task<CheckResult>>? run = null)
     {
+        run ??= step => step.RunAsync(progress ?? (_ => { }), cancellationToken);
         var results = new List<CheckResult>();
         var stopped = false;
         foreach (var step in steps)
@@ -74,7 +75,7 @@ public sealed record VerifyReport(string Target, IReadOnlyList<CheckResult> Chec
             else
             {
                 starting?.Invoke(step);
-                result = await step.RunAsync(progress ?? (_ => { }), cancellationToken);
+                result = await run(step);
                 stopped = result.Stops;
             }
             results.Add(result);
