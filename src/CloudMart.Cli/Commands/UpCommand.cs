@@ -52,8 +52,8 @@ public static partial class UpCommand
             if (ports.Problem() is { } problem)
             {
                 result.AddError(port is { } gateway
-                    ? $"--gateway-port {gateway} with --port-offset {ports.Offset} does not fit: {problem}."
-                    : $"--port-offset {ports.Offset} does not fit: {problem}.");
+                    ? $"--gateway-port '{gateway}' with --port-offset '{ports.Offset}' does not fit: {problem}."
+                    : $"--port-offset '{ports.Offset}' does not fit: {problem}.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>

@@ -96,11 +96,11 @@ public static class VerifyCommand
             cluster.Validate(result);
             if (result.TryGet(interval, out var pause) && pause is { } p && p > LoadPlan.MaxInterval)
             {
-                result.AddError($"--interval must be at most {LoadPlan.Describe(LoadPlan.MaxInterval)}, not {LoadPlan.Describe(p)}.");
+                result.AddError($"--interval must be at most {LoadPlan.Describe(LoadPlan.MaxInterval)}, not '{LoadPlan.Describe(p)}'.");
             }
             if (result.TryGet(since, out var window) && window is { } w && (w < TimeSpan.FromSeconds(1) || w > TimeSpan.FromDays(1)))
             {
-                result.AddError($"--since must be from 1s to 24h, not {LoadPlan.Describe(w)}.");
+                result.AddError($"--since must be from 1s to 24h, not '{LoadPlan.Describe(w)}'.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>

@@ -71,27 +71,27 @@ public sealed record LoadPlan
         }
         if (Orders is { } orders && orders is < 1 or > MaxOrders)
         {
-            return $"--orders must be from 1 to {MaxOrders}, not {orders}";
+            return $"--orders must be from 1 to {MaxOrders}, not '{orders}'";
         }
         if (Interval < TimeSpan.Zero || Interval > MaxInterval)
         {
-            return $"--interval must be from 0 to {MaxInterval.TotalMinutes:0} minutes, not {Describe(Interval)}";
+            return $"--interval must be from 0 to {MaxInterval.TotalMinutes:0} minutes, not '{Describe(Interval)}'";
         }
         if (Concurrency is < 1 or > MaxConcurrency)
         {
-            return $"--concurrency must be from 1 to {MaxConcurrency}, not {Concurrency}";
+            return $"--concurrency must be from 1 to {MaxConcurrency}, not '{Concurrency}'";
         }
         if (Rate is { } rate && (!double.IsFinite(rate) || rate <= 0 || rate > MaxRate))
         {
-            return $"--rate must be more than 0 and at most {MaxRate} orders per second, not {rate.ToString(CultureInfo.InvariantCulture)}";
+            return $"--rate must be more than 0 and at most {MaxRate} orders per second, not '{rate.ToString(CultureInfo.InvariantCulture)}'";
         }
         if (Duration is { } duration && (duration <= TimeSpan.Zero || duration > MaxDuration))
         {
-            return $"--duration must be more than 0 and at most {MaxDuration.TotalHours:0} hour, not {Describe(duration)}";
+            return $"--duration must be more than 0 and at most {MaxDuration.TotalHours:0} hour, not '{Describe(duration)}'";
         }
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > MaxRequestTimeout)
         {
-            return $"--timeout must be more than 0 and at most {MaxRequestTimeout.TotalMinutes:0} minutes, not {Describe(RequestTimeout)}";
+            return $"--timeout must be more than 0 and at most {MaxRequestTimeout.TotalMinutes:0} minutes, not '{Describe(RequestTimeout)}'";
         }
         return null;
     }

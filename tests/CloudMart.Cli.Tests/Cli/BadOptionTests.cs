@@ -103,9 +103,44 @@ public sealed class BadOptionTests : IDisposable
         },
     };
 
+    /// <summary>More bad values for options whose checks have several edges (ranges, forms of a duration or a URL).</summary>
+    static readonly (string Verb, string Option, string Value)[] MoreBadValues =
+    [
+        ("load", "--orders", "0"),
+        ("load", "--orders", "twenty"),
+        ("load", "--orders", "2000000"),
+        ("load", "--interval", "soon"),
+        ("load", "--interval", "-1s"),
+        ("load", "--interval", "11m"),
+        ("load", "--concurrency", "0"),
+        ("load", "--rate", "-3"),
+        ("load", "--rate", "fast"),
+        ("load", "--duration", "0"),
+        ("load", "--duration", "2h"),
+        ("load", "--timeout", "0"),
+        ("load", "--url", "ftp://localhost:8080"),
+        ("load", "--url", "localhost"),
+        ("up", "--gateway-port", "70000"),
+        ("up", "--gateway-port", "0"),
+        ("up", "--gateway-port", "eighty"),
+        ("up", "--port-offset", "63000"),
+        ("up", "--startup-timeout", "-5"),
+        ("verify", "--namespace", "Production_1"),
+        ("verify", "--orders", "0"),
+        ("verify", "--orders", "many"),
+        ("verify", "--interval", "later"),
+        ("verify", "--since", "yesterday"),
+        ("verify", "--url", "gateway:8080"),
+        ("verify", "--tempo-url", "tempo"),
+    ];
+
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
+        foreach (var (verb, option, value) in MoreBadValues)
+        {
+            data.Add(verb, option, value);
+        }
         foreach (var (verb, options) in BadValues)
         {
             foreach (var (option, value) in options)

@@ -224,33 +224,6 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
         Assert.Contains("(no traceparent header)", _cli.Output);
     }
 
-    [Theory]
-    [InlineData("--orders", "0")]
-    [InlineData("--orders", "twenty")]
-    [InlineData("--orders", "2000000")]
-    [InlineData("--interval", "soon")]
-    [InlineData("--interval", "-1s")]
-    [InlineData("--interval", "11m")]
-    [InlineData("--concurrency", "0")]
-    [InlineData("--rate", "-3")]
-    [InlineData("--rate", "fast")]
-    [InlineData("--duration", "0")]
-    [InlineData("--duration", "2h")]
-    [InlineData("--timeout", "0")]
-    [InlineData("--url", "ftp://localhost:8080")]
-    [InlineData("--url", "localhost")]
-    public async Task A_bad_option_value_is_named_in_the_message_and_exits_usage_error(string option, string value)
-    {
-        var code = await _cli.InvokeAsync(_nowhere, "load", option, value);
-
-        Assert.Equal((int)ExitCodes.UsageError, code);
-        Assert.Contains("error:", _cli.Output);
-        Assert.Contains(option, _cli.Output);
-        Assert.Contains(value, _cli.Output);
-        Assert.Contains("cloudmart load --help", _cli.Output);
-        Assert.DoesNotContain("Sending", _cli.Output);
-    }
-
     [Fact]
     public void The_plan_is_the_guides_paced_check_by_default_and_a_load_without_pauses_with_any_load_option()
     {

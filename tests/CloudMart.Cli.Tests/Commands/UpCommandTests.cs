@@ -104,25 +104,6 @@ public sealed partial class UpCommandTests : IDisposable
         Assert.False(File.Exists(aptGet + ".ran"));
     }
 
-    [Theory]
-    [InlineData("--gateway-port", "70000")]
-    [InlineData("--gateway-port", "0")]
-    [InlineData("--gateway-port", "eighty")]
-    [InlineData("--port-offset", "63000")]
-    [InlineData("--startup-timeout", "-5")]
-    public async Task A_bad_option_value_is_named_in_the_message_and_exits_usage_error(string option, string value)
-    {
-        var environment = CliMachines.Up(TestMachine.NoNginx(_folder.Path), State);
-
-        var code = await Invoke(environment, "up", option, value);
-
-        Assert.Equal((int)ExitCodes.UsageError, code);
-        Assert.Contains("error:", _console.Output);
-        Assert.Contains(value, _console.Output);
-        Assert.Contains("cloudmart up --help", _console.Output);
-        Assert.DoesNotContain("nginx is not installed", _console.Output);
-    }
-
     [Fact]
     public async Task A_gateway_port_that_clashes_with_a_service_port_is_refused_before_anything_starts()
     {
