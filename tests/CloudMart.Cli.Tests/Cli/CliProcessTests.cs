@@ -6,12 +6,8 @@ using CloudMart.Cli.Tests.Support;
 namespace CloudMart.Cli.Tests.Cli;
 
 /// <summary>The real tool as a process: exit codes, what goes to stdout and what to stderr, help and completion.</summary>
-public sealed class CliProcessTests : IDisposable
+public sealed class CliProcessTests() : CliProcessTest(TimeSpan.FromSeconds(90))
 {
-    static readonly TimeSpan Quick = TimeSpan.FromSeconds(90);
-    readonly TempFolder _state = new();
-
-    Task<CliResult> Run(params string[] args) => CliProcess.RunAsync(_state.Path, Quick, null, args);
 
     [Theory]
     [InlineData("--startup-timeout", "abc")]
@@ -92,7 +88,7 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--port-offset", result.Stdout);
         if (shell == "bash")
         {
-            var script = _state.File("completion.bash", result.Stdout);
+            var script = State.File("completion.bash", result.Stdout);
             using var check = Process.Start("bash", ["-n", script]);
             await check.WaitForExitAsync();
             Assert.Equal(0, check.ExitCode);
@@ -109,6 +105,4 @@ public sealed class CliProcessTests : IDisposable
         Assert.DoesNotContain('\u2502', result.Stdout); // │
         Assert.DoesNotContain('\u256d', result.Stdout); // ╭
     }
-
-    public void Dispose() => _state.Dispose();
 }

@@ -11,12 +11,8 @@ namespace CloudMart.Cli.Tests.Cli;
 /// <c>up -d</c>, <c>status</c>, <c>load</c> finding the run by itself, <c>logs</c>, <c>trace</c>,
 /// a refused second <c>up</c>, <c>down</c>.
 /// </summary>
-public sealed class LifecycleTests : IDisposable
+public sealed class LifecycleTests() : CliProcessTest(TimeSpan.FromMinutes(4), new Dictionary<string, string> { ["CLOUDMART_NGINX"] = TestMachine.NginxPath })
 {
-    static readonly TimeSpan Slow = TimeSpan.FromMinutes(4);
-    readonly TempFolder _state = new();
-
-    Task<CliResult> Run(params string[] args) => CliProcess.RunAsync(_state.Path, Slow, new Dictionary<string, string> { ["CLOUDMART_NGINX"] = TestMachine.NginxPath }, args);
 
     [Fact]
     public async Task A_detached_run_is_found_by_every_verb_from_its_record_and_stopped_by_down()
@@ -95,6 +91,4 @@ public sealed class LifecycleTests : IDisposable
         using var rows = JsonDocument.Parse(statusJson);
         return rows.RootElement.EnumerateArray().First(r => r.GetProperty("component").GetString() == component).GetProperty("pid").GetInt32();
     }
-
-    public void Dispose() => _state.Dispose();
 }

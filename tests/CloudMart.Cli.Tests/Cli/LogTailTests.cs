@@ -8,15 +8,15 @@ using CloudMart.Lab;
 namespace CloudMart.Cli.Tests.Cli;
 
 /// <summary><c>logs --tail N</c> on the real tool: the last N lines of each component's log, with --since and -f.</summary>
-public sealed class LogTailTests : IDisposable
+public sealed class LogTailTests : CliProcessTest
 {
     static readonly TimeSpan Quick = TimeSpan.FromSeconds(90);
-    readonly TempFolder _state = new();
     readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
 
-    string Logs => Path.Combine(new LabRuns(_state.Path).Folder(LabRuns.DefaultName), LabLayout.LogsFolderName);
+    string Logs => Path.Combine(new LabRuns(State.Path).Folder(LabRuns.DefaultName), LabLayout.LogsFolderName);
 
     public LogTailTests()
+        : base(Quick)
     {
         Directory.CreateDirectory(Logs);
         // order-service: lines 1..5 a minute apart, the last 60 s ago; api-service: lines 1..3 at 150, 90 and 30 s ago.
@@ -35,8 +35,6 @@ public sealed class LogTailTests : IDisposable
         }));
         File.AppendAllLines(Path.Combine(Logs, component + ".log"), lines);
     }
-
-    Task<CliResult> Run(params string[] args) => CliProcess.RunAsync(_state.Path, Quick, null, args);
 
     static string[] Messages(CliResult result) =>
         result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty(LogFields.Message).GetString()!).ToArray();
@@ -88,7 +86,7 @@ public sealed class LogTailTests : IDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["CLOUDMART_STATE_DIR"] = _state.Path;
+        start.Environment["CLOUDMART_STATE_DIR"] = State.Path;
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         try
@@ -106,6 +104,4 @@ public sealed class LogTailTests : IDisposable
             await process.WaitForExitAsync();
         }
     }
-
-    public void Dispose() => _state.Dispose();
 }

@@ -10,12 +10,8 @@ namespace CloudMart.Cli.Tests.Cli;
 /// document) on stdout, what the tool is doing and what went wrong on stderr, so a pipe or a
 /// script reading stdout gets the result alone.
 /// </summary>
-public sealed class OutputStreamTests : IDisposable
+public sealed class OutputStreamTests() : CliProcessTest(TimeSpan.FromSeconds(120))
 {
-    static readonly TimeSpan Quick = TimeSpan.FromSeconds(120);
-    readonly TempFolder _state = new();
-
-    Task<CliResult> Run(params string[] args) => CliProcess.RunAsync(_state.Path, Quick, null, args);
 
     static string Closed() => $"http://127.0.0.1:{Gateways.ClosedPort()}";
 
@@ -70,7 +66,7 @@ public sealed class OutputStreamTests : IDisposable
     [Fact]
     public async Task Verify_of_a_cluster_it_cannot_reach_says_so_on_stderr_and_nothing_on_stdout()
     {
-        var result = await Run("verify", "--kubeconfig", _state.File("empty-kubeconfig", "apiVersion: v1\nkind: Config\n"));
+        var result = await Run("verify", "--kubeconfig", State.File("empty-kubeconfig", "apiVersion: v1\nkind: Config\n"));
 
         Assert.True(result.ExitCode == (int)ExitCodes.TargetUnreachable, result.ToString());
         Assert.Equal("", result.Stdout);
@@ -80,7 +76,7 @@ public sealed class OutputStreamTests : IDisposable
     [Fact]
     public async Task Diagnose_of_a_folder_that_is_not_there_says_so_on_stderr_and_nothing_on_stdout()
     {
-        var result = await Run("diagnose", Path.Combine(_state.Path, "nowhere"));
+        var result = await Run("diagnose", Path.Combine(State.Path, "nowhere"));
 
         Assert.True(result.ExitCode == (int)ExitCodes.BadManifests, result.ToString());
         Assert.Equal("", result.Stdout);
@@ -98,6 +94,4 @@ public sealed class OutputStreamTests : IDisposable
         Assert.True(json.RootElement.GetProperty("findings").GetArrayLength() >= 8);
         Assert.Equal("", result.Stderr);
     }
-
-    public void Dispose() => _state.Dispose();
 }
