@@ -66,16 +66,17 @@ public sealed class FaultRunTests
 
         using var http = new HttpClient { BaseAddress = lab.BaseUri("database-service"), Timeout = TimeSpan.FromSeconds(10) };
         var failed = 0;
-        for (var n = 0; n < 60; n++)
+        // Ten at a time: an injected failure answers only after its deliberate wait.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 10 }, async (n, cancel) =>
         {
-            using var response = await http.PostAsJsonAsync("store", new { id = $"chaos-{n}", item = "item", quantity = 1, timestamp = DateTimeOffset.UtcNow });
+            using var response = await http.PostAsJsonAsync("store", new { id = $"chaos-{n}", item = "item", quantity = 1, timestamp = DateTimeOffset.UtcNow }, cancel);
             // 503 is the database's own write pause (its checkpoint), not the chaos flag: only 500s are injected.
             if ((int)response.StatusCode == 500)
             {
-                failed++;
-                Assert.Contains("Injected failure", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Interlocked.Increment(ref failed);
+                Assert.Contains("Injected failure", await response.Content.ReadAsStringAsync(cancel), StringComparison.Ordinal);
             }
-        }
+        });
 
         Assert.InRange(failed, 12, 48);
         Assert.Equal(failed, lab.LogLines("database-service").Count(l => l.Contains($"Injected failure: CHAOS_FAILURE_RATE={rate}", StringComparison.Ordinal)));
