@@ -43,7 +43,7 @@ public sealed class HealthyObserveRunTests(HealthyObserveRun run, ITestOutputHel
 
         Assert.True(missing.Count == 0, $"the trace {traceId} in the dashboard lacks spans of {string.Join(", ", missing)}:\n{spans}");
         Assert.Contains("POST /api/orders", spans, StringComparison.Ordinal);
-        var folder = Path.Combine(ObservedLab.RepositoryRoot, "artifacts", "observe");
+        var folder = Path.Combine(TestMachine.RepositoryRoot, "artifacts", "observe");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "trace.png") });
     }

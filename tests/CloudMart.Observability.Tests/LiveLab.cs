@@ -5,8 +5,6 @@ public abstract class LiveLab : LocalSystem
 {
     public PrometheusServer Prometheus { get; protected set; } = null!;
 
-    public static string RepositoryRoot => TestMachine.RepositoryRoot;
-
     protected override async Task StoppingAsync()
     {
         if (Prometheus is not null)

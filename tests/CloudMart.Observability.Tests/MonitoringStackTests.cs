@@ -57,7 +57,7 @@ public sealed class MonitoringStackTests
     [InlineData("solution")]
     public void The_five_services_pods_invite_prometheus_to_their_metrics_port(string folder)
     {
-        var deployments = Directory.GetFiles(Path.Combine(ObservedLab.RepositoryRoot, "k8s", "day-4", folder), "*.yaml")
+        var deployments = Directory.GetFiles(Path.Combine(TestMachine.RepositoryRoot, "k8s", "day-4", folder), "*.yaml")
             .SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f))).OfType<V1Deployment>().ToList();
         foreach (var name in ScrapedServices)
         {

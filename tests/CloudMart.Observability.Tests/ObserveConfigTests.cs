@@ -23,7 +23,7 @@ public sealed class ObserveConfigTests(ITestOutputHelper output)
         Assert.Contains($"SUCCESS: {AlertRules.Load().Count} rules found", report);
         Assert.Contains($"job_name: {PrometheusConfig.JobName}", config);
         Assert.All(ServiceCatalog.Services, s => Assert.Contains($"labels: {{service: \"{s.Name}\"}}", config));
-        Assert.Equal(Path.Combine(ObservedLab.RepositoryRoot, PrometheusConfig.AlertRulesPath), MonitoringFiles.AlertRules);
+        Assert.Equal(Path.Combine(TestMachine.RepositoryRoot, PrometheusConfig.AlertRulesPath), MonitoringFiles.AlertRules);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class OtlpRoutingTests
     {
         var service = ServiceCatalog.Notification;
         var state = Directory.CreateTempSubdirectory("cloudmart-otlp-").FullName;
-        var layout = new LabLayout(ObservedLab.RepositoryRoot, state);
+        var layout = new LabLayout(TestMachine.RepositoryRoot, state);
         var ports = LabPorts.FirstFree(Enumerable.Range(0, 20).Select(i => 24_000 + 300 * i + Random.Shared.Next(0, 200)));
         var environment = LocalEnvironment.For(service, ports, layout, signingKey: "unused-by-the-notification-service");
         foreach (var (key, value) in FastExport.Concat(otel))

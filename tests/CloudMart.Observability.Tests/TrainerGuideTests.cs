@@ -19,7 +19,7 @@ public sealed partial class TrainerGuideTests
     [Fact]
     public void Every_query_in_the_trainers_guide_comes_from_the_dashboard_or_the_rules()
     {
-        var guide = File.ReadAllText(Path.Combine(ObservedLab.RepositoryRoot, "docs", "trainer-guide.md"));
+        var guide = File.ReadAllText(Path.Combine(TestMachine.RepositoryRoot, "docs", "trainer-guide.md"));
         // A query, as opposed to a bare metric name: a metric with a selector or inside a function.
         var queries = CodeSpan().Matches(Normal(guide.Replace("```", "", StringComparison.Ordinal))).Select(m => m.Groups[1].Value)
             .Where(span => MetricName().IsMatch(span) && (span.Contains('{') || span.Contains('(')))

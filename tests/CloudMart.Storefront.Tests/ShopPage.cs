@@ -84,7 +84,7 @@ public sealed partial class ShopPage(IPage page, int width, int height)
 
     public async Task ScreenshotAsync(string state)
     {
-        var folder = Path.Combine(StorefrontSystem.RepositoryRoot, "artifacts", "storefront");
+        var folder = Path.Combine(TestMachine.RepositoryRoot, "artifacts", "storefront");
         Directory.CreateDirectory(folder);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{state}-{Size}.png"), FullPage = false });
     }
@@ -107,7 +107,7 @@ public sealed partial class ShopPage(IPage page, int width, int height)
     /// <summary>Runs axe-core (from the test-support folder's node_modules) in the page and returns its findings.</summary>
     public async Task<AxeReport> AccessibilityCheckAsync()
     {
-        var axe = Path.Combine(StorefrontSystem.RepositoryRoot, "tests", "CloudMart.Storefront.Tests", "test-support", "node_modules", "axe-core", "axe.min.js");
+        var axe = Path.Combine(TestMachine.RepositoryRoot, "tests", "CloudMart.Storefront.Tests", "test-support", "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(axe), $"{axe} is missing: run 'npm ci' in tests/CloudMart.Storefront.Tests/test-support");
         // Evaluated through the DevTools protocol, which the page's CSP does not govern: the site
         // itself allows no inline script, and the test does not weaken that to inject the checker.

@@ -9,7 +9,7 @@ namespace CloudMart.Storefront.Tests;
 [Collection(HealthySystem.Name)]
 public sealed class SiteServingTests(StorefrontSystem system)
 {
-    static string SiteFolder => GatewayConfig.SiteDirectory(new LabLayout(StorefrontSystem.RepositoryRoot));
+    static string SiteFolder => GatewayConfig.SiteDirectory(new LabLayout(TestMachine.RepositoryRoot));
 
     [Theory]
     [InlineData("/", "text/html", "no-cache")]
@@ -96,7 +96,7 @@ public sealed class SiteServingTests(StorefrontSystem system)
     [Fact]
     public void The_local_run_serves_the_repositorys_site_folder_in_place_of_the_images_root()
     {
-        var source = File.ReadAllText(new LabLayout(StorefrontSystem.RepositoryRoot).GatewayConfigSource);
+        var source = File.ReadAllText(new LabLayout(TestMachine.RepositoryRoot).GatewayConfigSource);
 
         var rendered = GatewayConfig.Render(source, 18080, 13000, "/tmp/x/nginx", SiteFolder);
 
@@ -109,7 +109,7 @@ public sealed class SiteServingTests(StorefrontSystem system)
     [Fact]
     public void The_gateway_image_copies_the_site_to_the_root_nginx_conf_names()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(StorefrontSystem.RepositoryRoot, "services", "day-4", "broken-production", "gateway", "Dockerfile"));
+        var dockerfile = File.ReadAllText(Path.Combine(TestMachine.RepositoryRoot, "services", "day-4", "broken-production", "gateway", "Dockerfile"));
 
         Assert.Contains($"COPY services/day-4/broken-production/gateway/site {GatewayConfig.ImageSiteRoot}\n", dockerfile);
     }

@@ -16,8 +16,6 @@ public class StorefrontSystem : LocalSystem
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public static string RepositoryRoot => TestMachine.RepositoryRoot;
-
     // Offsets from 21250 up, beside the observability tests' range and clear of ephemeral ports.
     protected override IEnumerable<int> PortOffsets => Offsets(21_250, 20, 500, 200);
 

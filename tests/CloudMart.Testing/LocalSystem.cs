@@ -24,7 +24,7 @@ public abstract class LocalSystem : IAsyncLifetime
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Candidate port offsets, tried in order until all of a run's ports are free; a project's own range where it runs several systems at once.</summary>
-    protected virtual IEnumerable<int> PortOffsets => Offsets(10_000, 40, 250, 200);
+    protected virtual IEnumerable<int> PortOffsets => Offsets(10_000, 40, 250, 200); // the range of TestMachine.FreePorts
 
     /// <summary>Changes to the healthy variables, by service: how a fault is put in. None by default.</summary>
     protected virtual IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =

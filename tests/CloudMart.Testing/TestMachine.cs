@@ -68,5 +68,5 @@ public static class TestMachine
     public static string NginxPath => RealNginx.Find() ?? throw new InvalidOperationException("nginx is not installed: " + NginxSetup.InstallHint);
 
     /// <summary>A port offset whose six ports are free now, away from the default ones and from the end-to-end tests' range.</summary>
-    public static LabPorts FreePorts() => LabPorts.FirstFree(Enumerable.Range(0, 40).Select(i => 10_000 + 250 * i + Random.Shared.Next(0, 200)));
+    public static LabPorts FreePorts() => LabPorts.FirstFree(LocalSystem.Offsets(10_000, 40, 250, 200));
 }
