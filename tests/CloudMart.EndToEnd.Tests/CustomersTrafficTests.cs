@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using CloudMart.Catalog;
-using Xunit.Abstractions;
-
 namespace CloudMart.EndToEnd.Tests;
 
 /// <summary>The lab's customers as a real process against the real local system through nginx, and against a closed port.</summary>

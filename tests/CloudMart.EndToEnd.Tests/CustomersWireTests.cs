@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace CloudMart.EndToEnd.Tests;
 
@@ -9,50 +9,39 @@ namespace CloudMart.EndToEnd.Tests;
 /// storefront's paths, a trace begun at the customer, an idempotency key per checkout that a retry
 /// repeats, and a Bearer token only for signed-in customers.
 /// </summary>
-public sealed class CustomersWireTests : IDisposable
+public sealed class CustomersWireTests : IAsyncLifetime
 {
     sealed record Seen(string Method, string Path, string? Authorization, string? IdempotencyKey, string? Traceparent, string Body);
 
     const string IssuedToken = "token-from-the-stand-in";
 
-    readonly HttpListener _listener = new();
     readonly ConcurrentQueue<Seen> _seen = new();
     readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
-    readonly Uri _url;
+    LoopbackServer? _shop;
 
-    public CustomersWireTests()
+    Uri ShopUrl => _shop!.Url;
+
+    public async Task InitializeAsync() => _shop = await LoopbackServer.StartAsync(app => app.Run(ServeAsync));
+
+    public async Task DisposeAsync()
     {
-        _url = new Uri($"http://127.0.0.1:{CustomersProcess.FreePort()}/");
-        _listener.Prefixes.Add(_url.ToString());
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        if (_shop is not null)
+        {
+            await _shop.DisposeAsync();
+        }
     }
 
-    async Task ServeAsync()
+    async Task ServeAsync(HttpContext context)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            var request = context.Request;
-            using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
-            var seen = new Seen(request.HttpMethod, request.Url!.AbsolutePath, request.Headers["Authorization"],
-                request.Headers["Idempotency-Key"], request.Headers["traceparent"], await reader.ReadToEndAsync());
-            _seen.Enqueue(seen);
-            var (status, body) = Answer(seen);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(body);
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        var request = context.Request;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var seen = new Seen(request.Method, request.Path, request.Headers.Authorization, request.Headers["Idempotency-Key"],
+            request.Headers.TraceParent, await reader.ReadToEndAsync(context.RequestAborted));
+        _seen.Enqueue(seen);
+        var (status, body) = Answer(seen);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     /// <summary>Tokens for anyone; every checkout fails with 503 the first time its key is seen, and succeeds the second.</summary>
@@ -69,7 +58,7 @@ public sealed class CustomersWireTests : IDisposable
     [Fact]
     public async Task Each_checkout_carries_a_traceparent_and_a_key_that_its_one_retry_repeats_and_only_signed_in_customers_send_a_token()
     {
-        using var customers = CustomersProcess.Start(_url, durationSeconds: 4, summarySeconds: 60, checkoutsPerSecond: 5,
+        using var customers = CustomersProcess.Start(ShopUrl, durationSeconds: 4, summarySeconds: 60, checkoutsPerSecond: 5,
             new Dictionary<string, string> { ["SIGNED_IN_SHARE"] = "0.5", ["VIEW_ORDERS_SHARE"] = "1" });
         var exit = await customers.WaitForExitAsync(TimeSpan.FromSeconds(40));
 
@@ -102,14 +91,38 @@ public sealed class CustomersWireTests : IDisposable
         Assert.Equal(summary.Tried, summary.Succeeded);
     }
 
+    /// <summary>
+    /// Every variable the catalog lists for the customers that has a form to check, with a value of
+    /// its kind that the check refuses (and a zero rate, which the pattern alone refuses).
+    /// </summary>
+    public static TheoryData<string, string> BadVariables()
+    {
+        var data = new TheoryData<string, string> { { "CHECKOUTS_PER_SECOND", "0" } };
+        foreach (var variable in TrafficSource.Customers.Variables)
+        {
+            var bad = variable.Kind switch
+            {
+                VariableKind.Port => "0",
+                VariableKind.HttpUrl => "gateway:80",
+                VariableKind.Rate => "1.5",
+                VariableKind.Boolean => "maybe",
+                VariableKind.PositiveInteger => "0",
+                VariableKind.IpAddress => "localhost",
+                _ => variable.Pattern is null ? null : "fast",
+            };
+            if (bad is not null)
+            {
+                data.Add(variable.Name, bad);
+            }
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData("CHECKOUTS_PER_SECOND", "0")]
-    [InlineData("CHECKOUTS_PER_SECOND", "fast")]
-    [InlineData("SIGNED_IN_SHARE", "1.5")]
-    [InlineData("TARGET_URL", "gateway:80")]
+    [MemberData(nameof(BadVariables))]
     public async Task A_bad_variable_stops_the_start_with_one_fatal_line_naming_it(string variable, string value)
     {
-        using var customers = CustomersProcess.Start(_url, durationSeconds: 4, summarySeconds: 60, checkoutsPerSecond: 5,
+        using var customers = CustomersProcess.Start(ShopUrl, durationSeconds: 4, summarySeconds: 60, checkoutsPerSecond: 5,
             new Dictionary<string, string> { [variable] = value });
         var exit = await customers.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
@@ -119,6 +132,4 @@ public sealed class CustomersWireTests : IDisposable
         Assert.Contains($"{variable} has the value '{value}'", line, StringComparison.Ordinal);
         Assert.Empty(_seen);
     }
-
-    public void Dispose() => _listener.Close();
 }

@@ -1,6 +1,3 @@
-using CloudMart.Catalog;
-using Xunit.Abstractions;
-
 namespace CloudMart.EndToEnd.Tests;
 
 /// <summary>

@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Xunit.Abstractions;
 
 namespace CloudMart.EndToEnd.Tests;
 

@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using CloudMart.Catalog;
 using CloudMart.Diagnosis.Manifests;
-using CloudMart.Lab;
 
 namespace CloudMart.EndToEnd.Tests;
 

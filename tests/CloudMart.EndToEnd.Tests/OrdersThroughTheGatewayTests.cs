@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Xunit.Abstractions;
-
 namespace CloudMart.EndToEnd.Tests;
 
 /// <summary>The guide's health check on the real system: orders through nginx, stored, listed and traced through every service.</summary>

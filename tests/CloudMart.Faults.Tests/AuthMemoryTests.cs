@@ -1,9 +1,3 @@
-using CloudMart.Testing;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using Xunit.Abstractions;
-
 namespace CloudMart.Faults.Tests;
 
 /// <summary>The auth-service published the way its image is: native AOT, Release.</summary>
@@ -54,19 +48,16 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
     [Fact]
     public async Task Fault_6_with_a_64_MiB_limit_the_guides_loop_run_three_times_is_enough_for_the_oom_kill()
     {
-        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
-        var port = LoopbackServer.FreePort();
-        using var auth = cgroup.Start(published.Binary, Variables(port));
-        await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
+        using var run = await StartAsync(limitMiB: 64);
 
         // One guest validation per order, one order after the other, as the api-service asks for each.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var answered = 0;
-        for (var i = 0; i < GuideOrders && !auth.HasExited; i++)
+        for (var i = 0; i < GuideOrders && !run.Auth.HasExited; i++)
         {
             try
             {
-                using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{port}/auth/validate", new { token = (string?)null });
+                using var response = await http.PostAsJsonAsync($"http://127.0.0.1:{run.Port}/auth/validate", new { token = (string?)null });
                 answered++;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -75,40 +66,28 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
             }
         }
 
-        Assert.True(await auth.WaitForExitAsync(TimeSpan.FromSeconds(5)), $"the auth-service survived {GuideOrders} guest checkouts at 64 MiB");
-        Assert.Equal(128 + 9, auth.ExitCode);
-        Assert.True(cgroup.OomKills >= 1, "the kernel's OOM killer did not act");
+        await AssertOomKilledAsync(run, $"the auth-service survived {GuideOrders} guest checkouts at 64 MiB");
         output.WriteLine($"OOM-killed after {answered} guest validations");
     }
 
     [Fact]
     public async Task Fault_6_with_a_64_MiB_limit_the_kernel_oom_kills_the_auth_service_under_load()
     {
-        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 64);
-        var port = LoopbackServer.FreePort();
-        using (var auth = cgroup.Start(published.Binary, Variables(port)))
-        {
-            await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
-            var samples = await LoadAsync(port, auth);
+        using var run = await StartAsync(limitMiB: 64);
+        var samples = await LoadAsync(run);
 
-            Assert.True(await auth.WaitForExitAsync(TimeSpan.FromSeconds(5)), "the auth-service survived a 64 MiB limit: " + string.Join(", ", samples));
-            Assert.Equal(128 + 9, auth.ExitCode); // killed by SIGKILL
-            Assert.True(cgroup.OomKills >= 1, "the kernel's OOM killer did not act");
-            Assert.DoesNotContain(auth.Lines, l => l.Contains("OutOfMemoryException", StringComparison.Ordinal));
-        }
+        await AssertOomKilledAsync(run, "the auth-service survived a 64 MiB limit: " + string.Join(", ", samples));
+        Assert.DoesNotContain(run.Auth.Lines, l => l.Contains("OutOfMemoryException", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Fault_6_with_a_128_MiB_limit_the_auth_service_stays_up_under_the_same_load_and_its_memory_levels_off()
     {
-        using var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", 128);
-        var port = LoopbackServer.FreePort();
-        using var auth = cgroup.Start(published.Binary, Variables(port));
-        await auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
-        var samples = await LoadAsync(port, auth);
+        using var run = await StartAsync(limitMiB: 128);
+        var samples = await LoadAsync(run);
 
-        Assert.False(auth.HasExited, "the auth-service died within 128 MiB: " + string.Join(", ", samples));
-        Assert.Equal(0, cgroup.OomKills);
+        Assert.False(run.Auth.HasExited, "the auth-service died within 128 MiB: " + string.Join(", ", samples));
+        Assert.Equal(0, run.Cgroup.OomKills);
         var peak = samples.Max();
         Assert.InRange(peak, 60, 127);
 
@@ -119,15 +98,49 @@ public sealed class AuthMemoryTests(PublishedAuthService published, ITestOutputH
         Assert.True(last <= middle + 16, "memory kept rising: " + string.Join(", ", samples));
 
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{run.Port}/metrics");
         Assert.Contains($"cloudmart_auth_sessions{{otel_scope_name=\"CloudMart\"}} {CacheCapacity}", metrics);
     }
 
-    static Dictionary<string, string> Variables(int port) => new() { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>The published auth-service in a memory cgroup of its own with the given limit, started and healthy.</summary>
+    async Task<LimitedAuth> StartAsync(int limitMiB)
+    {
+        var cgroup = MemoryCgroup.Create($"cloudmart-test-{Guid.NewGuid():N}", limitMiB);
+        var port = LoopbackServer.FreePort();
+        var run = new LimitedAuth(cgroup, port, cgroup.Start(published.Binary, new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) }));
+        try
+        {
+            await run.Auth.WaitHealthyAsync(port, TimeSpan.FromSeconds(10));
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The kernel's OOM killer ended the auth-service: SIGKILL (exit 128 + 9) and the cgroup counted the kill.</summary>
+    static async Task AssertOomKilledAsync(LimitedAuth run, string survived)
+    {
+        Assert.True(await run.Auth.WaitForExitAsync(TimeSpan.FromSeconds(5)), survived);
+        Assert.Equal(128 + 9, run.Auth.ExitCode);
+        Assert.True(run.Cgroup.OomKills >= 1, "the kernel's OOM killer did not act");
+    }
+
+    sealed record LimitedAuth(MemoryCgroup Cgroup, int Port, ServiceProcess Auth) : IDisposable
+    {
+        public void Dispose()
+        {
+            Auth.Dispose();
+            Cgroup.Dispose();
+        }
+    }
 
     /// <summary>Guest validations from 16 concurrent clients for <see cref="LoadTime"/>, sampling the process's RSS (MiB) every 250 ms.</summary>
-    async Task<List<int>> LoadAsync(int port, ServiceProcess auth)
+    async Task<List<int>> LoadAsync(LimitedAuth run)
     {
+        var (port, auth) = (run.Port, run.Auth);
         using var stop = new CancellationTokenSource(LoadTime);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var url = $"http://127.0.0.1:{port}/auth/validate";

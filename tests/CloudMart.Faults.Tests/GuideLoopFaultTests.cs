@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using CloudMart.Lab;
-using Xunit.Abstractions;
 
 namespace CloudMart.Faults.Tests;
 

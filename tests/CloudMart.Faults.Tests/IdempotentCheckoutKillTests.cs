@@ -1,11 +1,5 @@
-using CloudMart.Testing;
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Xunit.Abstractions;
 
 namespace CloudMart.Faults.Tests;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Faults.Tests;

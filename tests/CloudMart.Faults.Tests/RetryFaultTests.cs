@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CloudMart.OrderService.Faults;
 using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
-using CloudMart.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,21 +56,18 @@ public sealed class RetryFaultTests : IAsyncLifetime
             context.Response.Headers.RetryAfter = "1";
             return Results.Problem("writes paused", statusCode: 503).ExecuteAsync(context);
         };
-        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryFault.Shipped).PostAsync("/store", SampleOrder,
-            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        await StoreFailsAsync(RetryFault.Shipped);
         Assert.Equal([0d, 0d, 0d], _delaysMs.ToArray());
 
         _delaysMs.Clear();
-        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
-            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        await StoreFailsAsync(RetryStrategy.ExponentialBackoff);
         Assert.Equal([1000d, 1000d, 1000d], _delaysMs.ToArray());
     }
 
     [Fact]
     public async Task Fault7_as_shipped_a_failed_store_is_retried_at_once_with_no_delay()
     {
-        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryFault.Shipped).PostAsync("/store", SampleOrder,
-            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        await StoreFailsAsync(RetryFault.Shipped);
 
         var times = _attempts.ToArray();
         Assert.Equal(1 + StoreRetry.MaxRetryAttempts, times.Length);
@@ -85,8 +80,7 @@ public sealed class RetryFaultTests : IAsyncLifetime
     [Fact]
     public async Task Fault7_with_the_fix_failed_stores_are_retried_with_exponential_backoff()
     {
-        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
-            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        await StoreFailsAsync(RetryStrategy.ExponentialBackoff);
 
         var times = _attempts.ToArray();
         Assert.Equal(1 + StoreRetry.MaxRetryAttempts, times.Length);
@@ -104,8 +98,7 @@ public sealed class RetryFaultTests : IAsyncLifetime
         // Jitter: a second run spaces its retries differently.
         var first = delays;
         _delaysMs.Clear();
-        await Assert.ThrowsAsync<DependencyException>(() => Client(RetryStrategy.ExponentialBackoff).PostAsync("/store", SampleOrder,
-            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
+        await StoreFailsAsync(RetryStrategy.ExponentialBackoff);
         Assert.NotEqual(first, _delaysMs.ToArray());
     }
 
@@ -148,6 +141,11 @@ public sealed class RetryFaultTests : IAsyncLifetime
         var current = File.ReadAllText(Path.Combine(TestMachine.Repository.ServiceDir("order-service"), "Faults", "RetryFault.cs"));
         Assert.Contains(removed[0], current);
     }
+
+    /// <summary>A store through a client with the given retry strategy, while the test database answers every attempt with a failure: the retries are spent, then it throws.</summary>
+    Task StoreFailsAsync(RetryStrategy strategy) =>
+        Assert.ThrowsAsync<DependencyException>(() => Client(strategy).PostAsync("/store", SampleOrder,
+            CloudMartJson.Default.Order, CloudMartJson.Default.StoreResult, CancellationToken.None));
 
     DependencyClient Client(RetryStrategy strategy)
     {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Faults.Tests;

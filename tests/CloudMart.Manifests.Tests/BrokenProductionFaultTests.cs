@@ -1,7 +1,3 @@
-using CloudMart.Diagnosis;
-using CloudMart.Manifests.Tests.Support;
-using CloudMart.Catalog;
-
 namespace CloudMart.Manifests.Tests;
 
 /// <summary>k8s/day-4/broken-production ships each of the eight faults with the values the lab documents.</summary>

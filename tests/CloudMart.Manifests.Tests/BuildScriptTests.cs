@@ -1,6 +1,4 @@
 using CloudMart.Lab;
-using CloudMart.Catalog;
-using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
 
@@ -77,6 +75,9 @@ public sealed class BuildScriptTests : IDisposable
 
     static string Import(string service, string cluster) => $"k3d image import {service}:latest -c {cluster}";
 
+    /// <summary>The checks the script makes before it builds: the engine, BuildKit, the cluster.</summary>
+    static string[] Probes(string cluster) => ["docker info", "docker buildx version", $"k3d cluster list {cluster} --no-headers"];
+
     static IEnumerable<string> Names => [.. ServiceCatalog.All.Select(s => s.Name), TrafficSource.Customers.Name];
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class BuildScriptTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(
-            ["docker info", "docker buildx version", "k3d cluster list brokenprod --no-headers", .. Names.Select(Build), .. Names.Select(n => Import(n, "brokenprod"))],
+            [.. Probes("brokenprod"), .. Names.Select(Build), .. Names.Select(n => Import(n, "brokenprod"))],
             Calls);
         Assert.All(File.ReadAllLines(LogFile + ".env"), line => Assert.Equal("DOCKER_BUILDKIT=1", line));
         Assert.DoesNotContain(Calls, c => c.Contains("v2.0", StringComparison.Ordinal));
@@ -136,97 +137,64 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal(Names.Select(n => Import(n, "day4")), Calls.Where(c => c.StartsWith("k3d image", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public void Without_docker_says_how_to_get_it_and_does_nothing()
+    /// <summary>
+    /// What the script needs and does not find, it names with the way to get it, and stops there:
+    /// exit 1, and no call beyond the checks it made up to that point (so nothing is built or imported).
+    /// </summary>
+    public static TheoryData<string, string[], string[], string[], string[], string[]> MissingPreconditions => new()
     {
-        Install("k3d");
+        { "no docker", ["k3d"], ["FAKE_CLUSTER=day4"], [], ["docker is not installed", "https://docs.docker.com/get-docker/"], [] },
+        { "no k3d", ["docker"], [], [], ["k3d is not installed", "https://k3d.io/"], [] },
+        { "neither docker nor k3d", [], [], [], ["docker is not installed", "k3d is not installed", "--no-import"], [] },
+        { "the docker engine down", ["docker", "k3d"], ["FAKE_CLUSTER=day4", "FAKE_DOCKER_DOWN=1"], [], ["engine does not answer"], ["docker info"] },
+        {
+            "a new docker without buildx", ["docker"], ["FAKE_NO_BUILDX=1"], ["--no-import"],
+            ["BuildKit builder is missing: docker 28.2.2 has no buildx plugin"],
+            ["docker info", "docker buildx version", "docker version --format {{.Client.Version}}"]
+        },
+        {
+            "no such cluster", ["docker", "k3d"], ["FAKE_CLUSTER=day4"], ["brokenprod"],
+            ["there is no k3d cluster called 'brokenprod'", "k3d cluster create brokenprod -p \"8080:80@loadbalancer\""],
+            ["docker info", "docker buildx version", "k3d cluster list brokenprod --no-headers"]
+        },
+        {
+            "the cluster stopped", ["docker", "k3d"], ["FAKE_CLUSTER=brokenprod", "FAKE_SERVERS=0/1"], ["brokenprod"],
+            ["exists but is not running", "k3d cluster start brokenprod"],
+            ["docker info", "docker buildx version", "k3d cluster list brokenprod --no-headers"]
+        },
+    };
 
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4" });
+    [Theory]
+    [MemberData(nameof(MissingPreconditions))]
+    public void A_missing_precondition_is_named_with_its_remedy_and_stops_the_script(
+        string situation, string[] tools, string[] fake, string[] arguments, string[] messages, string[] calls)
+    {
+        Install(tools);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("docker is not installed", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("https://docs.docker.com/get-docker/", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(Calls);
+        var result = RunScript(fake.Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1]), arguments);
+
+        Assert.True(result.ExitCode == 1, $"{situation}: exit {result.ExitCode}\n{result.Output}");
+        Assert.All(messages, m => Assert.Contains(m, result.StandardError, StringComparison.Ordinal));
+        Assert.Equal(calls, Calls);
     }
 
-    [Fact]
-    public void Without_k_3d_says_how_to_get_it_and_does_nothing()
-    {
-        Install("docker");
-
-        var result = RunScript();
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("k3d is not installed", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("https://k3d.io/", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(Calls);
-    }
-
-    [Fact]
-    public void With_the_docker_engine_down_says_to_start_it()
+    [Theory]
+    [InlineData("FAKE_BUILD_FAILS", "order-service", "docker build of order-service:latest failed")]
+    [InlineData("FAKE_IMPORT_FAILS", "auth-service", "k3d image import of auth-service:latest into 'day4' failed")]
+    public void A_failed_build_or_import_stops_the_script_at_that_image(string failure, string image, string message)
     {
         Install("docker", "k3d");
 
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4", ["FAKE_DOCKER_DOWN"] = "1" });
+        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4", [failure] = image });
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("engine does not answer", result.StandardError, StringComparison.Ordinal);
-        Assert.Equal(["docker info"], Calls);
-    }
-
-    [Fact]
-    public void Without_the_cluster_says_how_to_create_it_and_builds_nothing()
-    {
-        Install("docker", "k3d");
-
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4" }, "brokenprod");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("there is no k3d cluster called 'brokenprod'", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("k3d cluster create brokenprod -p \"8080:80@loadbalancer\"", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void With_the_cluster_stopped_says_how_to_start_it_and_builds_nothing()
-    {
-        Install("docker", "k3d");
-
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "brokenprod", ["FAKE_SERVERS"] = "0/1" }, "brokenprod");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("exists but is not running", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("k3d cluster start brokenprod", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void When_AB_uild_fails_stops_there_and_imports_nothing()
-    {
-        Install("docker", "k3d");
-
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4", ["FAKE_BUILD_FAILS"] = "order-service" });
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("docker build of order-service:latest failed", result.StandardError, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+        var upToTheFailure = Names.TakeWhile(n => n != image).Append(image).ToList();
         Assert.Equal(
-            ["gateway", "api-service", "auth-service", "order-service"],
-            Calls.Where(c => c.StartsWith("docker build ", StringComparison.Ordinal)).Select(c => c.Split(' ')[3].Split(':')[0]));
-        Assert.DoesNotContain(Calls, c => c.StartsWith("k3d image", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void When_an_import_fails_stops_there()
-    {
-        Install("docker", "k3d");
-
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_CLUSTER"] = "day4", ["FAKE_IMPORT_FAILS"] = "auth-service" });
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("k3d image import of auth-service:latest into 'day4' failed", result.StandardError, StringComparison.Ordinal);
-        Assert.Equal(
-            [Import("gateway", "day4"), Import("api-service", "day4"), Import("auth-service", "day4")],
-            Calls.Where(c => c.StartsWith("k3d image", StringComparison.Ordinal)));
+            failure == "FAKE_BUILD_FAILS"
+                ? [.. Probes("day4"), .. upToTheFailure.Select(Build)]
+                : [.. Probes("day4"), .. Names.Select(Build), .. upToTheFailure.Select(n => Import(n, "day4"))],
+            Calls);
     }
 
     [Theory]
@@ -245,18 +213,6 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void Without_docker_and_k_3d_names_both_and_how_to_build_without_k_3d()
-    {
-        var result = RunScript();
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("docker is not installed", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("k3d is not installed", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("--no-import", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(Calls);
-    }
-
-    [Fact]
     public void Build_only_without_docker_names_docker_but_not_k_3d()
     {
         var result = RunScript(null, "--no-import");
@@ -264,18 +220,6 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("docker is not installed", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("k3d", result.StandardError, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void With_AN_ew_docker_without_buildx_says_build_kit_is_missing_and_builds_nothing()
-    {
-        Install("docker");
-
-        var result = RunScript(new Dictionary<string, string> { ["FAKE_NO_BUILDX"] = "1" }, "--no-import");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("BuildKit builder is missing: docker 28.2.2 has no buildx plugin", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(Calls, c => c.StartsWith("docker build ", StringComparison.Ordinal));
     }
 
     [Fact]

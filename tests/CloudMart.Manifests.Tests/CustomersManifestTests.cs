@@ -1,7 +1,4 @@
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Manifests.Tests.Support;
-using CloudMart.Catalog;
-using k8s.Models;
 
 namespace CloudMart.Manifests.Tests;
 

@@ -1,6 +1,4 @@
 using System.Xml.Linq;
-using CloudMart.Catalog;
-using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
 

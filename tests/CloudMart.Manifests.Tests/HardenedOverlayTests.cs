@@ -1,7 +1,4 @@
-using CloudMart.Catalog;
-using CloudMart.Manifests.Tests.Support;
 using k8s;
-using k8s.Models;
 
 namespace CloudMart.Manifests.Tests;
 

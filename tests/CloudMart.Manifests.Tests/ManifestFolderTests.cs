@@ -1,7 +1,3 @@
-using CloudMart.Catalog;
-using CloudMart.Manifests.Tests.Support;
-using k8s.Models;
-
 namespace CloudMart.Manifests.Tests;
 
 /// <summary>The shape both manifest folders share: the guide's file names, one object set, the gateway's ConfigMap.</summary>

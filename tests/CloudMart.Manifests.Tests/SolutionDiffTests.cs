@@ -1,5 +1,3 @@
-using CloudMart.Manifests.Tests.Support;
-
 namespace CloudMart.Manifests.Tests;
 
 /// <summary>
@@ -12,26 +10,10 @@ public class SolutionDiffTests
     static readonly Dictionary<string, string[]> ExpectedChanges = new()
     {
         ["01-namespace.yaml"] = [],
-        ["02-gateway.yaml"] = // fault 5
-        [
-            "-    app: nginx-gateway",
-            "+    app: gateway",
-        ],
-        ["03-api-service.yaml"] = // fault 4
-        [
-            "-              port: 8080",
-            "+              port: 3000",
-        ],
-        ["04-auth-service.yaml"] = // fault 6
-        [
-            "-              memory: 64Mi",
-            "+              memory: 128Mi",
-        ],
-        ["05-order-service.yaml"] = // fault 3
-        [
-            "-              value: http://database:8080",
-            "+              value: http://database-service:8080",
-        ],
+        ["02-gateway.yaml"] = ["-    app: nginx-gateway", "+    app: gateway"], // fault 5
+        ["03-api-service.yaml"] = ["-              port: 8080", "+              port: 3000"], // fault 4
+        ["04-auth-service.yaml"] = ["-              memory: 64Mi", "+              memory: 128Mi"], // fault 6
+        ["05-order-service.yaml"] = ["-              value: http://database:8080", "+              value: http://database-service:8080"], // fault 3
         ["06-database-service.yaml"] = // faults 1 and 8
         [
             "+            - name: DB_NAME",
@@ -39,11 +21,7 @@ public class SolutionDiffTests
             "-              value: \"0.5\"",
             "+              value: \"0\"",
         ],
-        ["07-notification-service.yaml"] = // fault 2
-        [
-            "-          image: notification-service:v2.0",
-            "+          image: notification-service:latest",
-        ],
+        ["07-notification-service.yaml"] = ["-          image: notification-service:v2.0", "+          image: notification-service:latest"], // fault 2
         ["08-customers.yaml"] = [], // the lab's customers, the same in both
     };
 

@@ -1,8 +1,3 @@
-using CloudMart.Catalog;
-using CloudMart.Diagnosis;
-using CloudMart.Manifests.Tests.Support;
-using k8s.Models;
-
 namespace CloudMart.Manifests.Tests;
 
 /// <summary>k8s/day-4/solution has none of the eight faults and every property of a healthy deployment.</summary>

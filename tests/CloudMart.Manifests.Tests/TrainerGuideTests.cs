@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using CloudMart.Diagnosis;
-using CloudMart.Manifests.Tests.Support;
 
 namespace CloudMart.Manifests.Tests;
 

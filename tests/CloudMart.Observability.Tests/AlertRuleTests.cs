@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace CloudMart.Observability.Tests;
 
 /// <summary>The rules file is valid and its unit tests pass, with Debian's promtool.</summary>

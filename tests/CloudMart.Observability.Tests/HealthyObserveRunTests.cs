@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using CloudMart.Testing;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 
 namespace CloudMart.Observability.Tests;
 

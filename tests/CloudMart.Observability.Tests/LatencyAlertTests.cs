@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using Xunit.Abstractions;
 
 namespace CloudMart.Observability.Tests;
 

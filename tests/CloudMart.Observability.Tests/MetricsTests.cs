@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Xunit.Abstractions;
-
 namespace CloudMart.Observability.Tests;
 
 /// <summary>

@@ -1,8 +1,5 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
-using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudMart.Observability.Tests;

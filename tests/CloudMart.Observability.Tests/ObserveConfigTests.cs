@@ -1,8 +1,3 @@
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using CloudMart.Testing;
-using Xunit.Abstractions;
-
 namespace CloudMart.Observability.Tests;
 
 /// <summary>What <c>up --observe</c> writes and which ports it takes, checked without starting anything.</summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
-using CloudMart.Catalog;
-using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 

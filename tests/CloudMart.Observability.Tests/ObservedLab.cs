@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using CloudMart.Catalog;
-using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 

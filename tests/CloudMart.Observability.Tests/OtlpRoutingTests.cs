@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using CloudMart.Lab;
-using CloudMart.Catalog;
 
 namespace CloudMart.Observability.Tests;
 

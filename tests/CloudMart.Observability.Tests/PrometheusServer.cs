@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
-using CloudMart.Lab;
 
 namespace CloudMart.Observability.Tests;
 

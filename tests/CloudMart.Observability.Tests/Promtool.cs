@@ -1,5 +1,3 @@
-using CloudMart.Lab;
-
 namespace CloudMart.Observability.Tests;
 
 /// <summary>Debian's promtool (from the prometheus package), run with a bounded wait.</summary>

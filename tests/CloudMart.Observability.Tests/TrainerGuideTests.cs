@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace CloudMart.Observability.Tests;
 
 /// <summary>The trainer's guide quotes PromQL only as it stands in the dashboard or the rules file, so the two cannot drift apart.</summary>

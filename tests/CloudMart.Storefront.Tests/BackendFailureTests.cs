@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using CloudMart.Lab;
-using CloudMart.Catalog;
-using Microsoft.Playwright;
-using Xunit.Abstractions;
-
 namespace CloudMart.Storefront.Tests;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
 
 namespace CloudMart.Storefront.Tests;
 

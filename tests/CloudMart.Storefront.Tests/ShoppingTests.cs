@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Playwright;
-using Xunit.Abstractions;
-
 namespace CloudMart.Storefront.Tests;
 
 /// <summary>A customer's visit on the healthy system, in a phone-sized and a desktop window.</summary>

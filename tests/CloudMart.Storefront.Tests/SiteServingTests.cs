@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using CloudMart.Lab;
 using CloudMart.ServiceDefaults.Contracts;
 
 namespace CloudMart.Storefront.Tests;

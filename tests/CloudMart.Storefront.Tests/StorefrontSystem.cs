@@ -1,8 +1,3 @@
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using CloudMart.Testing;
-using Microsoft.Playwright;
-
 namespace CloudMart.Storefront.Tests;
 
 /// <summary>

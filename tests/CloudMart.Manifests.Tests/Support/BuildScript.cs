@@ -1,5 +1,3 @@
-using CloudMart.Diagnosis;
-
 namespace CloudMart.Manifests.Tests.Support;
 
 /// <summary>What build-and-import.sh says about itself, asked the way a test can without docker.</summary>

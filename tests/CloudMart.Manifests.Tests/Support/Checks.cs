@@ -1,6 +1,4 @@
-using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
 
 namespace CloudMart.Manifests.Tests.Support;
 

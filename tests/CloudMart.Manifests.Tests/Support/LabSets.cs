@@ -1,5 +1,3 @@
-using CloudMart.Diagnosis.Manifests;
-
 namespace CloudMart.Manifests.Tests.Support;
 
 /// <summary>The two manifest folders of the lab, each parsed once.</summary>

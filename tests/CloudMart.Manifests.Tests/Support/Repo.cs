@@ -1,5 +1,3 @@
-using CloudMart.Catalog;
-
 namespace CloudMart.Manifests.Tests.Support;
 
 /// <summary>Paths in the repository the tests read, found (as the diagnosis finds them) from the test assembly's folder.</summary>

@@ -62,13 +62,8 @@ public static class KubeObjects
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
+            ["metadata"] = Metadata(name, "4711", Time(created), new()
             {
-                ["name"] = name,
-                ["namespace"] = Namespace,
-                ["uid"] = Guid.NewGuid().ToString(),
-                ["resourceVersion"] = "4711",
-                ["creationTimestamp"] = Time(created),
                 ["generateName"] = name[..(name.LastIndexOf('-') + 1)],
                 ["labels"] = new JsonObject { ["app"] = app, ["pod-template-hash"] = "7d9c8b6f5" },
                 ["ownerReferences"] = new JsonArray(new JsonObject
@@ -76,7 +71,7 @@ public static class KubeObjects
                     ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = $"{app}-7d9c8b6f5",
                     ["uid"] = Guid.NewGuid().ToString(), ["controller"] = true, ["blockOwnerDeletion"] = true,
                 }),
-            },
+            }),
             ["spec"] = new JsonObject
             {
                 ["containers"] = new JsonArray(new JsonObject
@@ -139,14 +134,7 @@ public static class KubeObjects
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Service",
-        ["metadata"] = new JsonObject
-        {
-            ["name"] = name,
-            ["namespace"] = Namespace,
-            ["uid"] = Guid.NewGuid().ToString(),
-            ["resourceVersion"] = "812",
-            ["creationTimestamp"] = "2026-01-01T10:00:00Z",
-        },
+        ["metadata"] = Metadata(name, "812", "2026-01-01T10:00:00Z"),
         ["spec"] = new JsonObject
         {
             ["type"] = "ClusterIP",
@@ -217,6 +205,24 @@ public static class KubeObjects
         ["metadata"] = new JsonObject { ["resourceVersion"] = "90210" },
         ["items"] = new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray()),
     };
+
+    /// <summary>The metadata every stored object of the namespace carries (a fresh uid each time), and what else the kind adds.</summary>
+    static JsonObject Metadata(string name, string resourceVersion, string created, JsonObject? more = null)
+    {
+        var metadata = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = Namespace,
+            ["uid"] = Guid.NewGuid().ToString(),
+            ["resourceVersion"] = resourceVersion,
+            ["creationTimestamp"] = created,
+        };
+        foreach (var (key, value) in more ?? new JsonObject())
+        {
+            metadata[key] = value?.DeepClone();
+        }
+        return metadata;
+    }
 
     /// <summary>The API server's error body (a v1 Status), as for a 404.</summary>
     public static JsonObject Status(int code, string reason, string message) => new()
