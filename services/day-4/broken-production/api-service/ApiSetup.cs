@@ -1,5 +1,3 @@
-using CloudMart.ServiceDefaults;
-
 namespace CloudMart.ApiService;
 
 static class ApiSetup

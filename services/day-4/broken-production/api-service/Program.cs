@@ -1,14 +1,10 @@
 using CloudMart.ApiService.Apis;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.ApiService;
 
-public sealed class Program
+/// <summary>The entry point (abstract: never made, but a type the service tests can name).</summary>
+public abstract class Program
 {
-    Program()
-    {
-    }
-
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Api, ApiSetup.AddServices, app => app.MapShopApi());
 }

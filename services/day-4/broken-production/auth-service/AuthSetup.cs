@@ -1,7 +1,6 @@
 using CloudMart.AuthService.Sessions;
 using CloudMart.AuthService.Tokens;
 using CloudMart.AuthService.Users;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.AuthService;
 

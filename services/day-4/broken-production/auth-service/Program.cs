@@ -1,14 +1,10 @@
 using CloudMart.AuthService.Apis;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.AuthService;
 
-public sealed class Program
+/// <summary>The entry point (abstract: never made, but a type the service tests can name).</summary>
+public abstract class Program
 {
-    Program()
-    {
-    }
-
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Auth, AuthSetup.AddServices, app => app.MapAuthApi());
 }

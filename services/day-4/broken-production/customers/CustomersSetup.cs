@@ -1,5 +1,4 @@
 using System.Globalization;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Customers;
 

@@ -1,13 +1,8 @@
-using CloudMart.ServiceDefaults;
-
 namespace CloudMart.Customers;
 
-public sealed class Program
+/// <summary>The entry point (abstract: never made, but a type the service tests can name).</summary>
+public abstract class Program
 {
-    Program()
-    {
-    }
-
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, TrafficSource.Customers, CustomersSetup.AddServices, _ => { });
 }

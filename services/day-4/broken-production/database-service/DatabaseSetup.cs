@@ -1,6 +1,5 @@
 using CloudMart.DatabaseService.Apis;
 using CloudMart.DatabaseService.Storage;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.DatabaseService;
 

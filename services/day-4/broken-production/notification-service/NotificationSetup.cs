@@ -1,5 +1,3 @@
-using CloudMart.ServiceDefaults;
-
 namespace CloudMart.NotificationService;
 
 static class NotificationSetup

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMart.OrderService.Faults;
-using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Http;
 
 namespace CloudMart.OrderService;

@@ -1,15 +1,11 @@
 using CloudMart.OrderService.Apis;
 using CloudMart.OrderService.Faults;
-using CloudMart.ServiceDefaults;
 
 namespace CloudMart.OrderService;
 
-public sealed class Program
+/// <summary>The entry point (abstract: never made, but a type the service tests can name).</summary>
+public abstract class Program
 {
-    Program()
-    {
-    }
-
     public static int Main(string[] args) =>
         CloudMartHost.Run(args, ServiceCatalog.Order, OrderSetup.AddServices, app =>
         {

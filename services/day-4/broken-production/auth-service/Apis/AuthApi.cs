@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using CloudMart.AuthService.Sessions;
 using CloudMart.AuthService.Tokens;
 using CloudMart.AuthService.Users;
-using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;

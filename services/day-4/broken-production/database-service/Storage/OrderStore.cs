@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.Channels;
-using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;
