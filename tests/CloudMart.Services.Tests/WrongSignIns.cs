@@ -1,7 +1,8 @@
 namespace CloudMart.Services.Tests;
 
 /// <summary>
-/// Sign-ins that must fail, each close to a right one. The api-service's /api/token and the
+/// Sign-ins that must fail: a wrong password, near misses of a right one, names that are no
+/// account. The api-service's /api/token and the
 /// auth-service's /auth/token are checked against the same cases, so the front door refuses what
 /// the auth-service refuses, with the same single answer.
 /// </summary>
