@@ -2,9 +2,8 @@ namespace CloudMart.Services.Tests;
 
 /// <summary>
 /// Sign-ins that must fail: a wrong password, near misses of a right one, names that are no
-/// account. The api-service's /api/token and the
-/// auth-service's /auth/token are checked against the same cases, so the front door refuses what
-/// the auth-service refuses, with the same single answer.
+/// account. The api-service's /api/token and the auth-service's /auth/token are checked against
+/// the same cases, so the front door refuses what the auth-service refuses, with the same answer.
 /// </summary>
 public static class WrongSignIns
 {
