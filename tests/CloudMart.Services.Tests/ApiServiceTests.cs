@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CloudMart.AuthService.Tokens;
 using static CloudMart.Services.Tests.TestHttp;
@@ -291,10 +288,7 @@ public sealed partial class ApiServiceTests(ServiceChain chain) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("alice", "wrong-password")]
-    [InlineData("alice", "ALICE-SHOPS")]
-    [InlineData("admin", "admin")]
-    [InlineData("nobody", "alice-shops")]
+    [MemberData(nameof(WrongSignIns.Cases), MemberType = typeof(WrongSignIns))]
     public async Task A_sign_in_with_a_wrong_username_or_password_is_unauthorized_with_one_answer(string username, string password)
     {
         var problem = await AssertProblemAsync(await _client.PostAsJsonAsync("/api/token", new { username, password }), HttpStatusCode.Unauthorized);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using CloudMart.DatabaseService.Storage;
 using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;

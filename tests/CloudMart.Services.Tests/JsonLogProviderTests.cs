@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using CloudMart.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CloudMart.ServiceDefaults;
 
 namespace CloudMart.Services.Tests;

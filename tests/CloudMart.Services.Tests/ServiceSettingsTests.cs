@@ -5,7 +5,7 @@ namespace CloudMart.Services.Tests;
 
 public sealed class ServiceSettingsTests
 {
-    static ServiceSettings Load(ServiceSpec service, params (string Name, string? Value)[] variables) =>
+    internal static ServiceSettings Load(ServiceSpec service, params (string Name, string? Value)[] variables) =>
         ServiceSettings.Load(service, new ConfigurationBuilder()
             .AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Name, v.Value)))
             .Build());
@@ -30,14 +30,19 @@ public sealed class ServiceSettingsTests
         Assert.Equal("DB_NAME", Refused(ServiceCatalog.Database, ("DB_NAME", "   ")).Variable);
     }
 
+    /// <summary>A DB_NAME that is not a plain name; a PORT that is not from 1 to 65535.</summary>
     [Theory]
-    [InlineData("../etc/passwd")]
-    [InlineData("my db")]
-    public void A_DB_NAME_that_is_not_a_plain_name_is_refused(string name)
+    [InlineData(ServiceNames.Database, "DB_NAME", "../etc/passwd")]
+    [InlineData(ServiceNames.Database, "DB_NAME", "my db")]
+    [InlineData(ServiceNames.Api, "PORT", "0")]
+    [InlineData(ServiceNames.Api, "PORT", "70000")]
+    [InlineData(ServiceNames.Api, "PORT", "x")]
+    [InlineData(ServiceNames.Api, "PORT", "-1")]
+    public void A_malformed_value_is_refused_naming_the_variable_and_the_value(string service, string variable, string value)
     {
-        var error = Refused(ServiceCatalog.Database, ("DB_NAME", name));
-        Assert.Equal("DB_NAME", error.Variable);
-        Assert.Equal(name, error.Value);
+        var error = Refused(ServiceCatalog.Find(service), (variable, value));
+        Assert.Equal(variable, error.Variable);
+        Assert.Equal(value, error.Value);
     }
 
     [Theory]
@@ -63,18 +68,6 @@ public sealed class ServiceSettingsTests
     {
         var settings = Load(ServiceCatalog.Database, ("DB_NAME", "cloudmart-db"), ("CHAOS_FAILURE_RATE", rate));
         Assert.Equal(expected, settings.Rate("CHAOS_FAILURE_RATE"));
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("70000")]
-    [InlineData("x")]
-    [InlineData("-1")]
-    public void A_port_that_is_not_from_1_to_65535_is_refused(string port)
-    {
-        var error = Refused(ServiceCatalog.Api, ("PORT", port));
-        Assert.Equal("PORT", error.Variable);
-        Assert.Equal(port, error.Value);
     }
 
     [Theory]

@@ -10,6 +10,14 @@ public sealed class SessionCacheTests : IDisposable
 
     void Add(string key, DateTimeOffset? expiresAt = null) => _cache.Add(key, "subject-" + key, guest: false, expiresAt ?? Now.AddHours(1));
 
+    void AddInOrder(params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            Add(key);
+        }
+    }
+
     [Fact]
     public void It_never_holds_more_sessions_than_its_capacity()
     {
@@ -27,10 +35,7 @@ public sealed class SessionCacheTests : IDisposable
     [Fact]
     public void When_full_it_evicts_the_least_recently_used_session()
     {
-        Add("a");
-        Add("b");
-        Add("c");
-        Add("d");
+        AddInOrder("a", "b", "c", "d");
 
         Assert.Null(_cache.Find("a", Now));
         Assert.Equal("subject-b", _cache.Find("b", Now)?.Subject);
@@ -41,9 +46,7 @@ public sealed class SessionCacheTests : IDisposable
     [Fact]
     public void Finding_a_session_makes_it_the_most_recently_used()
     {
-        Add("a");
-        Add("b");
-        Add("c");
+        AddInOrder("a", "b", "c");
         Assert.NotNull(_cache.Find("a", Now));
 
         Add("d");
@@ -55,10 +58,7 @@ public sealed class SessionCacheTests : IDisposable
     [Fact]
     public void Adding_a_key_again_refreshes_it_instead_of_holding_it_twice()
     {
-        Add("a");
-        Add("b");
-        Add("c");
-        Add("a");
+        AddInOrder("a", "b", "c", "a");
         Assert.Equal(3, _cache.Count);
 
         Add("d");

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CloudMart.ServiceDefaults;
-using Microsoft.Extensions.Configuration;
 
 namespace CloudMart.Services.Tests;
 
@@ -10,9 +6,7 @@ namespace CloudMart.Services.Tests;
 public sealed class ShutdownSettingsTests
 {
     static ServiceSettings Load(params (string Name, string? Value)[] variables) =>
-        ServiceSettings.Load(ServiceCatalog.Order, new ConfigurationBuilder()
-            .AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Name, v.Value)))
-            .Build());
+        ServiceSettingsTests.Load(ServiceCatalog.Order, variables);
 
     [Fact]
     public void Unset_the_service_listens_everywhere_and_drains_for_ten_seconds()
@@ -28,24 +22,24 @@ public sealed class ShutdownSettingsTests
     public void An_ip_address_is_where_it_listens(string address) =>
         Assert.Equal(IPAddress.Parse(address), Load(("LISTEN_ADDRESS", address)).ListenAddress);
 
-    [Theory]
-    [InlineData("localhost")]
-    [InlineData("1")]
-    [InlineData("300.1.1.1")]
-    public void A_listen_address_that_is_not_a_written_out_ip_is_refused(string address)
+    /// <summary>Values each variable refuses, by variable.</summary>
+    static readonly Dictionary<string, string[]> Malformed = new()
     {
-        var error = Assert.Throws<ServiceConfigurationException>(() => Load(("LISTEN_ADDRESS", address)));
-        Assert.Equal("LISTEN_ADDRESS", error.Variable);
-    }
+        // Not a written-out IP address.
+        ["LISTEN_ADDRESS"] = ["localhost", "1", "300.1.1.1"],
+        // Beyond twenty seconds, or not whole seconds.
+        ["SHUTDOWN_DRAIN_SECONDS"] = ["21", "-1", "5s"],
+    };
+
+    public static TheoryData<string, string> MalformedValues() =>
+        TheoryTables.From(Malformed.SelectMany(refused => refused.Value.Select(value => (refused.Key, value))));
 
     [Theory]
-    [InlineData("21")]
-    [InlineData("-1")]
-    [InlineData("5s")]
-    public void A_drain_beyond_twenty_seconds_or_not_whole_seconds_is_refused(string seconds)
+    [MemberData(nameof(MalformedValues))]
+    public void A_malformed_listen_address_or_drain_is_refused_naming_its_variable(string variable, string value)
     {
-        var error = Assert.Throws<ServiceConfigurationException>(() => Load(("SHUTDOWN_DRAIN_SECONDS", seconds)));
-        Assert.Equal("SHUTDOWN_DRAIN_SECONDS", error.Variable);
+        var error = Assert.Throws<ServiceConfigurationException>(() => Load((variable, value)));
+        Assert.Equal(variable, error.Variable);
     }
 
     [Fact]

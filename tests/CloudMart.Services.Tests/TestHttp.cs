@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace CloudMart.Services.Tests;
 

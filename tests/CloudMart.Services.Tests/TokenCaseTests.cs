@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using CloudMart.AuthService.Apis;
