@@ -359,26 +359,24 @@ public sealed partial class BenchmarkRunner(BenchmarkSettings settings, IAnsiCon
         cores["machine busy"] = CoresOf(machineSeconds);
         cores["everything else"] = CoresOf(Math.Max(0, machineSeconds - componentsSeconds - _wrk.LastCpu.TotalSeconds - ProcStat.TicksToTime(ownTicks).TotalSeconds));
 
-        return new LevelResult
-        {
-            Target = target,
-            Connections = load.Connections,
-            Threads = load.ThreadsFor(_wrk.MaxThreads),
-            Seconds = Round(result.Seconds, 3),
-            Requests = result.Requests,
-            Successful = result.Successful,
-            NonSuccess = result.NonSuccess,
-            SocketErrors = result.Errors with { Status = 0 },
-            Statuses = result.Statuses,
-            SuccessfulPerSecond = Round(result.SuccessfulPerSecond, 1),
-            Latency = new LatencyMs(Ms2(result.LatencyUs.P50), Ms2(result.LatencyUs.P90), Ms2(result.LatencyUs.P99),
+        return new LevelResult(
+            Target: target,
+            Connections: load.Connections,
+            Threads: load.ThreadsFor(_wrk.MaxThreads),
+            Seconds: Round(result.Seconds, 3),
+            Requests: result.Requests,
+            Successful: result.Successful,
+            NonSuccess: result.NonSuccess,
+            SocketErrors: result.Errors with { Status = 0 },
+            Statuses: result.Statuses,
+            SuccessfulPerSecond: Round(result.SuccessfulPerSecond, 1),
+            Latency: new LatencyMs(Ms2(result.LatencyUs.P50), Ms2(result.LatencyUs.P90), Ms2(result.LatencyUs.P99),
                 Ms2(result.LatencyUs.P999), Ms2(result.LatencyUs.Max), Ms2(result.LatencyUs.Mean)),
-            CpuMsPerRequest = result.Requests > 0 ? Round(Ms(ticks.Values.Sum()) / result.Requests, 4) : null,
-            CpuMsPerRequestByComponent = perRequest,
-            Cores = cores,
-            MemoryAfter = lab.Components.ToDictionary(c => c.Name, MemoryOf),
-            LoadAverage1AtStart = loadAverage,
-        };
+            CpuMsPerRequest: result.Requests > 0 ? Round(Ms(ticks.Values.Sum()) / result.Requests, 4) : null,
+            CpuMsPerRequestByComponent: perRequest,
+            Cores: cores,
+            MemoryAfter: lab.Components.ToDictionary(c => c.Name, MemoryOf),
+            LoadAverage1AtStart: loadAverage);
 
         static double Ms2(long microseconds) => Round(microseconds / 1000.0, 3);
     }

@@ -84,43 +84,15 @@ public sealed record MemoryFigure(double RssMib, double PeakMib);
 public sealed record LatencyMs(double P50, double P90, double P99, double P999, double Max, double Mean);
 
 /// <summary>One load level: wrk's figures and the CPU the run's processes used meanwhile.</summary>
-public sealed record LevelResult
-{
-    public required string Target { get; init; }
-
-    public required int Connections { get; init; }
-
-    public required int Threads { get; init; }
-
-    public required double Seconds { get; init; }
-
-    public required long Requests { get; init; }
-
-    public required long Successful { get; init; }
-
-    public required long NonSuccess { get; init; }
-
-    public required WrkErrors SocketErrors { get; init; }
-
-    public Dictionary<string, long>? Statuses { get; init; }
-
-    /// <summary>2xx responses per second (orders/s for the order levels).</summary>
-    public required double SuccessfulPerSecond { get; init; }
-
-    public required LatencyMs Latency { get; init; }
-
-    /// <summary>User + system CPU of all six components, per completed request, in milliseconds.</summary>
-    public double? CpuMsPerRequest { get; init; }
-
-    public Dictionary<string, double>? CpuMsPerRequestByComponent { get; init; }
-
-    /// <summary>Cores busy on average over the level: each component, wrk, this benchmark, everything else on the machine.</summary>
-    public Dictionary<string, double>? Cores { get; init; }
-
-    public Dictionary<string, MemoryFigure>? MemoryAfter { get; init; }
-
-    public required double LoadAverage1AtStart { get; init; }
-}
+/// <param name="SuccessfulPerSecond">2xx responses per second (orders/s for the order levels).</param>
+/// <param name="CpuMsPerRequest">User + system CPU of all six components, per completed request, in milliseconds.</param>
+/// <param name="Cores">Cores busy on average over the level: each component, wrk, this benchmark, everything else on the machine.</param>
+public sealed record LevelResult(
+    string Target, int Connections, int Threads, double Seconds,
+    long Requests, long Successful, long NonSuccess, WrkErrors SocketErrors, Dictionary<string, long>? Statuses,
+    double SuccessfulPerSecond, LatencyMs Latency,
+    double? CpuMsPerRequest, Dictionary<string, double>? CpuMsPerRequestByComponent, Dictionary<string, double>? Cores,
+    Dictionary<string, MemoryFigure>? MemoryAfter, double LoadAverage1AtStart);
 
 public sealed record ReferenceResult(string Name, string Url, LevelResult Level);
 

@@ -29,12 +29,21 @@ public sealed record FindingLocation(string? File, int? Line, string Kind, strin
 /// (root cause), what it breaks (impact), and what to change (fix), at an exact location with the
 /// value found and the value wanted. <see cref="Fault"/> names the lab fault (1 to 8) it is, or is
 /// null for any other problem. Static and live rules build findings alike, then
-/// <see cref="Classified"/> tells the lab faults apart.
+/// <see cref="Classified"/> tells the lab faults apart. What a finding is about (its check,
+/// component, subject and location) is given when it is made; what it says about it is given by name.
 /// </summary>
 public sealed record Finding
 {
+    public Finding(string check, string? service, string? subject, FindingLocation location)
+    {
+        Check = check;
+        Service = service;
+        Subject = subject;
+        Location = location;
+    }
+
     /// <summary>The check that found it: selectors, probes, urls, variables, images, memory, chaos, retry, hardening, inventory, or a live one.</summary>
-    public required string Check { get; init; }
+    public string Check { get; init; }
 
     public int? Fault { get; init; }
 
@@ -54,7 +63,7 @@ public sealed record Finding
 
     public required string Fix { get; init; }
 
-    public required FindingLocation Location { get; init; }
+    public FindingLocation Location { get; init; }
 
     /// <summary>The value found, or null when the field is absent.</summary>
     public string? Value { get; init; }

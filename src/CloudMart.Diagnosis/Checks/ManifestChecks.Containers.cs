@@ -18,13 +18,9 @@ public static partial class ManifestChecks
             {
                 continue;
             }
-            yield return new Finding
+            yield return new Finding(CheckNames.Probes, spec.Name, "ports", set.Locate(found, "ports"))
             {
-                Check = CheckNames.Probes,
-                Service = spec.Name,
-                Subject = "ports",
                 Severity = Severity.Warning,
-                Location = set.Locate(found.Deployment, $"{found.Path}.ports"),
                 Summary = $"{spec.Name} declares container ports {string.Join(",", ports)}; it listens on {spec.ContainerPort}",
                 Value = string.Join(",", ports),
                 Expected = Port(spec.ContainerPort),
@@ -49,13 +45,9 @@ public static partial class ManifestChecks
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is null
         let readiness = p.Kind == "readinessProbe"
-        select new Finding
+        select new Finding(CheckNames.Probes, p.Spec.Name, $"{p.Kind}.missing", set.Locate(p.Found, p.Kind))
         {
-            Check = CheckNames.Probes,
-            Service = p.Spec.Name,
-            Subject = $"{p.Kind}.missing",
             Severity = Severity.Warning,
-            Location = set.Locate(p.Found.Deployment, $"{p.Found.Path}.{p.Kind}"),
             Summary = $"{p.Spec.Name} has no HTTP {p.Kind}",
             Expected = $"httpGet /health on port {p.Spec.ContainerPort}",
             RootCause = $"Without an HTTP {p.Kind}, Kubernetes cannot tell whether {p.Spec.Name} answers.",
@@ -69,12 +61,8 @@ public static partial class ManifestChecks
         from p in ProbesOf(set)
         where p.Probe?.HttpGet is { } get && get.Path != "/health"
         let path = p.Probe!.HttpGet.Path
-        select new Finding
+        select new Finding(CheckNames.Probes, p.Spec.Name, $"{p.Kind}.path", set.Locate(p.Found, $"{p.Kind}.httpGet.path"))
         {
-            Check = CheckNames.Probes,
-            Service = p.Spec.Name,
-            Subject = $"{p.Kind}.path",
-            Location = set.Locate(p.Found.Deployment, $"{p.Found.Path}.{p.Kind}.httpGet.path"),
             Summary = $"{p.Spec.Name} {p.Kind} asks {path}, not /health",
             Value = path,
             Expected = "/health",
@@ -92,12 +80,8 @@ public static partial class ManifestChecks
         where port != p.Spec.ContainerPort || !DeclaredPortsOf(p.Found.Container).Contains(port)
         let current = p.Probe.HttpGet.Port?.Value ?? "(unset)"
         let name = p.Spec.Name
-        select new Finding
+        select new Finding(CheckNames.Probes, name, $"{p.Kind}.port", set.Locate(p.Found, $"{p.Kind}.httpGet.port"))
         {
-            Check = CheckNames.Probes,
-            Service = name,
-            Subject = $"{p.Kind}.port",
-            Location = set.Locate(p.Found.Deployment, $"{p.Found.Path}.{p.Kind}.httpGet.port"),
             Summary = $"{name} {p.Kind} port {(port < 0 ? current : Port(port))} is not the container port {p.Spec.ContainerPort}",
             Value = current,
             Expected = Port(p.Spec.ContainerPort),
@@ -120,12 +104,8 @@ public static partial class ManifestChecks
         where !images.Contains(image)
         let name = deployment.Metadata.Name
         let built = image is null ? null : images.SameRepository(image)
-        select new Finding
+        select new Finding(CheckNames.Images, name, "image", set.Locate(deployment, $"spec.template.spec.containers[{i}].image"))
         {
-            Check = CheckNames.Images,
-            Service = name,
-            Subject = "image",
-            Location = set.Locate(deployment, $"spec.template.spec.containers[{i}].image"),
             Summary = $"{name} runs image {image}, which build-and-import.sh does not produce",
             Value = image,
             Expected = built ?? string.Join(" or ", images.Images),
@@ -143,12 +123,8 @@ public static partial class ManifestChecks
         let spec = c.Spec
         let suggested = SuggestedLimitMiB(spec.MemoryNeedMiB)
         let current = c.Found.Container.Resources.Limits["memory"].ToString()
-        select new Finding
+        select new Finding(CheckNames.Memory, spec.Name, "limit", set.Locate(c.Found, "resources.limits.memory"))
         {
-            Check = CheckNames.Memory,
-            Service = spec.Name,
-            Subject = "limit",
-            Location = set.Locate(c.Found.Deployment, $"{c.Found.Path}.resources.limits.memory"),
             Summary = $"{spec.Name} memory limit {limit}Mi is below its need of {spec.MemoryNeedMiB}Mi",
             Value = current,
             Expected = $">= {spec.MemoryNeedMiB}Mi (for example {suggested}Mi)",
@@ -167,12 +143,8 @@ public static partial class ManifestChecks
         let spec = c.Spec
         let variable = spec.Variables.FirstOrDefault(v => v.Name == "CHAOS_FAILURE_RATE")
         let percent = Math.Round(Math.Min(value.Value, 1) * 100).ToString(CultureInfo.InvariantCulture)
-        select new Finding
+        select new Finding(CheckNames.Chaos, spec.Name, "CHAOS_FAILURE_RATE", set.Locate(c.Found, "env[CHAOS_FAILURE_RATE].value"))
         {
-            Check = CheckNames.Chaos,
-            Service = spec.Name,
-            Subject = "CHAOS_FAILURE_RATE",
-            Location = set.Locate(c.Found.Deployment, $"{c.Found.Path}.env[CHAOS_FAILURE_RATE].value"),
             Summary = $"{spec.Name} CHAOS_FAILURE_RATE={rate} fails store calls on purpose",
             Value = rate,
             Expected = variable?.Default is { } fallback ? $"{fallback} (or remove it)" : "remove it",

@@ -76,13 +76,10 @@ public static partial class ManifestChecks
             }
             var address = $"{target.Host}:{target.Port.ToString(CultureInfo.InvariantCulture)}";
             var known = string.Join(", ", set.Services.Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
-            yield return new Finding
+            // The file is a literal block: its first line is the one after the key's.
+            var location = at with { Line = at.Line + 1 + target.Line, Field = $"data.{NginxConfKey} ({target.Directive} {address})" };
+            yield return new Finding(CheckNames.Urls, ServiceCatalog.Gateway.Name, $"nginx.conf:{target.Directive}", location)
             {
-                Check = CheckNames.Urls,
-                Service = ServiceCatalog.Gateway.Name,
-                Subject = $"nginx.conf:{target.Directive}",
-                // The file is a literal block: its first line is the one after the key's.
-                Location = at with { Line = at.Line + 1 + target.Line, Field = $"data.{NginxConfKey} ({target.Directive} {address})" },
                 Summary = service is null
                     ? $"gateway nginx.conf {target.Directive} {address}: no Service called {target.Host} in {ServiceCatalog.Namespace}"
                     : $"gateway nginx.conf {target.Directive} {address}: Service {service.Metadata.Name} has no port {target.Port}",

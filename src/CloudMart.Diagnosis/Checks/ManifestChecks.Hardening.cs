@@ -9,14 +9,11 @@ namespace CloudMart.Diagnosis.Checks;
 /// Where a manifest departs from the Online Boutique habits the lab's reference keeps. None of
 /// these is a lab fault; most are warnings.
 /// </summary>
-public sealed record Departure
+/// <param name="Resource">The object that departs, a Deployment or a Service most often.</param>
+/// <param name="Field">Where in it, as a field path.</param>
+/// <param name="Service">The catalog component it belongs to, or null for an object of no one component.</param>
+public sealed record Departure(IKubernetesObject<V1ObjectMeta> Resource, string Field, string? Service = null)
 {
-    public required IKubernetesObject<V1ObjectMeta> Resource { get; init; }
-
-    public required string Field { get; init; }
-
-    public string? Service { get; init; }
-
     public required string Summary { get; init; }
 
     public string? Value { get; init; }
@@ -27,13 +24,9 @@ public sealed record Departure
 
     public Severity Severity { get; init; } = Severity.Warning;
 
-    public Finding ToFinding(ManifestSet set) => new()
+    public Finding ToFinding(ManifestSet set) => new(CheckNames.Hardening, Service, Field, set.Locate(Resource, Field))
     {
-        Check = CheckNames.Hardening,
-        Service = Service,
-        Subject = Field,
         Severity = Severity,
-        Location = set.Locate(Resource, Field),
         Summary = Summary,
         Value = Value,
         Expected = Expected,
@@ -108,10 +101,8 @@ public static partial class ManifestChecks
     public static IEnumerable<Departure> InNamespace(ManifestSet set) =>
         from obj in set.Objects
         where obj.Object is not V1Namespace && obj.Object.Metadata.NamespaceProperty != ServiceCatalog.Namespace
-        select new Departure
+        select new Departure(obj.Object, "metadata.namespace")
         {
-            Resource = obj.Object,
-            Field = "metadata.namespace",
             Summary = $"{obj.Kind} {obj.Name} is not in namespace {ServiceCatalog.Namespace}",
             Value = obj.Object.Metadata.NamespaceProperty,
             Expected = ServiceCatalog.Namespace,
@@ -127,10 +118,8 @@ public static partial class ManifestChecks
             if (backends.Count == 0 || backends.Any(b => b is null || set.FindService(b.Name) is not { } target || !(target.Spec?.Ports ?? []).Any(p => p.Port == b.Port?.Number)))
             {
                 // Traefik answers every such request with its own 404: the shop is unreachable through the Ingress.
-                yield return new Departure
+                yield return new Departure(ingress, "spec.rules")
                 {
-                    Resource = ingress,
-                    Field = "spec.rules",
                     Severity = Severity.Error,
                     Summary = $"Ingress {ingress.Metadata.Name} sends traffic to a Service or port that does not exist",
                     Expected = $"Service {gateway.Name} port {gateway.ContainerPort}",
@@ -140,10 +129,8 @@ public static partial class ManifestChecks
             // A backend naming no Service is the error above; one naming another Service works, past the gateway.
             if (backends.Any(b => b?.Name != gateway.Name && b?.Name is { } name && set.FindService(name) is not null))
             {
-                yield return new Departure
+                yield return new Departure(ingress, "spec.rules")
                 {
-                    Resource = ingress,
-                    Field = "spec.rules",
                     Summary = $"Ingress {ingress.Metadata.Name} bypasses the gateway",
                     Expected = $"Service {gateway.Name}",
                     Fix = $"Route every Ingress path to Service {gateway.Name}.",
@@ -160,11 +147,8 @@ public static partial class ManifestChecks
             ("Service", c.Service.Metadata.Labels, c.Service, "metadata.labels"),
         }
         where labelled.Labels is not { Count: 1 } labels || !labels.TryGetValue("app", out var app) || app != c.Name
-        select new Departure
+        select new Departure(labelled.Resource, labelled.Field, c.Name)
         {
-            Resource = labelled.Resource,
-            Field = labelled.Field,
-            Service = c.Name,
             Summary = $"{c.Name} {labelled.What} labels are not exactly app={c.Name}",
             Value = labelled.Labels.Format(),
             Expected = $"app={c.Name}",
@@ -176,11 +160,8 @@ public static partial class ManifestChecks
         var expected = Replicas[c.Name];
         if (c.Deployment.Spec.Replicas != expected)
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, "spec.replicas", c.Name)
             {
-                Resource = c.Deployment,
-                Field = "spec.replicas",
-                Service = c.Name,
                 // No pod at all is an outage, not a matter of capacity.
                 Severity = c.Deployment.Spec.Replicas == 0 ? Severity.Error : Severity.Warning,
                 Summary = $"{c.Name} has {c.Deployment.Spec.Replicas} replicas; expected {expected}",
@@ -195,11 +176,8 @@ public static partial class ManifestChecks
     {
         if (c.Service.Spec?.Type != "ClusterIP")
         {
-            yield return new Departure
+            yield return new Departure(c.Service, "spec.type", c.Name)
             {
-                Resource = c.Service,
-                Field = "spec.type",
-                Service = c.Name,
                 Summary = $"Service {c.Name} is of type {c.Service.Spec?.Type ?? "(unset)"}, not ClusterIP",
                 Value = c.Service.Spec?.Type,
                 Expected = "ClusterIP",
@@ -215,11 +193,8 @@ public static partial class ManifestChecks
         // Where the traffic lands (targetPort) is the selectors check's: a wrong one is an error there.
         if (ports.Count != 1 || ports[0].Port != port)
         {
-            yield return new Departure
+            yield return new Departure(c.Service, "spec.ports", c.Name)
             {
-                Resource = c.Service,
-                Field = "spec.ports",
-                Service = c.Name,
                 Summary = $"Service {c.Name} does not expose port {port} to container port {port}",
                 Value = string.Join(",", ports.Select(p => $"{p.Port}->{p.TargetPort?.Value}")),
                 Expected = $"{port}->{port}",
@@ -233,11 +208,8 @@ public static partial class ManifestChecks
     {
         if (c.Container.EffectivePullPolicy() == "Never")
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, $"{c.Path}.imagePullPolicy", c.Name)
             {
-                Resource = c.Deployment,
-                Field = $"{c.Path}.imagePullPolicy",
-                Service = c.Name,
                 Summary = $"{c.Name} imagePullPolicy is {c.Container.ImagePullPolicy ?? "(unset)"}, not IfNotPresent",
                 Value = c.Container.ImagePullPolicy,
                 Expected = "IfNotPresent",
@@ -249,11 +221,8 @@ public static partial class ManifestChecks
     public static IEnumerable<Departure> ResourceBounds(HardenedComponent c) =>
         from resource in new[] { "cpu", "memory" }
         where c.Container.Resources?.Requests?.ContainsKey(resource) != true || c.Container.Resources?.Limits?.ContainsKey(resource) != true
-        select new Departure
+        select new Departure(c.Deployment, $"{c.Path}.resources", c.Name)
         {
-            Resource = c.Deployment,
-            Field = $"{c.Path}.resources",
-            Service = c.Name,
             Summary = $"{c.Name} lacks a {resource} request or limit",
             Expected = $"a {resource} request and limit",
             Fix = $"Set resources.requests.{resource} and resources.limits.{resource}.",
@@ -263,11 +232,8 @@ public static partial class ManifestChecks
     {
         if (c.Container.MemoryRequestMiB() is { } request && c.Container.MemoryLimitMiB() is { } limit && request > limit)
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, $"{c.Path}.resources.requests.memory", c.Name)
             {
-                Resource = c.Deployment,
-                Field = $"{c.Path}.resources.requests.memory",
-                Service = c.Name,
                 Summary = $"{c.Name} requests more memory than its limit",
                 Value = $"{request}Mi",
                 Expected = $"<= {limit}Mi",

@@ -21,12 +21,8 @@ public static partial class ManifestChecks
         let target = port.TargetPort?.Value ?? Port(port.Port)
         where c.Found.Container.PortNumber(target) != c.Spec.ContainerPort
         let name = c.Spec.Name
-        select new Finding
+        select new Finding(CheckNames.Selectors, name, "targetPort", set.Locate(service, $"spec.ports[{i}]"))
         {
-            Check = CheckNames.Selectors,
-            Service = name,
-            Subject = "targetPort",
-            Location = set.Locate(service, $"spec.ports[{i}]"),
             Summary = $"Service {name} sends its traffic to port {target}, where {name} does not listen",
             Value = target,
             Expected = Port(c.Spec.ContainerPort),
@@ -47,12 +43,8 @@ public static partial class ManifestChecks
         where images.Contains(container.Image) && container.EffectivePullPolicy() == "Always"
         let name = deployment.Metadata.Name
         let written = container.ImagePullPolicy is { Length: > 0 } policy ? $"imagePullPolicy {policy}" : $"no imagePullPolicy (Always, for the tag of {container.Image})"
-        select new Finding
+        select new Finding(CheckNames.Images, name, "imagePullPolicy", set.Locate(deployment, $"spec.template.spec.containers[{i}].imagePullPolicy"))
         {
-            Check = CheckNames.Images,
-            Service = name,
-            Subject = "imagePullPolicy",
-            Location = set.Locate(deployment, $"spec.template.spec.containers[{i}].imagePullPolicy"),
             Summary = $"{name} has {written}, but {container.Image} exists only where k3d imported it",
             Value = container.ImagePullPolicy,
             Expected = "IfNotPresent",
@@ -76,12 +68,8 @@ public static partial class ManifestChecks
         let value = found.Container.EnvValue(setting.Variable)
         let wanted = setting.Service.Variable(setting.Variable).Default!
         where value is not null && ServiceVariables.IsValid(setting.Service.Variable(setting.Variable), value) && Flag(value) != Flag(wanted)
-        select new Finding
+        select new Finding(CheckNames.Variables, setting.Service.Name, $"guide:{setting.Variable}", set.Locate(found, $"env[{setting.Variable}].value"))
         {
-            Check = CheckNames.Variables,
-            Service = setting.Service.Name,
-            Subject = $"guide:{setting.Variable}",
-            Location = set.Locate(found.Deployment, $"{found.Path}.env[{setting.Variable}].value"),
             Summary = $"{setting.Service.Name} {setting.Variable}={value}: {setting.Breaks}",
             Value = value,
             Expected = $"{wanted} (or remove it)",

@@ -13,11 +13,8 @@ public static partial class ManifestChecks
         var uid = c.IsDotnet ? DotnetAppUid : NginxUid;
         if (security?.RunAsNonRoot != true || security.RunAsUser != uid || security.RunAsGroup != uid || security.SeccompProfile?.Type != "RuntimeDefault")
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, "spec.template.spec.securityContext", c.Name)
             {
-                Resource = c.Deployment,
-                Field = "spec.template.spec.securityContext",
-                Service = c.Name,
                 Summary = $"{c.Name} pod securityContext is not non-root {uid}:{uid} with the RuntimeDefault seccomp profile",
                 Expected = $"runAsNonRoot, runAsUser/runAsGroup {uid}, seccompProfile RuntimeDefault",
                 Fix = $"Run the pod as user and group {uid}, non-root, with the RuntimeDefault seccomp profile.",
@@ -29,11 +26,8 @@ public static partial class ManifestChecks
     {
         if (c.Pod.AutomountServiceAccountToken != false)
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, "spec.template.spec.automountServiceAccountToken", c.Name)
             {
-                Resource = c.Deployment,
-                Field = "spec.template.spec.automountServiceAccountToken",
-                Service = c.Name,
                 Summary = $"{c.Name} mounts a service account token it never uses",
                 Value = Text(c.Pod.AutomountServiceAccountToken),
                 Expected = "false",
@@ -48,11 +42,8 @@ public static partial class ManifestChecks
         if (security?.AllowPrivilegeEscalation != false || security.ReadOnlyRootFilesystem != true
             || security.Capabilities?.Drop is not ["ALL"] || security.Capabilities.Add is { Count: > 0 } || security.Privileged == true)
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, $"{c.Path}.securityContext", c.Name)
             {
-                Resource = c.Deployment,
-                Field = $"{c.Path}.securityContext",
-                Service = c.Name,
                 Summary = $"{c.Name} container securityContext is not: no privilege escalation, read-only root filesystem, all capabilities dropped",
                 Expected = "allowPrivilegeEscalation false, readOnlyRootFilesystem true, capabilities drop ALL",
                 Fix = "Forbid privilege escalation, make the root filesystem read-only and drop all capabilities.",
@@ -63,11 +54,8 @@ public static partial class ManifestChecks
     public static IEnumerable<Departure> DeclaredVolumes(HardenedComponent c) =>
         from mount in c.Mounts
         where !c.Volumes.Any(v => v.Name == mount.Name)
-        select new Departure
+        select new Departure(c.Deployment, $"{c.Path}.volumeMounts[{mount.Name}]", c.Name)
         {
-            Resource = c.Deployment,
-            Field = $"{c.Path}.volumeMounts[{mount.Name}]",
-            Service = c.Name,
             Severity = Severity.Error,
             Summary = $"{c.Name} mounts volume {mount.Name}, which the pod does not declare",
             Value = mount.Name,
@@ -136,11 +124,8 @@ public static partial class ManifestChecks
     {
         if (!c.IsDotnet && c.Pod.SecurityContext?.Sysctls?.Any(s => s.Name == "net.ipv4.ip_unprivileged_port_start" && s.Value == "0") != true)
         {
-            yield return new Departure
+            yield return new Departure(c.Deployment, "spec.template.spec.securityContext.sysctls", c.Name)
             {
-                Resource = c.Deployment,
-                Field = "spec.template.spec.securityContext.sysctls",
-                Service = c.Name,
                 Summary = "gateway pod does not let its non-root nginx listen on port 80 (sysctl net.ipv4.ip_unprivileged_port_start=0)",
                 Expected = "net.ipv4.ip_unprivileged_port_start=0",
                 Fix = "Add the sysctl net.ipv4.ip_unprivileged_port_start=0 to the pod securityContext.",
@@ -164,22 +149,16 @@ public static partial class ManifestChecks
         }
     }
 
-    static Departure EnvDeparture(HardenedComponent c, string variable, string summary, string expected, string fix) => new()
+    static Departure EnvDeparture(HardenedComponent c, string variable, string summary, string expected, string fix) => new(c.Deployment, $"{c.Path}.env[{variable}].value", c.Name)
     {
-        Resource = c.Deployment,
-        Field = $"{c.Path}.env[{variable}].value",
-        Service = c.Name,
         Summary = summary,
         Value = c.Container.EnvValue(variable),
         Expected = expected,
         Fix = fix,
     };
 
-    static Departure Mounts(HardenedComponent c, string summary, string expected, string fix) => new()
+    static Departure Mounts(HardenedComponent c, string summary, string expected, string fix) => new(c.Deployment, $"{c.Path}.volumeMounts", c.Name)
     {
-        Resource = c.Deployment,
-        Field = $"{c.Path}.volumeMounts",
-        Service = c.Name,
         Summary = summary,
         Expected = expected,
         Fix = fix,

@@ -28,12 +28,8 @@ public static partial class ManifestChecks
         from required in c.Spec.Variables.Where(v => v.Required)
         where c.Found.Container.Env(required.Name) is null
         let name = c.Spec.Name
-        select new Finding
+        select new Finding(CheckNames.Variables, name, required.Name, set.Locate(c.Found, $"env[{required.Name}]"))
         {
-            Check = CheckNames.Variables,
-            Service = name,
-            Subject = required.Name,
-            Location = set.Locate(c.Found.Deployment, $"{c.Found.Path}.env[{required.Name}]"),
             Summary = $"{name} does not set {required.Name}, which it requires ({required.Expected})",
             Expected = required.Expected,
             RootCause = $"{name} refuses to start without {required.Name} (its start-up check requires {required.Expected}), and the container's env does not set it.",
@@ -46,13 +42,9 @@ public static partial class ManifestChecks
     public static IEnumerable<Finding> UnknownVariables(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is null
-        select new Finding
+        select new Finding(CheckNames.Variables, v.Spec.Name, $"unknown:{v.Env.Name}", set.Locate(v.Found.Deployment, v.Field))
         {
-            Check = CheckNames.Variables,
-            Service = v.Spec.Name,
-            Subject = $"unknown:{v.Env.Name}",
             Severity = Severity.Warning,
-            Location = set.Locate(v.Found.Deployment, v.Field),
             Summary = $"{v.Spec.Name} sets {v.Env.Name}, which it does not read",
             Value = v.Env.Value,
             RootCause = $"{v.Spec.Name} reads {string.Join(", ", v.Spec.Variables.Select(x => x.Name))}; {v.Env.Name} is none of them (a typo, or meant for another service).",
@@ -71,12 +63,8 @@ public static partial class ManifestChecks
         let secretRef = v.Env.ValueFrom?.SecretKeyRef
         where secretRef is { Optional: not true } && SecretValue(set, secretRef) is null
         let name = v.Spec.Name
-        select new Finding
+        select new Finding(CheckNames.Variables, name, v.Env.Name, set.Locate(v.Found.Deployment, $"{v.Field}.valueFrom.secretKeyRef"))
         {
-            Check = CheckNames.Variables,
-            Service = name,
-            Subject = v.Env.Name,
-            Location = set.Locate(v.Found.Deployment, $"{v.Field}.valueFrom.secretKeyRef"),
             Summary = $"{name} {v.Env.Name} refers to secret {secretRef.Name} key {secretRef.Key}, which the manifests do not hold",
             Value = $"{secretRef.Name}/{secretRef.Key}",
             Expected = "a Secret and key defined in the folder",
@@ -90,13 +78,9 @@ public static partial class ManifestChecks
     public static IEnumerable<Finding> UnreadableSources(ManifestSet set, BuiltImages images) =>
         from v in SetVariables(set)
         where v.Variable is not null && v.Env.ValueFrom is { SecretKeyRef: null }
-        select new Finding
+        select new Finding(CheckNames.Variables, v.Spec.Name, $"source:{v.Env.Name}", set.Locate(v.Found.Deployment, $"{v.Field}.valueFrom"))
         {
-            Check = CheckNames.Variables,
-            Service = v.Spec.Name,
-            Subject = $"source:{v.Env.Name}",
             Severity = Severity.Warning,
-            Location = set.Locate(v.Found.Deployment, $"{v.Field}.valueFrom"),
             Summary = $"{v.Spec.Name} {v.Env.Name} takes its value from a source the checks do not know",
             Expected = "a value, or a secretKeyRef",
             RootCause = $"{v.Env.Name} is filled from a ConfigMap or field reference, which the diagnosis cannot read.",
@@ -115,12 +99,8 @@ public static partial class ManifestChecks
                 continue;
             }
             var name = v.Spec.Name;
-            yield return new Finding
+            yield return new Finding(CheckNames.Variables, name, v.Env.Name, set.Locate(v.Found.Deployment, field))
             {
-                Check = CheckNames.Variables,
-                Service = name,
-                Subject = v.Env.Name,
-                Location = set.Locate(v.Found.Deployment, field),
                 Summary = $"{name} {v.Env.Name}='{value}' is not {variable.Expected}",
                 Value = value,
                 Expected = variable.Expected,

@@ -22,12 +22,8 @@ public static partial class ManifestChecks
             var own = set.FindDeployment(name);
             var ownLabels = own?.Spec?.Template?.Metadata?.Labels.Format();
             var expected = string.IsNullOrEmpty(ownLabels) ? $"app={name}" : ownLabels;
-            var problem = new Finding
+            var problem = new Finding(CheckNames.Selectors, name, LabFaults.ServiceSelector, set.Locate(service, "spec.selector"))
             {
-                Check = CheckNames.Selectors,
-                Service = name,
-                Subject = LabFaults.ServiceSelector,
-                Location = set.Locate(service, "spec.selector"),
                 Summary = $"Service {name} selects no pods (selector {selector})",
                 Value = selector,
                 Expected = expected,
@@ -54,12 +50,8 @@ public static partial class ManifestChecks
         from deployment in set.Deployments
         where !ManifestSet.Selects(deployment.Spec?.Selector?.MatchLabels, deployment.Spec?.Template?.Metadata?.Labels)
         let name = deployment.Metadata.Name
-        select new Finding
+        select new Finding(CheckNames.Selectors, name, "deployment-selector", set.Locate(deployment, "spec.selector.matchLabels"))
         {
-            Check = CheckNames.Selectors,
-            Service = name,
-            Subject = "deployment-selector",
-            Location = set.Locate(deployment, "spec.selector.matchLabels"),
             Summary = $"Deployment {name}'s selector does not match its own pod labels",
             Value = deployment.Spec?.Selector?.MatchLabels.Format(),
             Expected = deployment.Spec?.Template?.Metadata?.Labels.Format(),
@@ -75,12 +67,8 @@ public static partial class ManifestChecks
         let name = deployment.Metadata.Name
         where set.FindService(name) is null
         let spec = ServiceCatalog.All.FirstOrDefault(s => s.Name == name)
-        select new Finding
+        select new Finding(CheckNames.Selectors, name, "missing-service", set.Locate(deployment, null))
         {
-            Check = CheckNames.Selectors,
-            Service = name,
-            Subject = "missing-service",
-            Location = set.Locate(deployment, null),
             Summary = $"Deployment {name} has no Service of the same name",
             Expected = $"a Service called {name}",
             RootCause = $"Other components find {name} by the DNS name of its Service, and there is no Service called {name}.",
@@ -103,12 +91,8 @@ public static partial class ManifestChecks
 
         public string Field => $"{Found.Path}.env[{Env.Name}].value";
 
-        public Finding Report(ManifestSet set, string summary, string rootCause, string fix) => new()
+        public Finding Report(ManifestSet set, string summary, string rootCause, string fix) => new(CheckNames.Urls, Spec.Name, Env.Name, set.Locate(Found.Deployment, Field))
         {
-            Check = CheckNames.Urls,
-            Service = Spec.Name,
-            Subject = Env.Name,
-            Location = set.Locate(Found.Deployment, Field),
             Summary = summary,
             Value = Env.Value,
             Expected = Expected,

@@ -77,12 +77,8 @@ public static partial class ManifestChecks
             }
             else if (set.FindContainer(spec.Name) is null)
             {
-                yield return new Finding
+                yield return new Finding(CheckNames.Inventory, spec.Name, "containers", set.Locate(deployment, "spec.template.spec.containers"))
                 {
-                    Check = CheckNames.Inventory,
-                    Service = spec.Name,
-                    Subject = "containers",
-                    Location = set.Locate(deployment, "spec.template.spec.containers"),
                     Summary = $"{spec.Name} Deployment has no container called {spec.Name}",
                     Value = string.Join(",", deployment.Spec?.Template?.Spec?.Containers?.Select(c => c.Name) ?? []),
                     Expected = spec.Name,
@@ -100,10 +96,12 @@ public static partial class ManifestChecks
         }
     }
 
-    static Finding Missing(ManifestSet set, ServiceSpec spec, string kind, k8s.IKubernetesObject<V1ObjectMeta>? sibling, string where) => new()
+    static Finding Missing(ManifestSet set, ServiceSpec spec, string kind, k8s.IKubernetesObject<V1ObjectMeta>? sibling, string where) => new(
+        CheckNames.Inventory, spec.Name, subject: null,
+        location: sibling is null
+            ? new FindingLocation(null, null, kind, spec.Name, null)
+            : set.Locate(sibling, null) with { Kind = kind, Name = spec.Name, Line = null })
     {
-        Check = CheckNames.Inventory,
-        Service = spec.Name,
         Summary = $"{where} has no {kind} called {spec.Name}",
         Symptom = kind == "Deployment" ? $"No {spec.Name} pod exists." : $"Nothing answers at {spec.Name}:{spec.ContainerPort}.",
         RootCause = $"The {kind} {spec.Name} is missing from {where}.",
@@ -111,9 +109,6 @@ public static partial class ManifestChecks
             ? "Notifications are not sent."
             : "Orders cannot complete without this component.",
         Fix = $"Add the {kind} {spec.Name} (see k8s/day-4/solution/ for its definition).",
-        Location = sibling is null
-            ? new FindingLocation(null, null, kind, spec.Name, null)
-            : set.Locate(sibling, null) with { Kind = kind, Name = spec.Name, Line = null },
         Expected = $"a {kind} called {spec.Name}",
     };
 

@@ -15,16 +15,12 @@ public static class EndpointObservations
         let name = s.Service.Metadata.Name
         let ownLabels = set.FindDeployment(name)?.Spec?.Template?.Metadata?.Labels.Format()
         let selector = s.Selector.Format()
-        select new Finding
+        select new Finding(CheckNames.Endpoints, name, LabFaults.ServiceSelector, new FindingLocation(null, null, "Service", name, "spec.selector"))
         {
-            Check = CheckNames.Endpoints,
             FaultCheck = CheckNames.Selectors,
-            Service = name,
-            Subject = LabFaults.ServiceSelector,
             Summary = $"Service {name} has no endpoints: its selector {selector} matches no pod",
             Evidence = [$"Endpoints {name}: no address; selector {selector} matches none of the {snapshot.Pods.Count} pods in {snapshot.Namespace}"
                 + (ownLabels is null ? "" : $" (the {name} pods are labelled {ownLabels})")],
-            Location = new FindingLocation(null, null, "Service", name, "spec.selector"),
             Value = selector,
             Expected = ownLabels ?? $"app={name}",
             RootCause = $"The selector of Service {name} matches no pod label.",
@@ -39,14 +35,11 @@ public static class EndpointObservations
         where s.Selected.Count > 0
         let name = s.Service.Metadata.Name
         let notReady = s.Selected.Count(p => !PodFacts.IsReady(p))
-        select new Finding
+        select new Finding(CheckNames.Endpoints, name, null, new FindingLocation(null, null, "Service", name, null))
         {
-            Check = CheckNames.Endpoints,
-            Service = name,
             Consequence = true,
             Summary = $"Service {name} has no ready endpoints: {notReady} of its {s.Selected.Count} pods are not ready",
             Evidence = [$"Endpoints {name}: no ready address; {notReady} of {s.Selected.Count} selected pods not ready"],
-            Location = new FindingLocation(null, null, "Service", name, null),
             Value = "0 ready addresses",
             Expected = "at least 1",
             RootCause = $"The pods of {name} are not ready.",

@@ -22,14 +22,10 @@ public static partial class PodObservations
         if (fatal is null)
         {
             var tail = p.Lines.TakeLast(3).Select(l => l.Message).ToList();
-            yield return new Finding
+            yield return new Finding(CheckNames.Pods, p.Component, "crash", p.PodAt($"status.containerStatuses[{p.Container.Name}]"))
             {
-                Check = CheckNames.Pods,
-                Service = p.Component,
-                Subject = "crash",
                 Summary = $"{p.Component} pod {p.Name} keeps crashing ({p.Restarts} restarts{exit})",
                 Evidence = [$"pod {p.Name}: {p.State}, {p.Restarts} restarts{exit}" + (tail.Count == 0 ? "; no log lines" : "; last log lines: " + string.Join(" | ", tail))],
-                Location = new FindingLocation(null, null, "Pod", p.Name, $"status.containerStatuses[{p.Container.Name}]"),
                 Value = p.State,
                 Expected = "Running",
                 RootCause = $"{p.Component} exits{exit}; its log does not say why.",
@@ -41,15 +37,11 @@ public static partial class PodObservations
         }
         var variable = fatal.FatalVariable;
         var declared = variable is null ? null : p.Spec?.Variables.FirstOrDefault(v => v.Name == variable);
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, variable, p.DeploymentAt(variable is null ? null : $"{p.Path}.env[{variable}]"))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Variables,
-            Service = p.Component,
-            Subject = variable,
             Summary = $"{p.Component} pod {p.Name} crashes at start: {fatal.Message}",
             Evidence = [$"pod {p.Name}: {p.State}, {p.Restarts} restarts{exit}; log: {fatal.Message}"],
-            Location = p.DeploymentAt(variable is null ? null : $"{p.Path}.env[{variable}]"),
             Value = variable is null ? null : p.Env(variable),
             Expected = declared?.Expected,
             RootCause = $"{p.Component} checks its variables at start and refuses to run: {fatal.Message}",
@@ -68,15 +60,11 @@ public static partial class PodObservations
             yield break;
         }
         var containerPort = p.Spec?.ContainerPort.ToString(CultureInfo.InvariantCulture);
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, "readiness-failing", p.DeploymentAt($"{p.Path}.readinessProbe"))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Probes,
-            Service = p.Component,
-            Subject = "readiness-failing",
             Summary = $"{p.Component} pod {p.Name} runs but is not ready",
             Evidence = [$"pod {p.Name}: Running, not ready; event Unhealthy (x{readiness.Sum(e => e.Count ?? 1)}): {readiness[0].Message}"],
-            Location = p.DeploymentAt($"{p.Path}.readinessProbe"),
             Value = p.Container.ReadinessProbe?.HttpPort(p.Container).ToString(CultureInfo.InvariantCulture),
             Expected = containerPort,
             RootCause = $"The readiness probe of {p.Component} fails, so the pod gets no traffic.",
@@ -93,15 +81,11 @@ public static partial class PodObservations
         {
             yield break;
         }
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, "config-error", p.DeploymentAt(p.Path))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Variables,
-            Service = p.Component,
-            Subject = "config-error",
             Summary = $"{p.Component} pod {p.Name} cannot be created: {waiting.Message}",
             Evidence = [$"pod {p.Name}: {waiting.Reason}: {waiting.Message}"],
-            Location = p.DeploymentAt(p.Path),
             Value = waiting.Reason,
             Expected = "Running",
             RootCause = $"The container's configuration refers to something that does not exist: {waiting.Message}",
@@ -119,14 +103,10 @@ public static partial class PodObservations
         {
             yield break;
         }
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, "unschedulable", p.PodAt("status.phase"))
         {
-            Check = CheckNames.Pods,
-            Service = p.Component,
-            Subject = "unschedulable",
             Summary = $"{p.Component} pod {p.Name} cannot be scheduled",
             Evidence = [$"pod {p.Name}: Pending; event FailedScheduling: {unschedulable.Message}"],
-            Location = new FindingLocation(null, null, "Pod", p.Name, "status.phase"),
             Value = "Pending",
             Expected = "Running",
             RootCause = $"No node can take the pod: {unschedulable.Message}",

@@ -30,15 +30,11 @@ public static partial class PodObservations
             var symptom = $"{p.Component} logs 'Call to {failure.Dependency} failed'.";
             if (failure.Host is { } host && p.Set.ServiceForHost(host) is null)
             {
-                yield return new Finding
+                yield return new Finding(CheckNames.Logs, p.Component, variable?.Name, p.DeploymentAt(variable is null ? null : $"{p.Path}.env[{variable.Name}].value"))
                 {
-                    Check = CheckNames.Logs,
                     FaultCheck = CheckNames.Urls,
-                    Service = p.Component,
-                    Subject = variable?.Name,
                     Summary = $"{p.Component} calls {failure.Dependency} at {failure.Url}, and no Service called {host} exists in {p.Snapshot.Namespace}",
                     Evidence = [evidence],
-                    Location = p.DeploymentAt(variable is null ? null : $"{p.Path}.env[{variable.Name}].value"),
                     Value = (variable is null ? null : p.Env(variable.Name)) ?? failure.Url,
                     Expected = variable?.Default,
                     RootCause = $"{p.Component} is configured to reach {failure.Dependency} at host '{host}', which is no Service of namespace {p.Snapshot.Namespace}.",
@@ -48,15 +44,12 @@ public static partial class PodObservations
                 };
                 continue;
             }
-            yield return new Finding
+            yield return new Finding(CheckNames.Logs, failure.Dependency, null, new FindingLocation(null, null, "Deployment", failure.Dependency, null))
             {
-                Check = CheckNames.Logs,
-                Service = failure.Dependency,
                 Consequence = true,
                 Severity = Severity.Warning,
                 Summary = $"calls from {p.Component} to {failure.Dependency} fail: {failure.Error}",
                 Evidence = [$"{p.Component} {evidence}"],
-                Location = new FindingLocation(null, null, "Deployment", failure.Dependency, null),
                 Value = failure.Error,
                 RootCause = $"{failure.Dependency} answers {p.Component}'s calls with an error or not at all ({failure.Error}).",
                 Fix = $"Look at {failure.Dependency}'s pods and logs: the cause is there.",
@@ -75,15 +68,11 @@ public static partial class PodObservations
             yield break;
         }
         var rate = p.Env("CHAOS_FAILURE_RATE");
-        yield return new Finding
+        yield return new Finding(CheckNames.Logs, p.Component, "CHAOS_FAILURE_RATE", p.DeploymentAt($"{p.Path}.env[CHAOS_FAILURE_RATE].value"))
         {
-            Check = CheckNames.Logs,
             FaultCheck = CheckNames.Chaos,
-            Service = p.Component,
-            Subject = "CHAOS_FAILURE_RATE",
             Summary = $"{p.Component} fails store calls on purpose ({injected.Count} 'Injected failure' lines in pod {p.Name})",
             Evidence = [$"pod {p.Name} log ({injected.Count} lines): {injected[0].Message}"],
-            Location = p.DeploymentAt($"{p.Path}.env[CHAOS_FAILURE_RATE].value"),
             Value = rate,
             Expected = "0 (or remove it)",
             RootCause = $"CHAOS_FAILURE_RATE{(rate is null ? "" : "=" + rate)} makes {p.Component} fail a share of store calls with 500 on purpose.",
@@ -103,18 +92,14 @@ public static partial class PodObservations
         var image = p.Container.Image ?? p.Status?.Image ?? "";
         var pullEvent = p.Events.FirstOrDefault(e => e.Type == "Warning" && e.Message?.Contains("pull", StringComparison.OrdinalIgnoreCase) == true);
         var built = p.Images.Contains(image);
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, built ? "not-imported" : "image", p.DeploymentAt($"{p.Path}.image"))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Images,
-            Service = p.Component,
-            Subject = built ? "not-imported" : "image",
             Summary = built
                 ? $"{p.Component} pod {p.Name} cannot pull {image}, which build-and-import.sh builds but the cluster does not have"
                 : $"{p.Component} pod {p.Name} cannot pull {image} ({reason})",
             Evidence = [$"pod {p.Name}: {reason}{(string.IsNullOrEmpty(p.Waiting.Message) ? "" : ": " + p.Waiting.Message)}"
                 + (pullEvent is null ? "" : $"; event {pullEvent.Reason}: {pullEvent.Message}")],
-            Location = p.DeploymentAt($"{p.Path}.image"),
             Value = image,
             Expected = built ? image : p.Images.SameRepository(image) ?? string.Join(" or ", p.Images.Images),
             RootCause = built
@@ -139,15 +124,11 @@ public static partial class PodObservations
         var limit = p.Container.MemoryLimitMiB();
         var limitText = limit is null ? "none" : limit + "Mi";
         var below = spec is not null && limit is { } l && l < spec.MemoryNeedMiB;
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, below ? "limit" : "oom-covered", p.DeploymentAt($"{p.Path}.resources.limits.memory"))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Memory,
-            Service = p.Component,
-            Subject = below ? "limit" : "oom-covered",
             Summary = $"{p.Component} pod {p.Name} was OOMKilled ({p.Restarts} restarts) with a memory limit of {limitText}",
             Evidence = [$"pod {p.Name}: {p.State}, {p.Restarts} restarts, last terminated {PodFacts.Describe(p.LastTerminated!)}; memory limit {limitText}{(spec is null ? "" : $", measured need {spec.MemoryNeedMiB}Mi")}"],
-            Location = p.DeploymentAt($"{p.Path}.resources.limits.memory"),
             Value = limit is null ? null : $"{limit}Mi",
             Expected = spec is null ? null : $">= {spec.MemoryNeedMiB}Mi (for example {ManifestChecks.SuggestedLimitMiB(spec.MemoryNeedMiB)}Mi)",
             RootCause = below
@@ -172,16 +153,12 @@ public static partial class PodObservations
         var port = p.Container.LivenessProbe?.HttpPort(p.Container);
         var containerPort = p.Spec?.ContainerPort;
         var wrongPort = p.Spec is not null && port != containerPort;
-        yield return new Finding
+        yield return new Finding(CheckNames.Pods, p.Component, wrongPort ? LabFaults.LivenessPort : "liveness-failing", p.DeploymentAt($"{p.Path}.livenessProbe.httpGet.port"))
         {
-            Check = CheckNames.Pods,
             FaultCheck = CheckNames.Probes,
-            Service = p.Component,
-            Subject = wrongPort ? LabFaults.LivenessPort : "liveness-failing",
             Summary = $"{p.Component} pod {p.Name} restarts because its liveness probe fails ({p.Restarts} restarts)",
             Evidence = [$"pod {p.Name}: {p.State}, {p.Restarts} restarts{(p.LastTerminated is null ? "" : ", last terminated " + PodFacts.Describe(p.LastTerminated))}"
                 + (liveness.Count > 0 ? $"; event Unhealthy (x{liveness.Sum(e => e.Count ?? 1)}): {liveness[0].Message}" : "; killed after failed liveness probes")],
-            Location = p.DeploymentAt($"{p.Path}.livenessProbe.httpGet.port"),
             Value = port?.ToString(CultureInfo.InvariantCulture),
             Expected = containerPort?.ToString(CultureInfo.InvariantCulture),
             RootCause = wrongPort

@@ -8,31 +8,13 @@ namespace CloudMart.Diagnosis.Live;
 /// One pod of a snapshot as the pod observations read it: its component, its service container
 /// and that container's state, its log lines and its events.
 /// </summary>
-public sealed record PodView
+/// <param name="Set">The namespace's Deployments and Services, as the manifest checks see them.</param>
+/// <param name="Spec">The catalog's component, or null for a pod that is none of the lab's.</param>
+/// <param name="Events">The events about the pod itself.</param>
+public sealed record PodView(
+    ClusterSnapshot Snapshot, ManifestSet Set, BuiltImages Images, V1Pod Pod, string Component, ServiceSpec? Spec,
+    V1Container Container, V1ContainerStatus? Status, IReadOnlyList<LogLine> Lines, IReadOnlyList<Corev1Event> Events)
 {
-    public required ClusterSnapshot Snapshot { get; init; }
-
-    /// <summary>The namespace's Deployments and Services, as the manifest checks see them.</summary>
-    public required ManifestSet Set { get; init; }
-
-    public required BuiltImages Images { get; init; }
-
-    public required V1Pod Pod { get; init; }
-
-    public required string Component { get; init; }
-
-    /// <summary>The catalog's component, or null for a pod that is none of the lab's.</summary>
-    public ServiceSpec? Spec { get; init; }
-
-    public required V1Container Container { get; init; }
-
-    public V1ContainerStatus? Status { get; init; }
-
-    public required IReadOnlyList<LogLine> Lines { get; init; }
-
-    /// <summary>The events about the pod itself.</summary>
-    public required IReadOnlyList<Corev1Event> Events { get; init; }
-
     public string Name => Pod.Metadata.Name;
 
     /// <summary>The container's field path in its Deployment.</summary>
@@ -58,6 +40,9 @@ public sealed record PodView
     /// <summary>The restarts have a cause another observation reports (an OOM kill, a failing liveness probe).</summary>
     public bool RestartsExplained => OomKilled || KilledForLiveness;
 
+    /// <summary>A field of the pod itself, for a problem seen on it rather than in its Deployment.</summary>
+    public FindingLocation PodAt(string field) => new(null, null, "Pod", Name, field);
+
     /// <summary>A field of the component's Deployment, where a live problem is fixed.</summary>
     public FindingLocation DeploymentAt(string? field) => new(null, null, "Deployment", Component, field);
 
@@ -75,19 +60,12 @@ public sealed record PodView
                 continue;
             }
             var name = pod.Metadata.Name;
-            yield return new PodView
-            {
-                Snapshot = snapshot,
-                Set = set,
-                Images = images,
-                Pod = pod,
-                Component = component,
-                Spec = ServiceCatalog.All.FirstOrDefault(s => s.Name == component),
-                Container = container,
-                Status = PodFacts.Status(pod, container),
-                Lines = snapshot.LogsOf(name).All.Select(LogLine.Parse).ToList(),
-                Events = snapshot.Events.Where(e => e.InvolvedObject?.Kind == "Pod" && e.InvolvedObject.Name == name).ToList(),
-            };
+            yield return new PodView(snapshot, set, images, pod, component,
+                Spec: ServiceCatalog.All.FirstOrDefault(s => s.Name == component),
+                Container: container,
+                Status: PodFacts.Status(pod, container),
+                Lines: snapshot.LogsOf(name).All.Select(LogLine.Parse).ToList(),
+                Events: snapshot.Events.Where(e => e.InvolvedObject?.Kind == "Pod" && e.InvolvedObject.Name == name).ToList());
         }
     }
 }

@@ -175,6 +175,9 @@ public sealed class ManifestSet
         return new FindingLocation(source?.File, line, resource.Kind ?? resource.GetType().Name.TrimStart('V', '1'), resource.Metadata.Name, field);
     }
 
+    /// <summary>A field of a service container, <paramref name="field"/> being its path inside the container.</summary>
+    public FindingLocation Locate(ContainerRef container, string field) => Locate(container.Deployment, $"{container.Path}.{field}");
+
     /// <summary>The one container of a service's Deployment (each pod runs exactly one).</summary>
     public V1Container Container(string service) =>
         FindContainer(service)?.Container ?? throw new InvalidOperationException($"{System.IO.Path.GetFileName(Origin)} has no single container for {service}");

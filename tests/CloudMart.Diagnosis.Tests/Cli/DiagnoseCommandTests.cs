@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using CloudMart.Cli;
 using CloudMart.Cli.Commands;
-using CloudMart.Diagnosis.Tests.Live;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Diagnosis.Tests.Cli;
@@ -11,7 +10,7 @@ namespace CloudMart.Diagnosis.Tests.Cli;
 public sealed class DiagnoseCommandTests : IDisposable
 {
     readonly TestConsole _console = new();
-    readonly string _folder = Directory.CreateTempSubdirectory("cloudmart-diagnose-cli-").FullName;
+    readonly TempFolder _folder = new();
 
     /// <summary>As if run from the repository root, the way the guide's commands are.</summary>
     readonly DiagnoseEnvironment _environment = new() { RepositoryRoot = LabCopy.Repository.Root, WorkingDirectory = LabCopy.Repository.Root };
@@ -24,7 +23,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public void Dispose()
     {
         _console.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     Task<int> Invoke(params string[] args)
@@ -98,12 +97,7 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(LabCopy.Repository.SolutionManifestsDir, "fault-7-retry-backoff.patch")));
         Assert.Contains("Shipped = RetryStrategy.Immediate;", await File.ReadAllTextAsync(LabCopy.Repository.RetryFaultSource), StringComparison.Ordinal);
 
-        var code = await Invoke("diagnose", "k8s/day-4/solution", "--grade");
-
-        Assert.Equal((int)ExitCodes.ProblemsFound, code);
-        Assert.Contains("7 of 8 faults fixed", _console.Output);
-        var line = _console.Output.Split('\n').Single(l => l.Contains("still present", StringComparison.Ordinal));
-        Assert.Contains("order-service: retries without backoff (code)", line);
+        Assert.Contains("order-service: retries without backoff (code)", await TheOneFaultStillPresent("k8s/day-4/solution"));
     }
 
     [Fact]
@@ -111,12 +105,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     {
         using var copy = LabCopy.Solution().Edit("04-auth-service.yaml", "limits:", "memory: 128Mi", "memory: 64Mi");
 
-        var code = await Invoke("diagnose", copy.Folder, "--grade");
-
-        Assert.Equal((int)ExitCodes.ProblemsFound, code);
-        Assert.Contains("7 of 8 faults fixed", _console.Output);
-        var line = _console.Output.Split('\n').Single(l => l.Contains("still present", StringComparison.Ordinal));
-        Assert.Contains("auth-service: memory limit below its need", line);
+        Assert.Contains("auth-service: memory limit below its need", await TheOneFaultStillPresent(copy.Folder));
     }
 
     [Fact]
@@ -209,7 +198,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task The_broken_cluster_is_explained_with_its_evidence_and_exits_problems_found()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.BrokenManifestsDir, retryImmediately: true));
-        var kubeconfig = api.WriteKubeconfig(_folder, context: "k3d-brokenprod", currentElsewhere: true);
+        var kubeconfig = api.WriteKubeconfig(_folder.Path, context: "k3d-brokenprod", currentElsewhere: true);
 
         var code = await Invoke("diagnose", "--cluster", "--kubeconfig", kubeconfig, "--context", "k3d-brokenprod");
 
@@ -224,7 +213,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task Grading_a_healthy_cluster_says_8_of_8_and_exits_Success()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false));
-        var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
+        var kubeconfig = api.WriteKubeconfig(_folder.Path, context: "fake", currentElsewhere: true);
 
         var code = await DiagnoseCommand.RunAsync(new DiagnoseSettings { Cluster = true, Kubeconfig = kubeconfig, Context = "fake", Grade = true }, _console, _environment, Timeout());
 
@@ -236,13 +225,23 @@ public sealed class DiagnoseCommandTests : IDisposable
     public async Task An_unreachable_cluster_is_said_so_and_exits_cluster_unreachable()
     {
         await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false));
-        var kubeconfig = api.WriteKubeconfig(_folder, context: "fake", currentElsewhere: true);
+        var kubeconfig = api.WriteKubeconfig(_folder.Path, context: "fake", currentElsewhere: true);
 
         // The kubeconfig's current context points at a port nothing listens on.
         var code = await Invoke("diagnose", "--cluster", "--kubeconfig", kubeconfig);
 
         Assert.Equal((int)ExitCodes.ClusterUnreachable, code);
         Assert.Contains("cannot read the cluster: the API server http://127.0.0.1:9 does not answer", _console.Output);
+    }
+
+    /// <summary>Grades <paramref name="folder"/>, which must leave exactly one fault present, and returns the grade's line for it.</summary>
+    async Task<string> TheOneFaultStillPresent(string folder)
+    {
+        var code = await Invoke("diagnose", folder, "--grade");
+
+        Assert.Equal((int)ExitCodes.ProblemsFound, code);
+        Assert.Contains("7 of 8 faults fixed", _console.Output);
+        return _console.Output.Split('\n').Single(l => l.Contains("still present", StringComparison.Ordinal));
     }
 
     static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
