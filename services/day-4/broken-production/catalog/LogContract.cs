@@ -2,47 +2,48 @@ namespace CloudMart.Catalog;
 
 /// <summary>
 /// The event names the services log with (<c>[LoggerMessage(EventName = ...)]</c>), which the JSON
-/// line carries in its <c>event</c> field and the tools look for.
+/// line carries in its <c>event</c> field and the tools look for. Each value is the constant's own
+/// name, so the two cannot drift apart.
 /// </summary>
 public static class LogEvents
 {
     // api-service
-    public const string OrderAccepted = "OrderAccepted";
-    public const string OrderFailed = "OrderFailed";
+    public const string OrderAccepted = nameof(OrderAccepted);
+    public const string OrderFailed = nameof(OrderFailed);
 
     // order-service
-    public const string OrderCreated = "OrderCreated";
-    public const string OrderNotStored = "OrderNotStored";
-    public const string NotificationFailed = "NotificationFailed";
-    public const string RetryingDependency = "RetryingDependency";
-    public const string RetryPolicyImmediate = "RetryPolicyImmediate";
-    public const string RetryPolicyBackoff = "RetryPolicyBackoff";
+    public const string OrderCreated = nameof(OrderCreated);
+    public const string OrderNotStored = nameof(OrderNotStored);
+    public const string NotificationFailed = nameof(NotificationFailed);
+    public const string RetryingDependency = nameof(RetryingDependency);
+    public const string RetryPolicyImmediate = nameof(RetryPolicyImmediate);
+    public const string RetryPolicyBackoff = nameof(RetryPolicyBackoff);
 
     // auth-service
-    public const string EphemeralSigningKey = "EphemeralSigningKey";
-    public const string GuestSession = "GuestSession";
-    public const string TokenValid = "TokenValid";
-    public const string TokenRefused = "TokenRefused";
-    public const string TokenIssued = "TokenIssued";
-    public const string SignInFailed = "SignInFailed";
+    public const string EphemeralSigningKey = nameof(EphemeralSigningKey);
+    public const string GuestSession = nameof(GuestSession);
+    public const string TokenValid = nameof(TokenValid);
+    public const string TokenRefused = nameof(TokenRefused);
+    public const string TokenIssued = nameof(TokenIssued);
+    public const string SignInFailed = nameof(SignInFailed);
 
     // database-service
-    public const string OrderStored = "OrderStored";
-    public const string OrderStoreConflict = "OrderStoreConflict";
-    public const string ChaosInjectedFailure = "ChaosInjectedFailure";
-    public const string WriteTurnedAway = "WriteTurnedAway";
-    public const string WalCheckpoint = "WalCheckpoint";
-    public const string WalCheckpointFailed = "WalCheckpointFailed";
+    public const string OrderStored = nameof(OrderStored);
+    public const string OrderStoreConflict = nameof(OrderStoreConflict);
+    public const string ChaosInjectedFailure = nameof(ChaosInjectedFailure);
+    public const string WriteTurnedAway = nameof(WriteTurnedAway);
+    public const string WalCheckpoint = nameof(WalCheckpoint);
+    public const string WalCheckpointFailed = nameof(WalCheckpointFailed);
 
     // notification-service
-    public const string NotificationRecorded = "NotificationRecorded";
-    public const string WebhookFailed = "WebhookFailed";
+    public const string NotificationRecorded = nameof(NotificationRecorded);
+    public const string WebhookFailed = nameof(WebhookFailed);
 
     // every service's dependency client
-    public const string DependencyCallFailed = "DependencyCallFailed";
+    public const string DependencyCallFailed = nameof(DependencyCallFailed);
 
     /// <summary>A dependency answered 4xx: what our caller sent was refused, so it is a warning, not an error.</summary>
-    public const string DependencyCallRefused = "DependencyCallRefused";
+    public const string DependencyCallRefused = nameof(DependencyCallRefused);
 }
 
 /// <summary>The top-level fields of a service's JSON log line.</summary>
