@@ -8,7 +8,6 @@ namespace CloudMart.DatabaseService.Apis;
 
 public static partial class StoreApi
 {
-    const int DefaultListLimit = 100;
     const int MaxListLimit = 1000;
     const int MaxCustomerLength = 64;
 
@@ -65,15 +64,15 @@ public static partial class StoreApi
     /// <summary>The newest orders; with <paramref name="customer"/>, only that customer's.</summary>
     public static Results<Ok<OrderList>, ProblemHttpResult> List(OrderStore store, int? limit, string? customer)
     {
-        if (limit is < 1 or > MaxListLimit)
+        if (ListLimit.Check(limit, MaxListLimit) is { } badLimit)
         {
-            return Problems.BadRequest($"'limit' must be from 1 to {MaxListLimit} (got {limit}).");
+            return badLimit;
         }
         if (customer is { Length: 0 or > MaxCustomerLength })
         {
             return Problems.BadRequest($"'customer' must be 1 to {MaxCustomerLength} characters (got {customer.Length}).");
         }
-        var orders = store.List(limit ?? DefaultListLimit, customer);
+        var orders = store.List(limit ?? ListLimit.Default, customer);
         return TypedResults.Ok(new OrderList(orders, orders.Count, store.Count(customer)));
     }
 

@@ -8,8 +8,6 @@ namespace CloudMart.NotificationService.Apis;
 
 public static partial class NotifyApi
 {
-    const int DefaultListLimit = 100;
-
     static readonly Counter<long> Notifications =
         CloudMartTelemetry.Meter.CreateCounter<long>("cloudmart.notifications", "{notification}", "Notifications received, by type and delivery");
 
@@ -47,11 +45,11 @@ public static partial class NotifyApi
 
     public static Results<Ok<NotificationList>, ProblemHttpResult> List(NotificationLog log, int? limit)
     {
-        if (limit is < 1 or > NotificationLog.Capacity)
+        if (ListLimit.Check(limit, NotificationLog.Capacity) is { } badLimit)
         {
-            return Problems.BadRequest($"'limit' must be from 1 to {NotificationLog.Capacity} (got {limit}).");
+            return badLimit;
         }
-        var recent = log.Recent(limit ?? DefaultListLimit);
+        var recent = log.Recent(limit ?? ListLimit.Default);
         return TypedResults.Ok(new NotificationList(recent, recent.Count));
     }
 
