@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Cli.Tests.Support;
 
 namespace CloudMart.Cli.Tests.Cli;
 
