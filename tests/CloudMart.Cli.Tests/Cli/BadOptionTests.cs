@@ -1,5 +1,4 @@
 using System.CommandLine.Help;
-using System.Text.Json;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Cli;
@@ -12,27 +11,13 @@ public sealed class BadOptionTests : IDisposable
 {
     readonly TempFolder _folder = new();
 
-    /// <summary>
-    /// Bad values for each option of each verb (BadOptionValues.json beside this file): at least one
-    /// per option, a new option must add its own (the coverage test says so), and more for options
-    /// whose checks have several edges (ranges, forms of a duration or a URL).
-    /// </summary>
-    static readonly IReadOnlyDictionary<string, Dictionary<string, string[]>> BadValues =
-        JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string[]>>>(
-            File.ReadAllText(Path.Combine(TestMachine.RepositoryRoot, "tests", "CloudMart.Cli.Tests", "Cli", "BadOptionValues.json")))!;
-
+    /// <summary>Every value of <see cref="BadOptionValues"/>; a new option must add its own there (the coverage test says so).</summary>
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var (verb, options) in BadValues)
+        foreach (var (verb, option, value) in BadOptionValues.All)
         {
-            foreach (var (option, values) in options)
-            {
-                foreach (var value in values)
-                {
-                    data.Add(verb, option, value);
-                }
-            }
+            data.Add(verb, option, value);
         }
         return data;
     }
@@ -79,7 +64,7 @@ public sealed class BadOptionTests : IDisposable
         foreach (var verb in InProcessCli.Root(output, error, _folder.Path).Subcommands)
         {
             var options = verb.Options.Where(o => o is not HelpOption).Select(o => o.Name).Order().ToList();
-            Assert.True(BadValues.TryGetValue(verb.Name, out var table), $"'{verb.Name}' has no bad values listed");
+            Assert.True(BadOptionValues.ByVerb.TryGetValue(verb.Name, out var table), $"'{verb.Name}' has no bad values listed");
             Assert.Equal(options, table.Keys.Order().ToList());
             Assert.All(table, entry => Assert.True(entry.Value.Length > 0, $"{verb.Name} {entry.Key} has no bad value"));
         }
