@@ -40,9 +40,8 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : LocalLabCliT
     [Fact]
     public async Task Load_with_json_prints_only_a_document_with_the_counts_latencies_and_trace_ids()
     {
-        await Load(ExitCodes.Success, "--orders", "4", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--orders", "4", "--interval", "0");
 
-        var json = Cli.Json();
         Assert.True(json.GetProperty("passed").GetBoolean());
         Assert.Equal(4, json.GetProperty("sent").GetInt32());
         Assert.Equal(4, json.GetProperty("succeeded").GetInt32());
@@ -61,9 +60,9 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : LocalLabCliT
     public async Task Load_keeps_the_guides_one_second_pacing_unless_told_otherwise()
     {
         var clock = Stopwatch.StartNew();
-        await Load(ExitCodes.Success, "--orders", "3", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--orders", "3");
 
-        Assert.Equal(1.0, Cli.Json().GetProperty("plan").GetProperty("intervalSeconds").GetDouble());
+        Assert.Equal(1.0, json.GetProperty("plan").GetProperty("intervalSeconds").GetDouble());
         // Three orders a second apart: two pauses.
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
@@ -72,10 +71,9 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : LocalLabCliT
     public async Task Load_with_concurrency_and_a_rate_for_a_duration_is_bounded_by_that_rate_and_time()
     {
         var clock = Stopwatch.StartNew();
-        await Load(ExitCodes.Success, "--concurrency", "4", "--rate", "40", "--duration", "1.5s", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--concurrency", "4", "--rate", "40", "--duration", "1.5s");
         clock.Stop();
 
-        var json = Cli.Json();
         var sent = json.GetProperty("sent").GetInt32();
         // 40 per second for 1.5 s: 60 scheduled, the last ones possibly cut by the deadline.
         Assert.InRange(sent, 20, 61);
@@ -104,9 +102,8 @@ public sealed class LoadOnALocalRunWithChaosTests(ChaosLab lab) : LocalLabCliTes
     [Fact]
     public async Task Load_with_json_reports_the_failures_by_status()
     {
-        await Load(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0");
 
-        var json = Cli.Json();
         Assert.False(json.GetProperty("passed").GetBoolean());
         Assert.Equal(3, json.GetProperty("failed").GetInt32());
         Assert.Equal(0.0, json.GetProperty("successRate").GetDouble());
@@ -124,9 +121,8 @@ public sealed class LoadOnALocalRunWithAWrongDatabaseUrlTests(WrongDatabaseUrlLa
     [Fact]
     public async Task Load_fails_with_criteria_missed_when_the_order_service_cannot_reach_its_database()
     {
-        await Load(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0");
 
-        var json = Cli.Json();
         Assert.Equal(3, json.GetProperty("failed").GetInt32());
         Assert.Contains(json.GetProperty("failedOrders").EnumerateArray(), o => o.GetProperty("detail").GetString()!.Contains("database", StringComparison.OrdinalIgnoreCase));
     }

@@ -49,11 +49,17 @@ public abstract class LocalLabCliTest(LocalLab lab) : CliRunTest
     /// <summary><c>verify</c> of the run, ending with <paramref name="expected"/>; its output is in <see cref="CliRunTest.Cli"/>.</summary>
     protected Task Verify(ExitCodes expected, params string[] options) => RunAsync(lab.Environment, expected, ["verify", .. options]);
 
+    /// <summary>load --json: its exit code checked, its document returned.</summary>
+    protected async Task<JsonElement> LoadJsonAsync(ExitCodes expected, params string[] options)
+    {
+        await Load(expected, [.. options, "--json"]);
+        return Cli.Json();
+    }
+
     /// <summary>verify --json: its exit code checked, its document returned.</summary>
     protected async Task<JsonElement> VerifyJsonAsync(ExitCodes expected, params string[] options)
     {
         await Verify(expected, [.. options, "--json"]);
         return Cli.Json();
     }
-
 }
