@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Benchmark;
 

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
-
 namespace CloudMart.Benchmark;
 
 public sealed partial class BenchmarkRunner

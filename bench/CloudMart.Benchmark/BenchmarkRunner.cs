@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Benchmark;
 

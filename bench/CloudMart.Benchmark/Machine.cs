@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using CloudMart.Lab;
-
 namespace CloudMart.Benchmark;
 
 /// <summary>Facts about the machine and the build, so a result can be read months later.</summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace CloudMart.Benchmark;
 
 /// <summary>The CPU time (user + system, in clock ticks) of every process of a process group at one moment.</summary>

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Numerics;
 using System.Runtime.InteropServices;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Benchmark;
 
@@ -15,40 +12,19 @@ static class Program
         HelpName = "folder",
     };
 
-    static readonly Option<double> WarmupOption = new("--warmup")
-    {
-        Description = "Seconds of orders at the highest level before measuring (shorten it for a smoke run)",
-        HelpName = "seconds",
-        DefaultValueFactory = _ => 30,
-    };
+    static readonly Option<double> WarmupOption = Ranged("--warmup", 30.0, 0, 3600, "seconds",
+        "Seconds of orders at the highest level before measuring (shorten it for a smoke run)");
 
-    static readonly Option<double> DurationOption = new("--duration")
-    {
-        Description = "Seconds of each level and each reference",
-        HelpName = "seconds",
-        DefaultValueFactory = _ => 15,
-    };
+    static readonly Option<double> DurationOption = Ranged("--duration", 15.0, 1, 600, "seconds",
+        "Seconds of each level and each reference");
 
-    static readonly Option<string> ConnectionsOption = new("--connections")
-    {
-        Description = "The levels: wrk connections, comma-separated",
-        HelpName = "list",
-        DefaultValueFactory = _ => "1,16,64",
-    };
+    static readonly Option<string> ConnectionsOption = Parsed<string>("--connections", "list",
+        "The levels: wrk connections, comma-separated", text => ParseConnections(text ?? ""), "1,16,64");
 
-    static readonly Option<int> ReferenceConnectionsOption = new("--reference-connections")
-    {
-        Description = "Connections of the references (nginx /health, auth-service /health) and of the telemetry-off pass",
-        HelpName = "n",
-        DefaultValueFactory = _ => 64,
-    };
+    static readonly Option<int> ReferenceConnectionsOption = Ranged("--reference-connections", 64, 1, 10_000, "n",
+        "Connections of the references (nginx /health, auth-service /health) and of the telemetry-off pass");
 
-    static readonly Option<int> ThreadsOption = new("--threads")
-    {
-        Description = "wrk threads (wrk -t)",
-        HelpName = "n",
-        DefaultValueFactory = _ => 2,
-    };
+    static readonly Option<int> ThreadsOption = Ranged("--threads", 2, 1, 64, "n", "wrk threads (wrk -t)");
 
     static readonly Option<int?> PortOffsetOption = new("--port-offset")
     {
@@ -66,19 +42,12 @@ static class Program
         Description = "Also kill -9 the database-service under load and check every acknowledged order after a restart",
     };
 
-    static readonly Option<int> StartupRepeatsOption = new("--startup-repeats")
-    {
-        Description = "Times each service is started alone to time its start-up (0 skips it)",
-        HelpName = "n",
-        DefaultValueFactory = _ => 3,
-    };
+    static readonly Option<int> StartupRepeatsOption = Ranged("--startup-repeats", 3, 0, 50, "n",
+        "Times each service is started alone to time its start-up (0 skips it)");
 
-    static readonly Option<string[]> EnvOption = new("--env")
-    {
-        Description = "NAME=VALUE: an extra environment variable for all five services (repeatable), to try a runtime knob",
-        HelpName = "NAME=VALUE",
-        AllowMultipleArgumentsPerToken = false,
-    };
+    static readonly Option<string[]> EnvOption = Parsed<string[]>("--env", "NAME=VALUE",
+        "NAME=VALUE: an extra environment variable for all five services (repeatable), to try a runtime knob",
+        assignments => ParseEnvironment(assignments ?? []));
 
     static readonly Option<string?> OutputOption = new("--output")
     {
@@ -93,7 +62,6 @@ static class Program
         {
             console.Profile.Width = 200;
         }
-        AddValidators();
         var root = new RootCommand("CloudMart's benchmark: starts the published system on ports of its own, drives POST /api/orders through nginx with wrk, and reports throughput, latency, CPU per order, memory and start-up (docs/benchmark.md). Run it with ./bench/run.")
         {
             RepositoryOption, WarmupOption, DurationOption, ConnectionsOption, ReferenceConnectionsOption, ThreadsOption,
@@ -148,43 +116,42 @@ static class Program
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    static void AddValidators()
+    /// <summary>A number option whose bounds are checked when the command line is parsed.</summary>
+    static Option<T> Ranged<T>(string name, T defaultValue, T min, T max, string helpName, string description)
+        where T : struct, INumber<T>
     {
-        WarmupOption.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 3600, "--warmup"));
-        DurationOption.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 1, 600, "--duration"));
-        ReferenceConnectionsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 10_000, "--reference-connections"));
-        ThreadsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 64, "--threads"));
-        StartupRepeatsOption.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 0, 50, "--startup-repeats"));
-        EnvOption.Validators.Add(r =>
+        var option = new Option<T>(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
         {
-            try
+            var value = result.GetValueOrDefault<T>();
+            if (value < min || value > max)
             {
-                ParseEnvironment(r.GetValueOrDefault<string[]>() ?? []);
-            }
-            catch (FormatException ex)
-            {
-                r.AddError(ex.Message);
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min} to {max}, not {value}."));
             }
         });
-        ConnectionsOption.Validators.Add(r =>
-        {
-            try
-            {
-                ParseConnections(r.GetValueOrDefault<string>() ?? "");
-            }
-            catch (FormatException ex)
-            {
-                r.AddError(ex.Message);
-            }
-        });
+        return option;
     }
 
-    static void Range(System.CommandLine.Parsing.OptionResult result, double value, double min, double max, string name)
+    /// <summary>An option whose text <paramref name="parse"/> must accept (it throws a FormatException naming the bad value).</summary>
+    static Option<T> Parsed<T>(string name, string helpName, string description, Action<T?> parse, T? defaultValue = default)
     {
-        if (value < min || value > max)
+        var option = new Option<T>(name) { Description = description, HelpName = helpName, AllowMultipleArgumentsPerToken = false };
+        if (defaultValue is not null)
         {
-            result.AddError($"{name} must be from {min} to {max}, not {value.ToString(CultureInfo.InvariantCulture)}.");
+            option.DefaultValueFactory = _ => defaultValue;
         }
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                parse(result.GetValueOrDefault<T>());
+            }
+            catch (FormatException ex)
+            {
+                result.AddError(ex.Message);
+            }
+        });
+        return option;
     }
 
     /// <summary>"1,16,64" → [1, 16, 64]: distinct, ascending, each from 1 to 10000.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
-
 namespace CloudMart.Benchmark;
 
 /// <summary>The benchmark's tables on the console.</summary>

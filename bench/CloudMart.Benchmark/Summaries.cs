@@ -1,6 +1,3 @@
-using System.Globalization;
-using CloudMart.Catalog;
-
 namespace CloudMart.Benchmark;
 
 /// <summary>

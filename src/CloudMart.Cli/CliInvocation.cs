@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
-using Spectre.Console;
 
 namespace CloudMart.Cli;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using CloudMart.Cli.Commands;
-using Spectre.Console;
 
 namespace CloudMart.Cli;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using CloudMart.Verification.Checks;
-using CloudMart.Verification.Load;
 
 namespace CloudMart.Verification;
 

@@ -36,14 +36,18 @@ public sealed class LabRunsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("second", true)]
-    [InlineData("run_2.b", true)]
-    [InlineData("", false)]
-    [InlineData("../up", false)]
-    [InlineData("a b", false)]
-    [InlineData("-x", false)]
-    public void A_run_name_is_a_plain_folder_name(string name, bool valid) =>
-        Assert.Equal(valid, LabRuns.NameProblem(name) is null);
+    [InlineData("second")]
+    [InlineData("run_2.b")]
+    public void A_plain_folder_name_is_a_run_name(string name) =>
+        Assert.Null(LabRuns.NameProblem(name));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("../up")]
+    [InlineData("a b")]
+    [InlineData("-x")]
+    public void Anything_but_a_plain_folder_name_is_not_a_run_name(string name) =>
+        Assert.NotNull(LabRuns.NameProblem(name));
 
     /// <summary>A run record owned by this very process, which is alive.</summary>
     static void Up(LabRuns runs, string name) =>

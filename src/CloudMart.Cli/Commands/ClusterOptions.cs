@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
 using CloudMart.Cluster;
-using CloudMart.Catalog;
 
 namespace CloudMart.Cli.Commands;
 

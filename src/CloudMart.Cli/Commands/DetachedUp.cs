@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

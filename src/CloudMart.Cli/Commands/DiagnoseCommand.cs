@@ -1,11 +1,8 @@
-using System.CommandLine;
 using System.Globalization;
 using CloudMart.Cluster;
-using CloudMart.Catalog;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
 using CloudMart.Diagnosis.Manifests;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using CloudMart.Diagnosis;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

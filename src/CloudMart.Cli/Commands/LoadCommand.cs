@@ -1,9 +1,7 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CloudMart.Verification;
 using CloudMart.Verification.Load;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

@@ -1,8 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

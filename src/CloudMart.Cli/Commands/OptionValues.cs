@@ -1,4 +1,3 @@
-using System.CommandLine;
 using CloudMart.Verification;
 
 namespace CloudMart.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using CloudMart.Lab;
-
 namespace CloudMart.Cli.Commands;
 
 /// <summary>

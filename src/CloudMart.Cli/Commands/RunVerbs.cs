@@ -1,10 +1,6 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using CloudMart.Catalog;
-using CloudMart.Lab;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 

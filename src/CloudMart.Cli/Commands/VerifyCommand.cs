@@ -1,14 +1,10 @@
-using System.CommandLine;
 using System.Text.Json;
 using CloudMart.Cluster;
-using CloudMart.Catalog;
-using CloudMart.Lab;
 using CloudMart.Verification;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Cluster;
 using CloudMart.Verification.Load;
 using CloudMart.Verification.Local;
-using Spectre.Console;
 
 namespace CloudMart.Cli.Commands;
 
@@ -24,19 +20,11 @@ public sealed record VerifySettings
 
     public string Namespace { get; init; } = ServiceCatalog.Namespace;
 
-    /// <summary>Where to send the orders; null for the local run's gateway, or a port-forward on a cluster.</summary>
-    public Uri? Url { get; init; }
-
-    public Uri? TempoUrl { get; init; }
-
-    public int Orders { get; init; } = LoadPlan.DefaultOrders;
-
-    public TimeSpan Interval { get; init; } = LoadPlan.DefaultInterval;
+    /// <summary>The orders to try (with no gateway: the local run's, or a port-forward on a cluster) and the Tempo to find one's trace in.</summary>
+    public OrderCheckOptions Orders { get; init; } = new();
 
     /// <summary>How far back a cluster's logs are searched for errors.</summary>
     public TimeSpan Since { get; init; } = TimeSpan.FromMinutes(2);
-
-    public TimeSpan TempoWait { get; init; } = TempoTraceCheck.DefaultWait;
 
     public bool Json { get; init; }
 
@@ -113,10 +101,13 @@ public static class VerifyCommand
                 Kubeconfig = target.Kubeconfig,
                 Context = target.Context,
                 Namespace = target.Namespace ?? ServiceCatalog.Namespace,
-                Url = parse.GetValue(url),
-                TempoUrl = parse.GetValue(tempo),
-                Orders = parse.GetValue(orders) ?? LoadPlan.DefaultOrders,
-                Interval = parse.GetValue(interval) ?? LoadPlan.DefaultInterval,
+                Orders = new OrderCheckOptions
+                {
+                    GatewayUrl = parse.GetValue(url),
+                    TempoUrl = parse.GetValue(tempo),
+                    Count = parse.GetValue(orders) ?? LoadPlan.DefaultOrders,
+                    Interval = parse.GetValue(interval) ?? LoadPlan.DefaultInterval,
+                },
                 Since = parse.GetValue(since) ?? TimeSpan.FromMinutes(2),
                 Json = output.IsJson(parse),
                 RunName = parse.GetValue(name),
@@ -189,11 +180,7 @@ public static class VerifyCommand
             Client = access.Client,
             ClusterName = access.Name,
             Namespace = settings.Namespace,
-            GatewayUrl = settings.Url,
-            TempoUrl = settings.TempoUrl,
-            TempoWait = settings.TempoWait,
             Orders = settings.Orders,
-            Interval = settings.Interval,
             LogWindow = settings.Since,
         });
         return (verification.Target, verification.Steps, null);
@@ -210,11 +197,7 @@ public static class VerifyCommand
         var verification = new LocalVerification(new LocalVerifyOptions
         {
             Layout = environment.Layout(run),
-            GatewayUrl = settings.Url,
-            TempoUrl = settings.TempoUrl,
-            TempoWait = settings.TempoWait,
             Orders = settings.Orders,
-            Interval = settings.Interval,
         });
         return (verification.Target, verification.Steps, null);
     }

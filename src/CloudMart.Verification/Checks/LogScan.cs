@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CloudMart.Catalog;
 
 namespace CloudMart.Verification.Checks;
 

@@ -1,5 +1,3 @@
-using CloudMart.Verification.Load;
-
 namespace CloudMart.Verification.Checks;
 
 /// <summary>The guide's order test as a check: N orders through the gateway, each HTTP 200 in under 2 s.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CloudMart.Catalog;
 
 namespace CloudMart.Verification.Checks;
 

@@ -1,8 +1,3 @@
-using CloudMart.Cluster;
-using CloudMart.Catalog;
-using CloudMart.Verification.Checks;
-using k8s.Models;
-
 namespace CloudMart.Verification.Cluster;
 
 /// <summary>The endpoints check: each Service's ready endpoints, from its EndpointSlices.</summary>

@@ -1,7 +1,3 @@
-using CloudMart.Cluster;
-using CloudMart.Verification.Checks;
-using k8s.Models;
-
 namespace CloudMart.Verification.Cluster;
 
 /// <summary>The logs check: error lines in the recent logs of every container.</summary>

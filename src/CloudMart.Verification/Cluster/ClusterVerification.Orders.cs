@@ -1,9 +1,4 @@
 using System.Globalization;
-using CloudMart.Cluster;
-using CloudMart.Catalog;
-using CloudMart.Verification.Checks;
-using CloudMart.Verification.Load;
-using k8s.Models;
 
 namespace CloudMart.Verification.Cluster;
 
@@ -12,10 +7,10 @@ public sealed partial class ClusterVerification
 {
     async Task<CheckResult> OrdersAsync(Action<string> progress, CancellationToken cancellationToken)
     {
-        var title = OrdersCheck.Title(options.Orders);
-        if (options.GatewayUrl is { } url)
+        var title = options.Orders.Title;
+        if (options.Orders.GatewayUrl is { } url)
         {
-            var (given, report) = await OrdersCheck.RunAsync(Plan(url), "--url", progress, cancellationToken);
+            var (given, report) = await OrdersCheck.RunAsync(options.Orders.Plan(url), "--url", progress, cancellationToken);
             _orders = report;
             return given;
         }
@@ -27,7 +22,7 @@ public sealed partial class ClusterVerification
                 ["the orders go through a port-forward to the pod behind Service gateway, as kubectl port-forward svc/gateway does; or pass --url"]);
         }
         await using var forward = PodPortForward.Start(Client, Ns, target.Pod!, target.Port);
-        var (result, forwarded) = await OrdersCheck.RunAsync(Plan(forward.LocalUrl),
+        var (result, forwarded) = await OrdersCheck.RunAsync(options.Orders.Plan(forward.LocalUrl),
             $"port-forward 127.0.0.1:{forward.LocalPort} → pod {target.Pod} port {target.Port}", progress, cancellationToken);
         _orders = forwarded;
         if (forward.LastError is { } error && result.Outcome == CheckOutcome.Failed)
@@ -36,8 +31,6 @@ public sealed partial class ClusterVerification
         }
         return result;
     }
-
-    LoadPlan Plan(Uri gateway) => new() { BaseUrl = gateway, Orders = options.Orders, Interval = options.Interval };
 
     /// <summary>The pod and port that <c>kubectl port-forward svc/gateway 8080:80</c> would reach, or why there is none.</summary>
     async Task<(string? Pod, int Port, string? Problem)> GatewayTargetAsync(CancellationToken cancellationToken)

@@ -1,8 +1,3 @@
-using CloudMart.Cluster;
-using CloudMart.Catalog;
-using CloudMart.Verification.Checks;
-using k8s.Models;
-
 namespace CloudMart.Verification.Cluster;
 
 /// <summary>The pods check (running and ready) and the restarts check.</summary>

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Net;
-using CloudMart.Cluster;
-using CloudMart.Verification.Checks;
-using k8s.Models;
 
 namespace CloudMart.Verification.Cluster;
 

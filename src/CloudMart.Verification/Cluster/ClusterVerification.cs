@@ -1,9 +1,4 @@
-using CloudMart.Cluster;
-using CloudMart.Catalog;
-using CloudMart.Verification.Checks;
-using CloudMart.Verification.Load;
 using k8s;
-using k8s.Models;
 
 namespace CloudMart.Verification.Cluster;
 
@@ -34,11 +29,11 @@ public sealed partial class ClusterVerification(ClusterVerifyOptions options)
         new("pods", "Every pod is Running and ready", (_, token) => PodsAsync(token)),
         new("restarts", $"No restart for at least {Minutes(options.StableFor)}", (_, _) => Task.FromResult(Restarts())),
         new("endpoints", "Every Service has ready endpoints", (_, token) => EndpointsAsync(token)),
-        new(OrdersCheck.Name, OrdersCheck.Title(options.Orders), OrdersAsync),
+        new(OrdersCheck.Name, options.Orders.Title, OrdersAsync),
         new("logs", $"No error lines in the last {Minutes(options.LogWindow)} of logs", LogsAsync),
         new("resources", $"CPU under {options.CpuLimitShare:P0} and memory under {options.MemoryLimitShare:P0} of their limits", (_, token) => ResourcesAsync(token)),
-        new(TempoTraceCheck.Name, TempoTraceCheck.Title, (progress, token) => options.TempoUrl is { } tempo
-            ? TempoTraceCheck.RunAsync(tempo, OrdersCheck.TraceToFollow(_orders), options.TempoWait, progress, token)
+        new(TempoTraceCheck.Name, TempoTraceCheck.Title, (progress, token) => options.Orders.TempoUrl is { } tempo
+            ? TempoTraceCheck.RunAsync(tempo, OrdersCheck.TraceToFollow(_orders), options.Orders.TempoWait, progress, token)
             : Task.FromResult(CheckResult.Unavailable(TempoTraceCheck.Name, TempoTraceCheck.Title,
                 "not available: no --tempo-url given (e.g. kubectl port-forward -n monitoring svc/tempo 3200, then --tempo-url http://localhost:3200)"))),
     ];

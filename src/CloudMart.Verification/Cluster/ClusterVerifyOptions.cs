@@ -1,6 +1,3 @@
-using CloudMart.Catalog;
-using CloudMart.Verification.Checks;
-using CloudMart.Verification.Load;
 using k8s;
 
 namespace CloudMart.Verification.Cluster;
@@ -15,23 +12,14 @@ public sealed record ClusterVerifyOptions
 
     public string Namespace { get; init; } = ServiceCatalog.Namespace;
 
-    /// <summary>The gateway to send the orders to; null to port-forward to a gateway pod through the API server.</summary>
-    public Uri? GatewayUrl { get; init; }
-
-    public int Orders { get; init; } = LoadPlan.DefaultOrders;
-
-    public TimeSpan Interval { get; init; } = LoadPlan.DefaultInterval;
+    /// <summary>The orders, and the trace looked up in Tempo (without its address the traces check is not available); with no gateway, the orders go through a port-forward to a gateway pod.</summary>
+    public OrderCheckOptions Orders { get; init; } = new();
 
     /// <summary>How long every container must have run without a restart.</summary>
     public TimeSpan StableFor { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How far back the logs are searched for errors.</summary>
     public TimeSpan LogWindow { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Tempo's HTTP address; without it the traces check is not available.</summary>
-    public Uri? TempoUrl { get; init; }
-
-    public TimeSpan TempoWait { get; init; } = TempoTraceCheck.DefaultWait;
 
     /// <summary>Highest share of its CPU limit a container may use.</summary>
     public double CpuLimitShare { get; init; } = 0.5;

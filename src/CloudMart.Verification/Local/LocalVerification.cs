@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using CloudMart.Catalog;
 using CloudMart.Lab;
-using CloudMart.Verification.Checks;
-using CloudMart.Verification.Load;
 
 namespace CloudMart.Verification.Local;
 
@@ -14,17 +11,8 @@ public sealed record LocalVerifyOptions
     /// <summary>Where the running <c>cloudmart up</c> keeps its run.json and logs.</summary>
     public required LabLayout Layout { get; init; }
 
-    /// <summary>The gateway to send the orders to; null for the one run.json names.</summary>
-    public Uri? GatewayUrl { get; init; }
-
-    public int Orders { get; init; } = LoadPlan.DefaultOrders;
-
-    public TimeSpan Interval { get; init; } = LoadPlan.DefaultInterval;
-
-    /// <summary>When set, the order's trace is also looked up in this Tempo.</summary>
-    public Uri? TempoUrl { get; init; }
-
-    public TimeSpan TempoWait { get; init; } = TempoTraceCheck.DefaultWait;
+    /// <summary>The orders, and the Tempo their trace is also looked up in when given; with no gateway, the one run.json names.</summary>
+    public OrderCheckOptions Orders { get; init; } = new();
 
     /// <summary>How long to wait for an order's log lines to reach every service's log file.</summary>
     public TimeSpan LogWait { get; init; } = TimeSpan.FromSeconds(5);
@@ -52,12 +40,12 @@ public sealed class LocalVerification(LocalVerifyOptions options)
     [
         new("processes", "The local run's processes are up", (_, _) => Task.FromResult(Processes())),
         new("health", "Every component answers /health", (_, token) => HealthAsync(token)),
-        new(OrdersCheck.Name, OrdersCheck.Title(options.Orders), OrdersAsync),
+        new(OrdersCheck.Name, options.Orders.Title, OrdersAsync),
         new("logs", "No error lines in the logs since the run started", (_, _) => Task.FromResult(Logs())),
         new("trace-logs", "One order's trace id is in every service's log", TraceInLogsAsync),
-        .. options.TempoUrl is { } tempo
+        .. options.Orders.TempoUrl is { } tempo
             ? [new VerifyStep(TempoTraceCheck.Name, TempoTraceCheck.Title,
-                (progress, token) => TempoTraceCheck.RunAsync(tempo, OrdersCheck.TraceToFollow(_orders), options.TempoWait, progress, token))]
+                (progress, token) => TempoTraceCheck.RunAsync(tempo, OrdersCheck.TraceToFollow(_orders), options.Orders.TempoWait, progress, token))]
             : Array.Empty<VerifyStep>(),
     ];
 
@@ -146,16 +134,16 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     async Task<CheckResult> OrdersAsync(Action<string> progress, CancellationToken cancellationToken)
     {
-        var gateway = options.GatewayUrl
+        var gateway = options.Orders.GatewayUrl
             ?? (_record!.Components.FirstOrDefault(c => c.Name == ServiceCatalog.Gateway.Name) is { } component ? new Uri(component.Url) : null);
         if (gateway is null)
         {
-            return CheckResult.Fail(OrdersCheck.Name, OrdersCheck.Title(options.Orders), "run.json names no gateway to send orders to");
+            return CheckResult.Fail(OrdersCheck.Name, options.Orders.Title, "run.json names no gateway to send orders to");
         }
-        var plan = new LoadPlan { BaseUrl = gateway, Orders = options.Orders, Interval = options.Interval };
+        var plan = options.Orders.Plan(gateway);
         // The orders' lines are written after this point: the trace search starts here, not at the top of a long log.
         _logStart = LogLengths(_record!);
-        var (result, report) = await OrdersCheck.RunAsync(plan, options.GatewayUrl is null ? "the local run's gateway" : "--url", progress, cancellationToken);
+        var (result, report) = await OrdersCheck.RunAsync(plan, options.Orders.GatewayUrl is null ? "the local run's gateway" : "--url", progress, cancellationToken);
         _orders = report;
         return result;
     }

@@ -1,19 +1,24 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Cli.Tests.Support;
 
 namespace CloudMart.Cli.Tests.Cli;
 
 /// <summary>The real tool as a process: exit codes, what goes to stdout and what to stderr, help and completion.</summary>
 public sealed class CliProcessTests() : CliProcessTest(TimeSpan.FromSeconds(90))
 {
+    /// <summary>The bad values of up's options that take a value of their own (the bool ones are tried in-process).</summary>
+    public static TheoryData<string, string> BadUpValues()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (_, option, value) in BadOptionValues.All.Where(v => v.Verb == "up" && !v.Value.StartsWith('=')))
+        {
+            data.Add(option, value);
+        }
+        return data;
+    }
 
     [Theory]
-    [InlineData("--startup-timeout", "abc")]
-    [InlineData("--startup-timeout", "1.5")]
-    [InlineData("--data-dir", "/proc/nope")]
-    [InlineData("--port-offset", "many")]
+    [MemberData(nameof(BadUpValues))]
     public async Task A_bad_value_for_up_is_one_line_on_stderr_exit_2_and_no_stack_trace(string option, string value)
     {
         var result = await Run("up", option, value);

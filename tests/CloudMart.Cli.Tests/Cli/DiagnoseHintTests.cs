@@ -1,6 +1,4 @@
-using CloudMart.Cli.Tests.Support;
 using CloudMart.Diagnosis;
-using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Cli;
 
@@ -12,13 +10,9 @@ public sealed class DiagnoseHintTests : IDisposable
 
     async Task<string> Hints(int level)
     {
-        using var output = new TestConsole();
-        output.Profile.Width = 400;
-        using var error = new TestConsole();
-        var root = CliRoot.Create(new CliConsoles(output, error), CliMachines.Scratch(_folder.Path));
-        var code = await CliInvocation.InvokeAsync(root, ["diagnose", Broken, "--hint", level.ToString(System.Globalization.CultureInfo.InvariantCulture)], output, error);
-        Assert.Equal((int)ExitCodes.ProblemsFound, code);
-        return output.Output;
+        var result = await InProcessCli.RunAsync(_folder.Path, ["diagnose", Broken, "--hint", level.ToString(System.Globalization.CultureInfo.InvariantCulture)], width: 400);
+        Assert.Equal((int)ExitCodes.ProblemsFound, result.ExitCode);
+        return result.Stdout;
     }
 
     [Fact]

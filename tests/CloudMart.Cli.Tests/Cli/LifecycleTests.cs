@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Cli.Tests.Support;
-using CloudMart.Lab;
 
 namespace CloudMart.Cli.Tests.Cli;
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using CloudMart.Catalog;
-using CloudMart.Cli.Tests.Support;
-using CloudMart.Lab;
 
 namespace CloudMart.Cli.Tests.Cli;
 

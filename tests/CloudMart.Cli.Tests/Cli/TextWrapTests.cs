@@ -1,6 +1,4 @@
-using CloudMart.Cli.Tests.Support;
 using CloudMart.Diagnosis;
-using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Cli;
 
@@ -43,15 +41,10 @@ public sealed class TextWrapTests : IDisposable
     [InlineData(140)]
     public async Task The_diagnose_table_at_a_narrow_width_keeps_every_word_of_its_paths_and_fields_whole(int width)
     {
-        using var output = new TestConsole();
-        output.Profile.Width = width;
-        using var error = new TestConsole();
-        var root = CliRoot.Create(new CliConsoles(output, error), CliMachines.Scratch(_folder.Path));
+        var result = await InProcessCli.RunAsync(_folder.Path, ["diagnose", Broken], width);
 
-        var code = await CliInvocation.InvokeAsync(root, ["diagnose", Broken], output, error);
-
-        Assert.Equal((int)ExitCodes.ProblemsFound, code);
-        var lines = output.Output.Split('\n');
+        Assert.Equal((int)ExitCodes.ProblemsFound, result.ExitCode);
+        var lines = result.Stdout.Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= width, $"wider than {width}: {l}"));
         var report = FolderDiagnosis.Run(Broken);
         var values = report.Findings.SelectMany(f => new[] { f.Location.Field, f.Location.FileAndLine, f.Location.Resource, f.Value, f.Expected })
@@ -59,7 +52,7 @@ public sealed class TextWrapTests : IDisposable
         var words = values.SelectMany(v => v.Split([' ', '/', '.', '-', '_', ',', ':', '=', ';', ')', ']', '[', '(', '"', '\''], StringSplitOptions.RemoveEmptyEntries))
             .Where(w => w.Length >= 4).Distinct().ToList();
         Assert.NotEmpty(words);
-        Assert.All(words, w => Assert.Contains(w, output.Output));
+        Assert.All(words, w => Assert.Contains(w, result.Stdout));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -1,5 +1,3 @@
-using CloudMart.Cli.Commands;
-
 namespace CloudMart.Cli.Tests.Commands;
 
 /// <summary>docs/lab-tooling.md tells scripts which exit code means what; these keep it true.</summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using CloudMart.Cli.Commands;
-using CloudMart.Cli.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using CloudMart.Testing;
@@ -11,8 +9,6 @@ namespace CloudMart.Cli.Tests.Commands;
 
 static class Gateways
 {
-    public static string Of(LocalLab lab) => lab.Gateway.ToString().TrimEnd('/');
-
     /// <summary>A local port with nothing listening on it.</summary>
     public static int ClosedPort()
     {
@@ -23,36 +19,29 @@ static class Gateways
 }
 
 [Collection(HealthyLabCollection.Name)]
-public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : IDisposable
+public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : LocalLabCliTest(lab)
 {
-    readonly CliRun _cli = new();
-
-    public void Dispose() => _cli.Dispose();
-
     [Fact]
     public async Task Load_on_the_healthy_run_passes_and_shows_status_codes_percentiles_and_the_slowest_trace_id()
     {
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "5", "--interval", "0");
+        await Load(ExitCodes.Success, "--orders", "5", "--interval", "0");
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        Assert.Contains($"Sending 5 orders to {Gateways.Of(lab)}/api/orders", _cli.Output);
-        Assert.Matches(@"│ 200\s+│\s+5 │ 100\.0 % │", _cli.Output);
+        Assert.Contains($"Sending 5 orders to {Gateway}/api/orders", Cli.Output);
+        Assert.Matches(@"│ 200\s+│\s+5 │ 100\.0 % │", Cli.Output);
         foreach (var column in new[] { "p50", "p90", "p95", "p99", "max" })
         {
-            Assert.Contains(column, _cli.Output);
+            Assert.Contains(column, Cli.Output);
         }
-        Assert.Contains("Success rate: 100.0 % (5 of 5 HTTP 200)", _cli.Output);
-        Assert.Matches("Slowest order: item-[1-5], 200 in [0-9.]+ ms, trace id [0-9a-f]{32}", _cli.Output);
-        Assert.Contains("PASS 5 of 5 orders got HTTP 200, all under 2 s", _cli.Output);
+        Assert.Contains("Success rate: 100.0 % (5 of 5 HTTP 200)", Cli.Output);
+        Assert.Matches("Slowest order: item-[1-5], 200 in [0-9.]+ ms, trace id [0-9a-f]{32}", Cli.Output);
+        Assert.Contains("PASS 5 of 5 orders got HTTP 200, all under 2 s", Cli.Output);
     }
 
     [Fact]
     public async Task Load_with_json_prints_only_a_document_with_the_counts_latencies_and_trace_ids()
     {
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "4", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--orders", "4", "--interval", "0");
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        var json = _cli.Json();
         Assert.True(json.GetProperty("passed").GetBoolean());
         Assert.Equal(4, json.GetProperty("sent").GetInt32());
         Assert.Equal(4, json.GetProperty("succeeded").GetInt32());
@@ -71,10 +60,9 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : IDisposable
     public async Task Load_keeps_the_guides_one_second_pacing_unless_told_otherwise()
     {
         var clock = Stopwatch.StartNew();
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "3", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--orders", "3");
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        Assert.Equal(1.0, _cli.Json().GetProperty("plan").GetProperty("intervalSeconds").GetDouble());
+        Assert.Equal(1.0, json.GetProperty("plan").GetProperty("intervalSeconds").GetDouble());
         // Three orders a second apart: two pauses.
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
@@ -83,11 +71,9 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : IDisposable
     public async Task Load_with_concurrency_and_a_rate_for_a_duration_is_bounded_by_that_rate_and_time()
     {
         var clock = Stopwatch.StartNew();
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--concurrency", "4", "--rate", "40", "--duration", "1.5s", "--json");
+        var json = await LoadJsonAsync(ExitCodes.Success, "--concurrency", "4", "--rate", "40", "--duration", "1.5s");
         clock.Stop();
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        var json = _cli.Json();
         var sent = json.GetProperty("sent").GetInt32();
         // 40 per second for 1.5 s: 60 scheduled, the last ones possibly cut by the deadline.
         Assert.InRange(sent, 20, 61);
@@ -99,32 +85,25 @@ public sealed class LoadOnTheHealthyLocalRunTests(HealthyLab lab) : IDisposable
 }
 
 [Collection(ChaosLabCollection.Name)]
-public sealed class LoadOnALocalRunWithChaosTests(ChaosLab lab) : IDisposable
+public sealed class LoadOnALocalRunWithChaosTests(ChaosLab lab) : LocalLabCliTest(lab)
 {
-    readonly CliRun _cli = new();
-
-    public void Dispose() => _cli.Dispose();
-
     [Fact]
     public async Task Load_fails_with_criteria_missed_and_counts_every_failed_order_when_the_database_fails_every_store()
     {
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "4", "--interval", "0");
+        await Load(ExitCodes.CriteriaMissed, "--orders", "4", "--interval", "0");
 
-        Assert.Equal((int)ExitCodes.CriteriaMissed, code);
-        Assert.Contains("FAIL 4 of 4 orders did not get HTTP 200", _cli.Output);
-        Assert.Contains("Success rate: 0.0 % (0 of 4 HTTP 200)", _cli.Output);
-        Assert.DoesNotContain("│ 200 ", _cli.Output);
+        Assert.Contains("FAIL 4 of 4 orders did not get HTTP 200", Cli.Output);
+        Assert.Contains("Success rate: 0.0 % (0 of 4 HTTP 200)", Cli.Output);
+        Assert.DoesNotContain("│ 200 ", Cli.Output);
         // Each failed order is listed with what the system said went wrong.
-        Assert.Matches(@"item-1: 5\d\d after", _cli.Output);
+        Assert.Matches(@"item-1: 5\d\d after", Cli.Output);
     }
 
     [Fact]
     public async Task Load_with_json_reports_the_failures_by_status()
     {
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "3", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0");
 
-        Assert.Equal((int)ExitCodes.CriteriaMissed, code);
-        var json = _cli.Json();
         Assert.False(json.GetProperty("passed").GetBoolean());
         Assert.Equal(3, json.GetProperty("failed").GetInt32());
         Assert.Equal(0.0, json.GetProperty("successRate").GetDouble());
@@ -137,41 +116,29 @@ public sealed class LoadOnALocalRunWithChaosTests(ChaosLab lab) : IDisposable
 }
 
 [Collection(WrongDatabaseUrlLabCollection.Name)]
-public sealed class LoadOnALocalRunWithAWrongDatabaseUrlTests(WrongDatabaseUrlLab lab) : IDisposable
+public sealed class LoadOnALocalRunWithAWrongDatabaseUrlTests(WrongDatabaseUrlLab lab) : LocalLabCliTest(lab)
 {
-    readonly CliRun _cli = new();
-
-    public void Dispose() => _cli.Dispose();
-
     [Fact]
     public async Task Load_fails_with_criteria_missed_when_the_order_service_cannot_reach_its_database()
     {
-        var code = await _cli.InvokeAsync(lab.Environment, "load", "--url", Gateways.Of(lab), "--orders", "3", "--interval", "0", "--json");
+        var json = await LoadJsonAsync(ExitCodes.CriteriaMissed, "--orders", "3", "--interval", "0");
 
-        Assert.Equal((int)ExitCodes.CriteriaMissed, code);
-        var json = _cli.Json();
         Assert.Equal(3, json.GetProperty("failed").GetInt32());
         Assert.Contains(json.GetProperty("failedOrders").EnumerateArray(), o => o.GetProperty("detail").GetString()!.Contains("database", StringComparison.OrdinalIgnoreCase));
     }
 }
 
-public sealed class LoadWithoutAGatewayTests : IDisposable
+public sealed class LoadWithoutAGatewayTests : CliRunTest
 {
-    readonly CliRun _cli = new();
-    readonly VerifyEnvironment _nowhere = new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = Path.Combine(Path.GetTempPath(), "cloudmart-no-run") };
-
-    public void Dispose() => _cli.Dispose();
-
     [Fact]
     public async Task Load_against_a_port_where_nothing_listens_counts_refused_connections_as_failures()
     {
         var port = Gateways.ClosedPort();
 
-        var code = await _cli.InvokeAsync(_nowhere, "load", "--url", $"http://127.0.0.1:{port}", "--orders", "2", "--interval", "0");
+        await RunAsync(NoRun, ExitCodes.CriteriaMissed, "load", "--url", $"http://127.0.0.1:{port}", "--orders", "2", "--interval", "0");
 
-        Assert.Equal((int)ExitCodes.CriteriaMissed, code);
-        Assert.Contains("connection refused", _cli.Output);
-        Assert.Contains("2 of 2 orders did not get HTTP 200 (2 × connection refused)", _cli.Output);
+        Assert.Contains("connection refused", Cli.Output);
+        Assert.Contains("2 of 2 orders did not get HTTP 200 (2 × connection refused)", Cli.Output);
     }
 
     [Fact]
@@ -191,13 +158,12 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
             return Results.Json(new { success = true });
         })));
 
-        var code = await _cli.InvokeAsync(_nowhere, "load", "--url", gateway.Url.ToString(), "--orders", "3", "--interval", "0");
+        await RunAsync(NoRun, ExitCodes.CriteriaMissed, "load", "--url", gateway.Url.ToString(), "--orders", "3", "--interval", "0");
 
-        Assert.Equal((int)ExitCodes.CriteriaMissed, code);
-        Assert.Contains("1 of 3 orders took 2 s or more", _cli.Output);
-        Assert.Contains("Slowest order: item-2, 200 in", _cli.Output);
-        Assert.Contains("trace id 22222222222222222222222222222222", _cli.Output);
-        Assert.Contains("Success rate: 100.0 %", _cli.Output);
+        Assert.Contains("1 of 3 orders took 2 s or more", Cli.Output);
+        Assert.Contains("Slowest order: item-2, 200 in", Cli.Output);
+        Assert.Contains("trace id 22222222222222222222222222222222", Cli.Output);
+        Assert.Contains("Success rate: 100.0 %", Cli.Output);
     }
 
     [Fact]
@@ -215,13 +181,12 @@ public sealed class LoadWithoutAGatewayTests : IDisposable
             return Results.Json(new { success = true });
         })));
 
-        var code = await _cli.InvokeAsync(_nowhere, "load", "--url", gateway.Url.ToString(), "--orders", "2", "--interval", "0");
+        await RunAsync(NoRun, ExitCodes.Success, "load", "--url", gateway.Url.ToString(), "--orders", "2", "--interval", "0");
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
         Assert.Equal(["""{"item": "item-1", "quantity": 1}""", """{"item": "item-2", "quantity": 1}"""], bodies.Select(b => b.Body).Order());
         Assert.All(bodies, b => Assert.StartsWith("application/json", b.ContentType));
         // No traceparent came back: the report says so rather than inventing one.
-        Assert.Contains("(no traceparent header)", _cli.Output);
+        Assert.Contains("(no traceparent header)", Cli.Output);
     }
 
     [Fact]

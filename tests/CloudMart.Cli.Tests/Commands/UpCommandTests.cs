@@ -2,9 +2,6 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using CloudMart.Cli.Commands;
-using CloudMart.Cli.Tests.Support;
-using CloudMart.Lab;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Commands;

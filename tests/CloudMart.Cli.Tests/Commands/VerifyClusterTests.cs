@@ -1,6 +1,4 @@
-using CloudMart.Catalog;
-using CloudMart.Cli.Commands;
-using CloudMart.Cli.Tests.Support;
+using System.Text.Json;
 
 namespace CloudMart.Cli.Tests.Commands;
 
@@ -8,43 +6,38 @@ namespace CloudMart.Cli.Tests.Commands;
 /// <c>verify --cluster</c> against a stand-in API server that answers the paths the tool calls
 /// with objects shaped as a real cluster returns them: no cluster exists on this machine.
 /// </summary>
-public sealed class VerifyClusterTests : IDisposable
+public sealed class VerifyClusterTests : CliRunTest
 {
-    readonly CliRun _cli = new();
-    readonly TempFolder _folder = new();
+    Task VerifyAsync(ClusterStandIn cluster, ExitCodes expected, params string[] more) =>
+        RunAsync(NoRun, expected, ["verify", "--kubeconfig", cluster.WriteKubeconfig(ScratchFolder), "--orders", "3", "--interval", "0", .. more]);
 
-    public void Dispose()
+    /// <summary>verify --json: its exit code checked, its document returned.</summary>
+    async Task<JsonElement> VerifyJsonAsync(ClusterStandIn cluster, ExitCodes expected, params string[] more)
     {
-        _cli.Dispose();
-        _folder.Dispose();
+        await VerifyAsync(cluster, expected, [.. more, "--json"]);
+        return Cli.Json();
     }
-
-    VerifyEnvironment Environment => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = _folder.Path };
-
-    Task<int> VerifyAsync(ClusterStandIn cluster, params string[] more) =>
-        _cli.InvokeAsync(Environment, ["verify", "--kubeconfig", cluster.WriteKubeconfig(_folder.Path), "--orders", "3", "--interval", "0", .. more]);
 
     [Fact]
     public async Task A_healthy_cluster_passes_every_check_with_orders_through_a_port_forward_and_a_complete_trace_in_Tempo()
     {
         await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
 
-        var code = await VerifyAsync(cluster, "--tempo-url", cluster.Tempo.Url.ToString());
+        await VerifyAsync(cluster, ExitCodes.Success, "--tempo-url", cluster.Tempo.Url.ToString());
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        Assert.Contains($"Verifying namespace production of {cluster.Api.Url.ToString().TrimEnd('/')} (context k3d-brokenprod)", _cli.Output);
-        Assert.Contains("✓ PASS  Every pod is Running and ready: 8 pods Running and ready", _cli.Output);
-        Assert.Contains("✓ PASS  No restart for at least 2 min: every container has run for 2 min or more without a restart", _cli.Output);
-        Assert.Matches(@"api-service-7d9c8b6f5-x2k4q: 0 restarts; running for 10 min [0-2] s", _cli.Output);
-        Assert.Contains("✓ PASS  Every Service has ready endpoints: 6 Services, each with ready endpoints", _cli.Output);
-        Assert.Contains("api-service: 2 ready endpoints", _cli.Output);
-        Assert.Contains("✓ PASS  3 of 3 orders succeed in under 2 s", _cli.Output);
-        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 80", _cli.Output);
-        Assert.Contains("✓ PASS  No error lines in the last 2 min of logs: no error or fatal line", _cli.Output);
-        Assert.Contains("✓ PASS  CPU under 50 % and memory under 80 % of their limits", _cli.Output);
-        Assert.Contains("auth-service-7d9c8b6f5-x2k4q: CPU 3m of 500m (1 %), memory 38Mi of 128Mi (30 %)", _cli.Output);
-        Assert.Matches("✓ PASS  One order's trace spans all five services: trace [0-9a-f]{32} has 7 spans from all five services", _cli.Output);
-        Assert.Contains("All 7 checks passed: CloudMart is healthy.", _cli.Output);
+        Assert.Contains($"Verifying namespace production of {cluster.Api.Url.ToString().TrimEnd('/')} (context k3d-brokenprod)", Cli.Output);
+        Assert.Contains("✓ PASS  Every pod is Running and ready: 8 pods Running and ready", Cli.Output);
+        Assert.Contains("✓ PASS  No restart for at least 2 min: every container has run for 2 min or more without a restart", Cli.Output);
+        Assert.Matches(@"api-service-7d9c8b6f5-x2k4q: 0 restarts; running for 10 min [0-2] s", Cli.Output);
+        Assert.Contains("✓ PASS  Every Service has ready endpoints: 6 Services, each with ready endpoints", Cli.Output);
+        Assert.Contains("api-service: 2 ready endpoints", Cli.Output);
+        Assert.Contains("✓ PASS  3 of 3 orders succeed in under 2 s", Cli.Output);
+        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 80", Cli.Output);
+        Assert.Contains("✓ PASS  No error lines in the last 2 min of logs: no error or fatal line", Cli.Output);
+        Assert.Contains("✓ PASS  CPU under 50 % and memory under 80 % of their limits", Cli.Output);
+        Assert.Contains("auth-service-7d9c8b6f5-x2k4q: CPU 3m of 500m (1 %), memory 38Mi of 128Mi (30 %)", Cli.Output);
+        Assert.Matches("✓ PASS  One order's trace spans all five services: trace [0-9a-f]{32} has 7 spans from all five services", Cli.Output);
+        Assert.Contains("All 7 checks passed: CloudMart is healthy.", Cli.Output);
 
         Assert.Equal(3, cluster.OrdersReceived);
         Assert.True(cluster.PortForwards >= 1);
@@ -62,10 +55,8 @@ public sealed class VerifyClusterTests : IDisposable
         var scenario = FakeCluster.BrokenLab();
         await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
-        var code = await VerifyAsync(cluster, "--json");
+        var json = await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed);
 
-        Assert.True(code == (int)ExitCodes.ChecksFailed, _cli.Output);
-        var json = _cli.Json();
         Assert.Equal(new Dictionary<string, string>
         {
             ["pods"] = "fail", ["restarts"] = "fail", ["endpoints"] = "fail", ["orders"] = "fail", ["logs"] = "fail",
@@ -124,10 +115,8 @@ public sealed class VerifyClusterTests : IDisposable
         scenario.TracedServices.Remove("notification-service");
         await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
-        var code = await VerifyAsync(cluster, "--tempo-url", cluster.Tempo.Url.ToString(), "--json");
+        var json = await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed, "--tempo-url", cluster.Tempo.Url.ToString());
 
-        Assert.True(code == (int)ExitCodes.ChecksFailed, _cli.Output);
-        var json = _cli.Json();
         Assert.Equal(new Dictionary<string, string>
         {
             ["pods"] = "pass", ["restarts"] = "pass", ["endpoints"] = "pass", ["orders"] = "fail", ["logs"] = "fail",
@@ -157,10 +146,8 @@ public sealed class VerifyClusterTests : IDisposable
         }
         await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
-        var code = await VerifyAsync(cluster, "--json");
+        var json = await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed);
 
-        Assert.True(code == (int)ExitCodes.ChecksFailed, _cli.Output);
-        var json = _cli.Json();
         var outcomes = VerifyJson.Outcomes(json);
         Assert.Equal("pass", outcomes["pods"]);
         Assert.Equal("fail", outcomes["restarts"]);
@@ -176,14 +163,13 @@ public sealed class VerifyClusterTests : IDisposable
         scenario.Metrics = null;
         await using var cluster = await ClusterStandIn.StartAsync(scenario);
 
-        var code = await VerifyAsync(cluster, "--url", cluster.GatewayPod.Url.ToString());
+        await VerifyAsync(cluster, ExitCodes.Success, "--url", cluster.GatewayPod.Url.ToString());
 
-        Assert.True(code == (int)ExitCodes.Success, _cli.Output);
-        Assert.Contains("– N/A   CPU under 50 % and memory under 80 % of their limits: not available: the metrics API (metrics.k8s.io) answered 404", _cli.Output);
-        Assert.Contains("– N/A   One order's trace spans all five services: not available: no --tempo-url given", _cli.Output);
-        Assert.Contains($"POST {cluster.GatewayPod.Url}api/orders (--url)", _cli.Output);
+        Assert.Contains("– N/A   CPU under 50 % and memory under 80 % of their limits: not available: the metrics API (metrics.k8s.io) answered 404", Cli.Output);
+        Assert.Contains("– N/A   One order's trace spans all five services: not available: no --tempo-url given", Cli.Output);
+        Assert.Contains($"POST {cluster.GatewayPod.Url}api/orders (--url)", Cli.Output);
         Assert.Equal(0, cluster.PortForwards);
-        Assert.Contains("All 5 checks passed (resources, traces: not available here): CloudMart is healthy.", _cli.Output);
+        Assert.Contains("All 5 checks passed (resources, traces: not available here): CloudMart is healthy.", Cli.Output);
     }
 
     [Fact]
@@ -193,13 +179,12 @@ public sealed class VerifyClusterTests : IDisposable
         string kubeconfig;
         await using (var cluster = await ClusterStandIn.StartAsync(scenario))
         {
-            kubeconfig = cluster.WriteKubeconfig(_folder.Path);
+            kubeconfig = cluster.WriteKubeconfig(ScratchFolder);
         }
 
-        var code = await _cli.InvokeAsync(Environment, "verify", "--kubeconfig", kubeconfig, "--json");
+        await RunAsync(NoRun, ExitCodes.TargetUnreachable, "verify", "--kubeconfig", kubeconfig, "--json");
 
-        Assert.True(code == (int)ExitCodes.TargetUnreachable, _cli.Output);
-        var json = _cli.Json();
+        var json = Cli.Json();
         var pods = VerifyJson.Check(json, "pods");
         Assert.Equal("fail", pods.GetProperty("outcome").GetString());
         Assert.StartsWith("cannot list the pods of namespace production", pods.GetProperty("summary").GetString());
@@ -209,14 +194,13 @@ public sealed class VerifyClusterTests : IDisposable
     [Fact]
     public async Task A_missing_kubeconfig_or_an_unknown_context_is_reported_and_exits_target_unreachable()
     {
-        var missing = Path.Combine(_folder.Path, "no-such-kubeconfig");
-        var code = await _cli.InvokeAsync(Environment, "verify", "--kubeconfig", missing);
-        Assert.Equal((int)ExitCodes.TargetUnreachable, code);
-        Assert.Contains($"the kubeconfig {missing} does not exist", _cli.Output);
+        var missing = Path.Combine(ScratchFolder, "no-such-kubeconfig");
+        await RunAsync(NoRun, ExitCodes.TargetUnreachable, "verify", "--kubeconfig", missing);
+        Assert.Contains($"the kubeconfig {missing} does not exist", Cli.Output);
 
         await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
         using var other = new CliRun();
-        code = await other.InvokeAsync(Environment, "verify", "--kubeconfig", cluster.WriteKubeconfig(_folder.Path), "--context", "k3d-day4");
+        var code = await other.InvokeAsync(NoRun, "verify", "--kubeconfig", cluster.WriteKubeconfig(ScratchFolder), "--context", "k3d-day4");
         Assert.Equal((int)ExitCodes.TargetUnreachable, code);
         Assert.Contains("the kubeconfig has no context 'k3d-day4'; it has: k3d-brokenprod", other.Output);
         Assert.Empty(cluster.Requests);
@@ -229,10 +213,8 @@ public sealed class VerifyClusterTests : IDisposable
         await using var cluster = await ClusterStandIn.StartAsync(scenario);
         scenario.Pods.Clear();
 
-        var code = await VerifyAsync(cluster, "--namespace", "staging", "--json");
+        var json = await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed, "--namespace", "staging");
 
-        Assert.True(code == (int)ExitCodes.ChecksFailed, _cli.Output);
-        var json = _cli.Json();
         Assert.StartsWith("namespace staging has no pods", VerifyJson.Check(json, "pods").GetProperty("summary").GetString());
         Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/staging/pods", StringComparison.Ordinal));
     }

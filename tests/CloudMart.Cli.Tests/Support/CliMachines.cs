@@ -1,6 +1,4 @@
 using CloudMart.Cli;
-using CloudMart.Cli.Commands;
-using CloudMart.Lab;
 using CloudMart.Testing;
 
 namespace CloudMart.Cli.Tests.Support;

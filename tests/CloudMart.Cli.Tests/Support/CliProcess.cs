@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CloudMart.Cli.Commands;
 
 namespace CloudMart.Cli.Tests.Support;
 

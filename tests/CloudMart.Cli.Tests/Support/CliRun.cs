@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using CloudMart.Cli.Commands;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Cli.Tests.Support;
@@ -31,4 +30,27 @@ public sealed class CliRun : IDisposable
     }
 
     public void Dispose() => _console.Dispose();
+}
+
+/// <summary>
+/// The whole cloudmart command tree in-process, its stdout and stderr on two fake consoles, on a
+/// machine with this repository and a scratch state folder.
+/// </summary>
+public static class InProcessCli
+{
+    public static RootCommand Root(TestConsole output, TestConsole error, string scratchFolder) =>
+        CliRoot.Create(new CliConsoles(output, error), CliMachines.Scratch(scratchFolder));
+
+    /// <param name="width">The stdout console's width; the fake console's own (80) when null.</param>
+    public static async Task<CliResult> RunAsync(string scratchFolder, string[] args, int? width = null)
+    {
+        using var output = new TestConsole();
+        if (width is { } columns)
+        {
+            output.Profile.Width = columns;
+        }
+        using var error = new TestConsole();
+        var code = await CliInvocation.InvokeAsync(Root(output, error, scratchFolder), args, output, error);
+        return new CliResult(code, output.Output, error.Output);
+    }
 }

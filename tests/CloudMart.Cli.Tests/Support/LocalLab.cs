@@ -1,7 +1,4 @@
 using System.Text;
-using CloudMart.Catalog;
-using CloudMart.Cli.Commands;
-using CloudMart.Lab;
 
 namespace CloudMart.Cli.Tests.Support;
 
