@@ -13,7 +13,7 @@
 # services/day-4/broken-production/<service>/Dockerfile. The images are built for the machine's
 # own architecture (amd64 or arm64).
 #
-# The .NET Dockerfiles need BuildKit (a NuGet cache shared by the five builds, per-Dockerfile
+# The .NET Dockerfiles need BuildKit (a NuGet cache shared by the six .NET builds, per-Dockerfile
 # ignore files). Docker Desktop and Docker Engine 23+ with the buildx plugin use it by default; an
 # engine older than 23 has it built in, and DOCKER_BUILDKIT=1 below turns it on there.
 #
