@@ -79,6 +79,17 @@ public static class PortCheck
         return true;
     }
 
+    /// <summary>Fails a start before anything runs when <paramref name="port"/>, which <paramref name="component"/> needs, is taken, naming the holder when it can.</summary>
+    /// <exception cref="LabStartException">The port is in use.</exception>
+    public static void EnsureFree(int port, string component)
+    {
+        if (!IsFree(port))
+        {
+            var holder = Holder(port) is { } who ? $" (held by {who})" : "";
+            throw new LabStartException(LabFailure.PortInUse, $"port {port}, which {component} needs, is already in use{holder}", component);
+        }
+    }
+
     /// <summary>
     /// Names the process listening on the port ("pid 1234: nginx: master process ..."), read from
     /// /proc. Null when it cannot be told (another user's process, or not Linux).

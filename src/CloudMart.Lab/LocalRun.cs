@@ -86,13 +86,7 @@ public static class LocalRun
         }
         foreach (var component in ServiceCatalog.All)
         {
-            var port = options.Ports.For(component);
-            if (!PortCheck.IsFree(port))
-            {
-                var holder = PortCheck.Holder(port) is { } who ? $" (held by {who})" : "";
-                throw new LabStartException(LabFailure.PortInUse,
-                    $"port {port}, which {component.Name} needs, is already in use{holder}", component.Name);
-            }
+            PortCheck.EnsureFree(options.Ports.For(component), component.Name);
         }
         if (options.Observe is not null)
         {
@@ -170,34 +164,40 @@ public static class LocalRun
         return new RunningComponent(component, ports.Url(component), process, command);
     }
 
-    internal static async Task WaitHealthyAsync(RunningComponent component, Action<LabEvent>? events, TimeSpan timeout,
-        CancellationToken deadline, CancellationToken cancellationToken)
+    internal static Task WaitHealthyAsync(RunningComponent component, Action<LabEvent>? events, TimeSpan timeout,
+        CancellationToken deadline, CancellationToken cancellationToken) =>
+        WaitReadyAsync(component.Name, component.Process, new Uri(component.Url, "/health"), (health, token) => IsHealthyAsync(health, component.Name, token),
+            events, timeout, deadline, cancellationToken);
+
+    /// <summary>
+    /// Waits until a program just started answers <paramref name="health"/> as <paramref name="answers"/> wants,
+    /// or fails naming it, with its log's tail: it exited, or <paramref name="deadline"/> passed.
+    /// </summary>
+    internal static async Task WaitReadyAsync(string name, ChildProcess process, Uri health, Func<Uri, CancellationToken, Task<bool>> answers,
+        Action<LabEvent>? events, TimeSpan timeout, CancellationToken deadline, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var health = new Uri(component.Url, "/health");
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (component.Process.HasExited)
+            if (process.HasExited)
             {
                 throw new LabStartException(LabFailure.ExitedAtStart,
-                    $"{component.Name} exited with code {component.Process.ExitCode} while starting; its log is {component.LogFile}",
-                    component.Name, component.Process.LogTail());
+                    $"{name} exited with code {process.ExitCode} while starting; its log is {process.LogFile}", name, process.LogTail());
             }
             if (deadline.IsCancellationRequested)
             {
                 throw new LabStartException(LabFailure.NotHealthyInTime,
-                    $"{component.Name} did not answer {health} within {timeout.TotalSeconds:0} s; its log is {component.LogFile}",
-                    component.Name, component.Process.LogTail());
+                    $"{name} did not answer {health} within {timeout.TotalSeconds:0} s; its log is {process.LogFile}", name, process.LogTail());
             }
-            if (await IsHealthyAsync(health, component.Name, deadline))
+            if (await answers(health, deadline))
             {
-                events?.Invoke(new ComponentHealthy(component.Name, clock.Elapsed));
+                events?.Invoke(new ComponentHealthy(name, clock.Elapsed));
                 return;
             }
             try
             {
-                await Task.WhenAny(component.Process.Exited, Task.Delay(50, deadline));
+                await Task.WhenAny(process.Exited, Task.Delay(50, deadline));
             }
             catch (OperationCanceledException)
             {

@@ -124,6 +124,11 @@ public static partial class UpCommand
         {
             return refused;
         }
+        if (settings.Fresh)
+        {
+            var deleted = FreshData(layout.DataDirectory);
+            progress.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
+        }
 
         var nginx = await EnsureNginxAsync(progress, environment.Nginx, layout, stop);
         if (nginx is null)
@@ -138,7 +143,7 @@ public static partial class UpCommand
         }
         catch (LabStartException ex)
         {
-            (error ?? console).MarkupLineInterpolated($"[red]--observe cannot start:[/] {ex.Message}.");
+            progress.MarkupLineInterpolated($"[red]--observe cannot start:[/] {ex.Message}.");
             return ExitCodes.StartFailed;
         }
 
@@ -188,7 +193,7 @@ public static partial class UpCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Why this run must not start (another run of that name is up, an unusable data folder), or null; applies --fresh.</summary>
+    /// <summary>Why this run must not start (another run of that name is up, an unusable data folder), or null.</summary>
     static ExitCodes? Refused(UpSettings settings, UpEnvironment environment, LabLayout layout, IAnsiConsole progress)
     {
         if (environment.Runs.Get(settings.RunName) is { IsUp: true } running)
@@ -201,12 +206,6 @@ public static partial class UpCommand
         {
             progress.Profile.Out.Writer.WriteLine($"error: --data-dir '{settings.DataDirectory}' cannot be used: {why}. See 'cloudmart up --help'.");
             return ExitCodes.UsageError;
-        }
-
-        if (settings.Fresh)
-        {
-            var deleted = FreshData(layout.DataDirectory);
-            progress.MarkupLineInterpolated($"--fresh: deleted {deleted} database file{(deleted == 1 ? "" : "s")} in {Shown(layout.DataDirectory)}.");
         }
         return null;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudMart.Catalog;
 
 namespace CloudMart.Lab;
@@ -49,11 +48,7 @@ public static class ObserveStack
         }
         foreach (var (name, port) in ports.All)
         {
-            if (!PortCheck.IsFree(port))
-            {
-                var holder = PortCheck.Holder(port) is { } who ? $" (held by {who})" : "";
-                throw new LabStartException(LabFailure.PortInUse, $"port {port}, which {name} needs, is already in use{holder}", name);
-            }
+            PortCheck.EnsureFree(port, name);
         }
     }
 
@@ -105,30 +100,10 @@ public static class ObserveStack
     /// <summary>Waits until each program answers its health path with 200, or fails naming the one that did not.</summary>
     public static async Task WaitReadyAsync(IEnumerable<RunningObserver> observers, TimeSpan timeout, Action<LabEvent>? events, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(observers.Select(async observer =>
-        {
-            var clock = Stopwatch.StartNew();
-            var health = new Uri(observer.Url, observer.HealthPath);
-            while (true)
-            {
-                if (observer.Process.HasExited)
-                {
-                    throw new LabStartException(LabFailure.ExitedAtStart,
-                        $"{observer.Name} exited with code {observer.Process.ExitCode} while starting; its log is {observer.LogFile}", observer.Name, observer.Process.LogTail());
-                }
-                if (clock.Elapsed > timeout)
-                {
-                    throw new LabStartException(LabFailure.NotHealthyInTime,
-                        $"{observer.Name} did not answer {health} within {timeout.TotalSeconds:0} s; its log is {observer.LogFile}", observer.Name, observer.Process.LogTail());
-                }
-                if (await AnswersAsync(health, cancellationToken))
-                {
-                    events?.Invoke(new ComponentHealthy(observer.Name, clock.Elapsed));
-                    return;
-                }
-                await Task.Delay(100, cancellationToken);
-            }
-        }));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        await Task.WhenAll(observers.Select(observer => LocalRun.WaitReadyAsync(observer.Name, observer.Process, new Uri(observer.Url, observer.HealthPath),
+            AnswersAsync, events, timeout, deadline.Token, cancellationToken)));
     }
 
     static async Task<bool> AnswersAsync(Uri health, CancellationToken cancellationToken)
@@ -138,11 +113,7 @@ public static class ObserveStack
             using var response = await Http.GetAsync(health, cancellationToken);
             return response.IsSuccessStatusCode;
         }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             return false;
         }
