@@ -1,3 +1,5 @@
+using CloudMart.Lab;
+
 namespace CloudMart.Faults.Tests;
 
 /// <summary>The auth-service published the way its image is: native AOT, Release.</summary>
@@ -7,22 +9,12 @@ public sealed class PublishedAuthService : IDisposable
 
     public PublishedAuthService()
     {
-        var publish = Process.Start(new ProcessStartInfo("dotnet",
-            ["publish", Path.Combine(TestMachine.Repository.ServiceDir("auth-service"), "AuthService.csproj"), "-c", "Release", "-o", _dir, "--nologo", "-v", "q"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = publish.StandardOutput.ReadToEndAsync();
-        var errors = publish.StandardError.ReadToEndAsync();
-        if (!publish.WaitForExit(TimeSpan.FromMinutes(8)))
-        {
-            publish.Kill(entireProcessTree: true);
-            throw new TimeoutException("publishing the auth-service took more than 8 minutes");
-        }
+        var publish = ProgramRun.Run("dotnet",
+            ["publish", Path.Combine(TestMachine.Repository.ServiceDir("auth-service"), "AuthService.csproj"), "-c", "Release", "-o", _dir, "--nologo", "-v", "q"],
+            TimeSpan.FromMinutes(8));
         if (publish.ExitCode != 0 || !File.Exists(Binary))
         {
-            throw new InvalidOperationException($"publishing the auth-service failed:\n{output.Result}\n{errors.Result}");
+            throw new InvalidOperationException($"publishing the auth-service failed:\n{publish.Output}");
         }
     }
 
