@@ -80,6 +80,10 @@ public sealed record FaultEntry
     /// <summary>Whole objects the fault adds: file names in its folder, written into the incident folder as they are.</summary>
     public IReadOnlyList<string> Resources { get; init; } = [];
 
+    /// <summary>The broken value, when the fault's patch is one operation putting one value in place; else null.</summary>
+    public string? BrokenValue =>
+        Patches is [{ Operations: [{ Value: YamlScalarNode { Value: var value } }] }] ? value : null;
+
     /// <summary>The folder's name, <c>01-db-name-missing</c>.</summary>
     public string FolderName => System.IO.Path.GetFileName(Folder);
 
