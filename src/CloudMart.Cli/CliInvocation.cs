@@ -57,7 +57,12 @@ public static partial class CliInvocation
             // An unknown verb also reports that no verb was given; the unknown word is the news.
             errors.RemoveAll(e => e.StartsWith("Required command was not provided", StringComparison.Ordinal));
         }
-        var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
+        var names = new List<string>();
+        for (var command = parse.CommandResult; command is not null && command.Command != root; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+        var verb = names.Count == 0 ? "" : " " + string.Join(" ", names);
         return $"error: {string.Join(" ", errors.Select(e => e.TrimEnd('.') + "."))} See 'cloudmart{verb} --help'.";
     }
 

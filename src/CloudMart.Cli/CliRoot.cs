@@ -27,6 +27,7 @@ public static class CliRoot
             LoadCommand.Create(consoles, machine.Verify),
             VerifyCommand.Create(consoles, machine.Verify),
             DiagnoseCommand.Create(consoles, machine.Diagnose),
+            LabCommand.Create(consoles, machine.Diagnose),
         };
         root.Subcommands.Add(CompletionCommand.Create(consoles, () => root));
         VerbHelp.Apply(root);

@@ -34,8 +34,8 @@ public enum ExitCodes
     NothingFound = 8,
 
     /// <summary>
-    /// <c>diagnose</c> found at least one problem (lab fault or other); with <c>--grade</c>, not all
-    /// eight lab faults are fixed.
+    /// <c>diagnose</c> found at least one problem (lab fault or other); with <c>--grade</c>, not every
+    /// graded lab fault (the shipped ones, or the incident's) is fixed.
     /// </summary>
     ProblemsFound = 10,
 

@@ -48,8 +48,15 @@ public static class VerbHelp
             [ExitCodes.CriteriaMissed, ExitCodes.Interrupted]),
         ["verify"] = (["cloudmart verify", "cloudmart verify --cluster --context k3d-cloudmart", "cloudmart verify -o json"],
             [ExitCodes.ChecksFailed, ExitCodes.TargetUnreachable, ExitCodes.Interrupted]),
-        ["diagnose"] = (["cloudmart diagnose k8s/day-4/broken-production", "cloudmart diagnose k8s/day-4/broken-production --hint 1", "cloudmart diagnose --cluster --grade"],
+        ["diagnose"] = (["cloudmart diagnose k8s/day-4/broken-production", "cloudmart diagnose k8s/day-4/broken-production --hint 1", "cloudmart diagnose --cluster --grade",
+                "cloudmart diagnose --cluster --grade --seed 42 -o json > report.json"],
             [ExitCodes.ProblemsFound, ExitCodes.BadManifests, ExitCodes.ClusterUnreachable]),
+        ["lab"] = (["cloudmart lab faults", "cloudmart lab new --seed 42 --out incident-42", "cloudmart lab answers --seed 42"], []),
+        ["lab faults"] = (["cloudmart lab faults", "cloudmart lab faults -o json | jq '.[].title'"], [ExitCodes.Error]),
+        ["lab new"] = (["cloudmart lab new --out my-incident", "cloudmart lab new --seed 42 --faults 5 --out incident-42", "cloudmart lab new --fault 3 --fault 9 --out two-faults"], [ExitCodes.Error]),
+        ["lab answers"] = (["cloudmart lab answers --seed 42", "cloudmart lab answers --seed 42 --faults 5 -o json"], [ExitCodes.Error]),
+        ["lab summary"] = (["cloudmart lab summary reports/*.json"], [ExitCodes.Error]),
+        ["lab sync"] = (["cloudmart lab sync"], [ExitCodes.Error]),
         ["completion"] = (["source <(cloudmart completion bash)", "cloudmart completion zsh > ~/.zfunc/_cloudmart"], []),
     };
 
@@ -60,18 +67,27 @@ public static class VerbHelp
     {
         foreach (var verb in root.Subcommands)
         {
-            var (examples, _) = Verbs[verb.Name];
-            var text = new StringBuilder(verb.Description).AppendLine().AppendLine().AppendLine("Examples:");
-            foreach (var example in examples)
+            Apply(verb, verb.Name);
+            foreach (var sub in verb.Subcommands)
             {
-                text.Append("  ").AppendLine(example);
+                Apply(sub, $"{verb.Name} {sub.Name}");
             }
-            text.AppendLine().AppendLine("Exit codes:");
-            foreach (var code in Codes(verb.Name))
-            {
-                text.Append(CultureInfo.InvariantCulture, $"  {(int)code,3}  {Meaning(code)}").AppendLine();
-            }
-            verb.Description = text.ToString().TrimEnd();
         }
+    }
+
+    static void Apply(Command verb, string key)
+    {
+        var (examples, _) = Verbs[key];
+        var text = new StringBuilder(verb.Description).AppendLine().AppendLine().AppendLine("Examples:");
+        foreach (var example in examples)
+        {
+            text.Append("  ").AppendLine(example);
+        }
+        text.AppendLine().AppendLine("Exit codes:");
+        foreach (var code in Codes(key))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(int)code,3}  {Meaning(code)}").AppendLine();
+        }
+        verb.Description = text.ToString().TrimEnd();
     }
 }

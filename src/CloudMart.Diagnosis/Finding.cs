@@ -27,7 +27,7 @@ public sealed record FindingLocation(string? File, int? Line, string Kind, strin
 /// <summary>
 /// One thing wrong, explained as an incident report would: what is seen (symptom), why
 /// (root cause), what it breaks (impact), and what to change (fix), at an exact location with the
-/// value found and the value wanted. <see cref="Fault"/> names the lab fault (1 to 8) it is, or is
+/// value found and the value wanted. <see cref="Fault"/> names the lab fault (an id of the incident catalog) it is, or is
 /// null for any other problem. Static and live rules build findings alike, then
 /// <see cref="Classified"/> tells the lab faults apart. What a finding is about (its check,
 /// component, subject and location) is given when it is made; what it says about it is given by name.

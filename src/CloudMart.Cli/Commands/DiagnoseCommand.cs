@@ -24,6 +24,15 @@ public sealed record DiagnoseSettings
 
     public bool Json { get; init; }
 
+    /// <summary>With <c>--seed</c> or <c>--fault</c>: the incident's seed (null for one given fault by fault).</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>With <c>--seed</c> or <c>--fault</c>: the ids of the incident to grade against; null grades the shipped faults.</summary>
+    public IReadOnlyList<int>? Incident { get; init; }
+
+    /// <summary>When the grade was made, for the hand-in report; now when null.</summary>
+    public DateTimeOffset? GradedAt { get; init; }
+
     /// <summary>With <c>--hint N</c>: how much of each finding to tell (1 to 3); null for the full report.</summary>
     public int? Hint { get; init; }
 }
@@ -47,7 +56,8 @@ public sealed record DiagnoseEnvironment
 /// <summary>
 /// <c>cloudmart diagnose [FOLDER] [--cluster]</c>: finds what is wrong with a manifests folder or
 /// a running cluster and explains each problem (symptom, root cause, impact, fix, exact location);
-/// <c>--grade</c> says how many of the lab's eight faults are fixed.
+/// <c>--grade</c> says how many of the lab's faults are fixed: the shipped ones, or with
+/// <c>--seed N</c> (or <c>--fault ID ...</c>) those of that incident, plus anything new that is broken.
 /// </summary>
 public static class DiagnoseCommand
 {
@@ -59,7 +69,7 @@ public static class DiagnoseCommand
 
     public static readonly Option<bool> GradeOption = new("--grade")
     {
-        Description = "Grade instead of explain: print 'N of 8 faults fixed' with the state of each lab fault; exit 0 only when all are fixed",
+        Description = "Grade instead of explain: print 'N of M faults fixed' with the state of each graded fault (the shipped ones, or the incident's with --seed or --fault) and the new problems; exit 0 only when all are fixed",
     };
 
     public static readonly Option<bool> JsonOption = new("--json")
@@ -82,6 +92,12 @@ public static class DiagnoseCommand
         }
         var output = OutputFormat.Create();
         command.Options.Add(output.Format);
+        var incident = new IncidentOptions();
+        incident.Seed.Description = "With --grade: grade the incident lab new wrote with this seed (and --faults) instead of the shipped faults; -o json then writes the report to hand in";
+        incident.Fault.Description = "With --grade: grade the incident of exactly these faults (repeatable), as lab new --fault wrote it";
+        command.Options.Add(incident.Seed);
+        command.Options.Add(incident.Count);
+        command.Options.Add(incident.Fault);
         var hint = OptionValues.Count("--hint", "Hints instead of answers, per finding: 1 the symptom and what to look at, 2 adds the cause and the exact spot, 3 adds the fix", 1, DiagnoseHints.MaxLevel);
         hint.HelpName = "level";
         command.Options.Add(hint);
@@ -98,6 +114,33 @@ public static class DiagnoseCommand
                 result.AddError("give a FOLDER of manifests (for example k8s/day-4/broken-production) or --cluster.");
             }
             cluster.Validate(result);
+            if (!result.TryGet(incident.Seed, out var seed) || !result.TryGet(incident.Count, out var count))
+            {
+                return;
+            }
+            var faults = result.GetValue(incident.Fault) ?? [];
+            if (seed is null && faults.Length == 0)
+            {
+                if (count is not null)
+                {
+                    result.AddError($"--faults {count} sizes a seeded incident: add --seed N.");
+                }
+                return;
+            }
+            if (!result.GetValue(GradeOption))
+            {
+                result.AddError($"{(seed is not null ? $"--seed {seed}" : $"--fault {faults[0]}")} names an incident to grade: add --grade.");
+                return;
+            }
+            if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)
+            {
+                result.AddError(problem! + ".");
+                return;
+            }
+            if (IncidentOptions.Resolve(catalog, seed, count, faults, out problem) is null && problem is not null)
+            {
+                result.AddError(problem + ".");
+            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -113,6 +156,13 @@ public static class DiagnoseCommand
                 Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
                 Hint = parse.GetValue(hint),
             };
+            var seed = parse.GetValue(incident.Seed);
+            var faults = parse.GetValue(incident.Fault) ?? [];
+            if (seed is not null || faults.Length > 0)
+            {
+                var chosen = IncidentOptions.Resolve(IncidentOptions.Catalog(environment.RepositoryRoot, out _)!, seed, parse.GetValue(incident.Count), faults, out _)!;
+                settings = settings with { Seed = chosen.Seed, Incident = [.. chosen.Faults.Select(f => f.Id)] };
+            }
             return (int)await RunAsync(settings, consoles, environment, cancellationToken);
         });
         return command;
@@ -144,13 +194,21 @@ public static class DiagnoseCommand
             return ExitCodes.ClusterUnreachable;
         }
 
-        if (settings.Json)
+        if (settings.Incident is { } key)
+        {
+            report = report.GradedAgainst(key);
+        }
+        if (settings.Json && settings.Grade && settings.Incident is not null)
+        {
+            console.Profile.Out.Writer.WriteLine(GradeReport.From(report, settings.Seed, settings.Incident, settings.GradedAt ?? DateTimeOffset.UtcNow, verify: null).Serialize());
+        }
+        else if (settings.Json)
         {
             console.Profile.Out.Writer.WriteLine(DiagnosisJson.Serialize(report));
         }
         else if (settings.Grade)
         {
-            WriteGrade(console, report, environment);
+            WriteGrade(console, report, environment, settings);
         }
         else if (settings.Hint is { } level)
         {
@@ -249,9 +307,10 @@ public static class DiagnoseCommand
         console.Write(grid);
     }
 
-    static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
+    static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment, DiagnoseSettings settings)
     {
-        console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}[/]");
+        var against = settings.Incident is null ? "" : settings.Seed is { } seed ? $" against seed {seed}" : $" against faults {string.Join(", ", settings.Incident)}";
+        console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}{against}[/]");
         var table = new Table().Boxed(console)
             .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Fault").AddColumn("State").AddColumn("Detail");
         foreach (var fault in report.Faults)
@@ -259,15 +318,22 @@ public static class DiagnoseCommand
             var state = fault.State switch
             {
                 FaultState.Fixed => "[green]fixed[/]",
-                FaultState.Present => "[red]still present[/]",
+                FaultState.Present => settings.Incident is null ? "[red]still present[/]" : "[red]still broken[/]",
                 _ => "[yellow]not checked[/]",
             };
             table.AddRow(fault.Number.ToString(CultureInfo.InvariantCulture), Markup.Escape(fault.Title), state,
                 Markup.Escape(fault.State == FaultState.Fixed && fault.Detail == DiagnosisReport.FixedDetail ? "" : fault.Detail));
         }
         console.Write(table);
-        var others = report.Findings.Count(f => f.Fault is null);
-        if (others > 0)
+        if (settings.Incident is { } key)
+        {
+            var added = report.Findings.Where(f => f.Fault is not { } n || !key.Contains(n)).ToList();
+            foreach (var problem in added)
+            {
+                console.MarkupLineInterpolated($"[red]new problem[/]: {problem.Summary}{(problem.Fault is { } n ? $" (catalog fault {n}, not part of this incident)" : "")}");
+            }
+        }
+        else if (report.Findings.Count(f => f.Fault is null) is var others && others > 0)
         {
             console.MarkupLineInterpolated($"Also {Count(others, "other problem")}, none of them a lab fault; run without --grade to see them.");
         }
