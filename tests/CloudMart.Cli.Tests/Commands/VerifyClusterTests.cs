@@ -32,7 +32,7 @@ public sealed class VerifyClusterTests : CliRunTest
         Assert.Contains("✓ PASS  Every Service has ready endpoints: 6 Services, each with ready endpoints", Cli.Output);
         Assert.Contains("api-service: 2 ready endpoints", Cli.Output);
         Assert.Contains("✓ PASS  3 of 3 orders succeed in under 2 s", Cli.Output);
-        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 80", Cli.Output);
+        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 8080", Cli.Output);
         Assert.Contains("✓ PASS  No error lines in the last 2 min of logs: no error or fatal line", Cli.Output);
         Assert.Contains("✓ PASS  CPU under 50 % and memory under 80 % of their limits", Cli.Output);
         Assert.Contains("auth-service-7d9c8b6f5-x2k4q: CPU 3m of 500m (1 %), memory 38Mi of 128Mi (30 %)", Cli.Output);
@@ -41,7 +41,7 @@ public sealed class VerifyClusterTests : CliRunTest
 
         Assert.Equal(3, cluster.OrdersReceived);
         Assert.True(cluster.PortForwards >= 1);
-        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods/gateway-7d9c8b6f5-x2k4q/portforward?ports=80", StringComparison.Ordinal));
+        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods/gateway-7d9c8b6f5-x2k4q/portforward?ports=8080", StringComparison.Ordinal));
         Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods?", StringComparison.Ordinal)
             && (r.Contains("labelSelector=app%3Dgateway", StringComparison.Ordinal) || r.Contains("labelSelector=app=gateway", StringComparison.Ordinal)));
         // The recent logs only: the log window goes to the API as sinceSeconds.
