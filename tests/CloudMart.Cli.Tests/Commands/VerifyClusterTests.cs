@@ -157,6 +157,34 @@ public sealed class VerifyClusterTests : CliRunTest
     }
 
     [Fact]
+    public async Task Before_1_21_the_endpoints_check_reads_the_v1_Endpoints_and_still_tells_a_selector_that_matches_no_pod()
+    {
+        var scenario = FakeCluster.BrokenLab();
+        scenario.ServesEndpointSlices = false;
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
+
+        var endpoints = VerifyJson.Check(await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed), "endpoints");
+
+        Assert.Equal("fail", endpoints.GetProperty("outcome").GetString());
+        var evidence = VerifyJson.Evidence(endpoints);
+        Assert.Contains("gateway: 0 ready endpoints — its selector app=nginx-gateway matches no pod", evidence);
+        Assert.Contains("database-service: 0 ready endpoints, 1 not ready — its selector app=database-service matches 1 pod, none ready", evidence);
+        Assert.Contains("read from the Endpoints (v1) API", evidence);
+        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/endpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Where_EndpointSlices_are_served_the_endpoints_check_reads_them()
+    {
+        await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
+
+        var endpoints = VerifyJson.Check(await VerifyJsonAsync(cluster, ExitCodes.Success), "endpoints");
+
+        Assert.Contains("read from the EndpointSlices (discovery.k8s.io/v1) API", VerifyJson.Evidence(endpoints));
+        Assert.DoesNotContain(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/endpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_metrics_server_and_Tempo_a_healthy_cluster_still_passes_and_says_what_was_not_available()
     {
         var scenario = FakeCluster.Healthy();
