@@ -21,7 +21,7 @@ public sealed record Incident(long? Seed, IReadOnlyList<FaultEntry> Faults)
         problem = null;
         if (k > catalog.Faults.Count)
         {
-            problem = $"--faults {k} is more than the {catalog.Faults.Count} faults of the catalog";
+            problem = $"--faults '{k}' is more than the {catalog.Faults.Count} faults of the catalog";
             return null;
         }
         try

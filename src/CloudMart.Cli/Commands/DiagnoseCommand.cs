@@ -123,13 +123,13 @@ public static class DiagnoseCommand
             {
                 if (count is not null)
                 {
-                    result.AddError($"--faults {count} sizes a seeded incident: add --seed N.");
+                    result.AddError($"--faults '{count}' sizes a seeded incident: add --seed N.");
                 }
                 return;
             }
             if (!result.GetValue(GradeOption))
             {
-                result.AddError($"{(seed is not null ? $"--seed {seed}" : $"--fault {faults[0]}")} names an incident to grade: add --grade.");
+                result.AddError($"{(seed is not null ? $"--seed '{seed}'" : $"--fault '{faults[0]}'")} names an incident to grade: add --grade.");
                 return;
             }
             if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)

@@ -47,7 +47,9 @@ public static class LabNewCommand
                 result.AddError(problem! + ".");
                 return;
             }
-            IncidentOptions.Resolve(catalog, seed, count, result.GetValue(options.Fault) ?? [], out problem);
+            var faults = result.GetValue(options.Fault) ?? [];
+            // Without --seed or --fault the seed is drawn at run time; --faults is checked against the catalog here.
+            IncidentOptions.Resolve(catalog, seed ?? (faults.Length == 0 ? 0 : null), count, faults, out problem);
             if (problem is not null)
             {
                 result.AddError(problem + ".");
@@ -58,8 +60,20 @@ public static class LabNewCommand
             var catalog = IncidentOptions.Catalog(environment.RepositoryRoot, out _)!;
             var repository = new LabRepository(environment.RepositoryRoot!);
             var faults = parse.GetValue(options.Fault) ?? [];
-            var seed = parse.GetValue(options.Seed) ?? (faults.Length == 0 ? Incident.NewSeed() : null);
-            var incident = IncidentOptions.Resolve(catalog, seed, parse.GetValue(options.Count), faults, out _)!;
+            var given = parse.GetValue(options.Seed);
+            var seed = given ?? (faults.Length == 0 ? Incident.NewSeed() : null);
+            var incident = IncidentOptions.Resolve(catalog, seed, parse.GetValue(options.Count), faults, out _);
+            for (var tries = 0; incident is null && given is null && tries < 100; tries++)
+            {
+                // A random seed whose draw runs out of combinable faults: take another one.
+                seed = Incident.NewSeed();
+                incident = IncidentOptions.Resolve(catalog, seed, parse.GetValue(options.Count), faults, out _);
+            }
+            if (incident is null)
+            {
+                consoles.Error.Profile.Out.Writer.WriteLine("error: no random seed drew that many faults that can be combined; give fewer with --faults.");
+                return (int)ExitCodes.UsageError;
+            }
             var folder = Path.GetFullPath(parse.GetValue(output)!, environment.WorkingDirectory);
             var files = IncidentGenerator.Generate(repository, catalog, incident.Faults);
             IncidentGenerator.Write(folder, files);
