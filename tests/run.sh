@@ -18,7 +18,7 @@ Usage: ./cloudmart test [--project NAME]... [--no-images] [--no-cluster] [--filt
 
 Runs every test project under tests/, one after another, and ends with "N passed, N failed".
 As root on Debian or Ubuntu it first installs what the selected tests need: the apt packages
-(nginx-light, chromium, npm, shellcheck, wrk, prometheus, docker.io, debootstrap), the
+(nginx-light, chromium, npm, shellcheck, wrk, prometheus, curl, jq, docker.io, debootstrap), the
 storefront tests' npm packages, the image stand-ins and the lab's seven images, and the
 Kubernetes harness (tests/cluster/cluster.sh install; its first build takes about 16 minutes).
 It starts dockerd when none answers and brings the test cluster up, and stops at exit only what
@@ -124,6 +124,11 @@ if has CloudMart.Observability.Tests; then
     if ! command -v promtool >/dev/null 2>&1 || ! { command -v prometheus >/dev/null 2>&1 || [[ -x /usr/bin/prometheus ]]; }; then
         need prometheus
     fi
+fi
+if has CloudMart.EndToEnd.Tests; then
+    # The README's gateway blocks, which the end-to-end tests run, use curl and jq.
+    command -v curl >/dev/null 2>&1 || need curl
+    command -v jq >/dev/null 2>&1 || need jq
 fi
 if has CloudMart.Benchmark.Tests; then
     command -v wrk >/dev/null 2>&1 || need wrk
