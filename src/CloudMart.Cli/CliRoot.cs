@@ -16,7 +16,7 @@ public static class CliRoot
 {
     public static RootCommand Create(CliConsoles consoles, CliMachine machine)
     {
-        var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
+        var root = new RootCommand("cloudmart: run the CloudMart lab on this machine. The ./cloudmart script adds two verbs of its own: `test` (every test, set up first: ./cloudmart test --help) and `cluster up|down|status` (the test cluster).")
         {
             UpCommand.Create(consoles.Out, machine.Up, consoles.Error),
             RunVerbs.Down(consoles, machine.Verify),

@@ -38,6 +38,20 @@ public sealed class TestCommandTests : IDisposable
         Assert.Contains(named, line);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("up --now")]
+    [InlineData("")]
+    public void The_cluster_verb_takes_one_of_its_actions_else_exits_2_naming_what_it_got(string arguments)
+    {
+        var result = ProgramRun.Run("/bin/bash", [Script, "cluster", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], Limit);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"got '{arguments}'", line);
+        Assert.Contains("up, down, status", line);
+    }
+
     [Fact]
     public void An_unknown_project_lists_the_real_ones()
     {
