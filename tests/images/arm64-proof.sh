@@ -73,6 +73,16 @@ relative_links() {
     done < <(find "$SYSROOT/usr/lib" "$SYSROOT/lib" -type l -lname '/*' -print0)
 }
 
+# A second's check of the above, before any long compile: -lm against the sysroot gives libm.so.6.
+check_sysroot_libm() {
+    local probe="$work/libm-probe"
+    printf 'int main(void) { return 0; }\n' >"$probe.c"
+    clang --target=aarch64-linux-gnu --sysroot="$SYSROOT" -fuse-ld=lld "$probe.c" -o "$probe" -Wl,--no-as-needed -lm \
+        || fail "linking a probe against $SYSROOT failed"
+    llvm-readelf -d "$probe" | grep -q 'Shared library: \[libm\.so\.6\]' \
+        || fail "-lm against $SYSROOT does not give libm.so.6 (is usr/lib/aarch64-linux-gnu/libm.so a dangling link?)"
+}
+
 # The healthy settings each service needs to start (the catalog's, with local addresses: /health
 # does not call the dependencies).
 service_env() {
@@ -147,7 +157,8 @@ prove() {
     rm -rf "$work/data"
     mkdir -p "$work/data"
     started=$SECONDS
-    env -i "${env_vars[@]}" DOTNET_EnableDiagnostics=0 qemu-aarch64-static -L "$SYSROOT" "$binary" >"$work/$service.$mode.run.log" 2>&1 &
+    # No drain after SIGTERM (the services' default keeps serving 10 s more, unready).
+    env -i "${env_vars[@]}" SHUTDOWN_DRAIN_SECONDS=0 DOTNET_EnableDiagnostics=0 qemu-aarch64-static -L "$SYSROOT" "$binary" >"$work/$service.$mode.run.log" 2>&1 &
     local pid=$! body="" extra=""
     for _ in $(seq 1 240); do
         body=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null) && break
@@ -162,7 +173,7 @@ prove() {
     wait "$pid" 2>/dev/null || true
     [[ -n $body ]] || { tail -n 20 "$work/$service.$mode.run.log" >&2; fail "$service ($mode) did not answer /health under qemu"; }
     printf '%-22s %s  publish %4d s  %s %s  /health after %d s under qemu: %s %s\n' \
-        "$service" "$mode" "$elapsed" "$(du -sh "$out" | cut -f1)" "$([[ $mode == aot ]] && echo binary || echo folder)" "$up" "$body" "$extra"
+        "$service" "$mode" "$elapsed" "$(du -sh "$out" | cut -f1)" output "$up" "$body" "$extra"
 }
 
 main() {
@@ -192,6 +203,7 @@ main() {
     work=$(mktemp -d "${TMPDIR:-/var/tmp}/cloudmart-arm64.XXXXXX")
     # shellcheck disable=SC2064 # expand now
     trap "rm -rf '$work'" EXIT
+    check_sysroot_libm
     # A copy of what the image builds see, so this publish does not touch the checkout's obj/ folders.
     mkdir -p "$work/src/services/day-4/broken-production"
     cp "$root"/global.json "$root"/Directory.Build.props "$root"/Directory.Packages.props "$work/src/"
