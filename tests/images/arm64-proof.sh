@@ -28,6 +28,7 @@ readonly root
 
 say() { printf '==> arm64: %s\n' "$*"; }
 fail() { printf 'arm64-proof: %s\n' "$*" >&2; exit 1; }
+bad_usage() { printf 'arm64-proof: %s\n' "$*" >&2; exit 2; }
 
 host_tools() {
     local missing=()
@@ -177,7 +178,6 @@ prove() {
 }
 
 main() {
-    [[ $(id -u) -eq 0 ]] || fail "run as root (debootstrap and apt-get need it)"
     local all=(api-service auth-service order-service database-service notification-service)
     local -a runs=()
     local service
@@ -189,13 +189,14 @@ main() {
     else
         while (($# > 0)); do
             if [[ $1 != --aot && $1 != --jit ]] || (($# < 2)); then
-                fail "usage: arm64-proof.sh [--aot-all | {--aot|--jit} SERVICE ...] (got '$1')"
+                bad_usage "usage: arm64-proof.sh [--aot-all | {--aot|--jit} SERVICE ...] (got '$1')"
             fi
-            [[ " ${all[*]} " == *" $2 "* ]] || fail "unknown service '$2' (one of ${all[*]})"
+            [[ " ${all[*]} " == *" $2 "* ]] || bad_usage "unknown service '$2' (one of ${all[*]})"
             runs+=("$2 ${1#--}")
             shift 2
         done
     fi
+    [[ $(id -u) -eq 0 ]] || fail "run as root (debootstrap and apt-get need it)"
     host_tools
     make_sysroot
     relative_links
