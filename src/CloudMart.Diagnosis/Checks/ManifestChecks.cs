@@ -30,8 +30,12 @@ public static partial class ManifestChecks
         new(CheckNames.Probes, [DeclaredPorts, ProbesPresent, ProbePaths, ProbePorts]),
         new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch, GatewayUpstreams]),
         new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues, GuideRequests]),
-        new(CheckNames.Images, [Images, PullPolicies]),
+        new(CheckNames.Images, [Images, PullPolicies, Commands]),
         new(CheckNames.Memory, [Memory]),
+        new(CheckNames.Cpu, [CpuLimits, CpuRequestWithinLimit]),
+        new(CheckNames.Shutdown, [GracePeriods]),
+        new(CheckNames.Storage, [ClaimStorageClasses]),
+        new(CheckNames.Network, [NetworkReach]),
         new(CheckNames.Chaos, [Chaos]),
         new(CheckNames.Hardening, [Hardening]),
     ];
@@ -103,7 +107,7 @@ public static partial class ManifestChecks
             : set.Locate(sibling, null) with { Kind = kind, Name = spec.Name, Line = null })
     {
         Summary = $"{where} has no {kind} called {spec.Name}",
-        Symptom = kind == "Deployment" ? $"No {spec.Name} pod exists." : $"Nothing answers at {spec.Name}:{spec.ContainerPort}.",
+        Symptom = kind == "Deployment" ? $"No {spec.Name} pod exists." : $"Nothing answers at {spec.Name}:{spec.ServicePort}.",
         RootCause = $"The {kind} {spec.Name} is missing from {where}.",
         Impact = spec.Name == ServiceCatalog.Notification.Name
             ? "Notifications are not sent."
