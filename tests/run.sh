@@ -133,8 +133,14 @@ fi
 if has CloudMart.Benchmark.Tests; then
     command -v wrk >/dev/null 2>&1 || need wrk
 fi
-if [[ $images == true ]]; then
+if [[ $images == true || $cluster == true ]]; then
     command -v dockerd >/dev/null 2>&1 || need docker.io
+fi
+if [[ $cluster == true ]]; then
+    # The harness and the cluster tests drive the kubectl on PATH (Debian's is 1.20, as the cluster).
+    command -v kubectl >/dev/null 2>&1 || need kubernetes-client
+fi
+if [[ $images == true ]]; then
     command -v debootstrap >/dev/null 2>&1 || need debootstrap
 fi
 
@@ -190,7 +196,8 @@ say "shellcheck"
 shopt -s globstar nullglob
 shellcheck cloudmart .ci/run tests/**/*.sh
 
-if [[ $images == true ]]; then
+# The images and the cluster harness (whose node runs its pods with docker) need a docker engine.
+if [[ $images == true || $cluster == true ]]; then
     if ! docker info >/dev/null 2>&1; then
         say "Starting dockerd (log: artifacts/dockerd.log)"
         mkdir -p artifacts
@@ -209,7 +216,9 @@ if [[ $images == true ]]; then
         ln -sf /usr/bin/docker artifacts/ci-bin/docker
         export PATH="$root/artifacts/ci-bin:$PATH"
     fi
+fi
 
+if [[ $images == true ]]; then
     say "Images: stand-in base images, then the images with the lab's build script"
     images_start=$SECONDS
     tests/images/make-stand-ins.sh
@@ -222,7 +231,8 @@ fi
 if [[ $cluster == true ]]; then
     say "Cluster: the harness (the first install builds Kubernetes, about 16 minutes), then up"
     "$cluster_harness" install
-    "$cluster_harness" status >/dev/null 2>&1 || cluster_started=true
+    # A cluster that was up before this run stays up after it.
+    "$cluster_harness" status | grep -q '^kube-apiserver  *running' || cluster_started=true
     # up prints the kubeconfig's path as its last line on stdout.
     kubeconfig=$("$cluster_harness" up | tail -n 1)
     [[ -f $kubeconfig ]] || { echo "$cluster_harness up printed no kubeconfig path (got '$kubeconfig')" >&2; exit 1; }

@@ -30,8 +30,12 @@ public static partial class ManifestChecks
         new(CheckNames.Probes, [DeclaredPorts, ProbesPresent, ProbePaths, ProbePorts]),
         new(CheckNames.Urls, [UrlsAreUrls, UrlHostsAreServices, UrlPortsExist, UrlTargetsMatch, GatewayUpstreams]),
         new(CheckNames.Variables, [RequiredVariables, UnknownVariables, SecretReferences, UnreadableSources, VariableValues, GuideRequests]),
-        new(CheckNames.Images, [Images, PullPolicies]),
+        new(CheckNames.Images, [Images, PullPolicies, Commands]),
         new(CheckNames.Memory, [Memory]),
+        new(CheckNames.Cpu, [CpuLimits, CpuRequestWithinLimit]),
+        new(CheckNames.Shutdown, [GracePeriods]),
+        new(CheckNames.Storage, [ClaimStorageClasses]),
+        new(CheckNames.Network, [NetworkReach]),
         new(CheckNames.Chaos, [Chaos]),
         new(CheckNames.Hardening, [Hardening]),
     ];

@@ -10,8 +10,12 @@ public static class CheckNames
     public const string Variables = "variables";
     public const string Images = "images";
     public const string Memory = "memory";
+    public const string Cpu = "cpu";
     public const string Chaos = "chaos";
     public const string Retry = "retry";
+    public const string Shutdown = "shutdown";
+    public const string Storage = "storage";
+    public const string Network = "network";
     public const string Hardening = "hardening";
     public const string Pods = "pods";
     public const string Endpoints = "endpoints";

@@ -19,6 +19,16 @@ public static class ModelExtensions
     public static long? MemoryRequestMiB(this V1Container container) =>
         container.Resources?.Requests?.TryGetValue("memory", out var request) == true ? request.ToInt64() / (1024 * 1024) : null;
 
+    /// <summary>The CPU limit in millicores (rounded up), or null when the container has none.</summary>
+    public static long? CpuLimitMillicores(this V1Container container) =>
+        container.Resources?.Limits?.TryGetValue("cpu", out var limit) == true ? Millicores(limit) : null;
+
+    /// <summary>The CPU request in millicores (rounded up), or null when the container has none.</summary>
+    public static long? CpuRequestMillicores(this V1Container container) =>
+        container.Resources?.Requests?.TryGetValue("cpu", out var request) == true ? Millicores(request) : null;
+
+    static long Millicores(ResourceQuantity quantity) => (long)Math.Ceiling(quantity.ToDecimal() * 1000);
+
     /// <summary>A probe's HTTP port as a number, or -1 when it is a port name or absent (see the overload that resolves names).</summary>
     public static int HttpPort(this V1Probe probe) =>
         int.TryParse(probe.HttpGet?.Port?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : -1;

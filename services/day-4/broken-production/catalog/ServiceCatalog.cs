@@ -29,15 +29,17 @@ public sealed record VariableSpec(
 /// <summary>
 /// The facts about one CloudMart component: its name (also its Kubernetes Service, Deployment,
 /// image and <c>app</c> label), the port it listens on in a container, the port the local run
-/// gives it, the variables it reads and the memory it needs under load. Its Service exposes
-/// <see cref="ServicePort"/>, which is the container port unless said otherwise.
+/// gives it, the variables it reads, the memory it needs under load, and the CPU it needs to keep
+/// up with the lab's customers (<see cref="CpuNeedMillicores"/>, 0 where no need is declared). Its
+/// Service exposes <see cref="ServicePort"/>, which is the container port unless said otherwise.
 /// </summary>
 public sealed record ServiceSpec(
     string Name,
     int ContainerPort,
     int LocalPort,
     IReadOnlyList<VariableSpec> Variables,
-    int MemoryNeedMiB)
+    int MemoryNeedMiB,
+    int CpuNeedMillicores = 0)
 {
     public IEnumerable<VariableSpec> DependencyVariables => Variables.Where(v => v.TargetService is not null);
 
@@ -100,6 +102,12 @@ public static class ServiceCatalog
     ];
 
     /// <summary>
+    /// How long, after the drain, a stopping service gives the requests still in flight before it
+    /// exits (the host's shutdown timeout). A pod's termination grace period must cover the drain plus this.
+    /// </summary>
+    public const int InFlightGraceSeconds = 5;
+
+    /// <summary>
     /// Where a service listens and how it stops. The drain bound keeps the drain, plus the time
     /// in-flight requests get to finish, inside Kubernetes' default 30 s grace period.
     /// </summary>
@@ -116,7 +124,7 @@ public static class ServiceCatalog
     // nginx runs as a non-root user, so it listens on an unprivileged port: a pod needs no sysctl
     // (net.ipv4.ip_unprivileged_port_start is unsafe to kubelets before 1.22, which refuse the pod).
     // Its Service keeps the web's port 80, as the guide's `port-forward svc/gateway 8080:80` expects.
-    public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 8080, 8080, [], MemoryNeedMiB: 16) { ServicePort = 80 };
+    public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 8080, 8080, [], MemoryNeedMiB: 16, CpuNeedMillicores: CpuNeedMillicores / 2) { ServicePort = 80 };
 
     public static readonly ServiceSpec Auth = Service(ServiceNames.Auth, 3000, 3001, memoryNeedMiB: 80,
         new("JWT_SIGNING_KEY", VariableKind.Text, Required: false, null,
@@ -143,6 +151,14 @@ public static class ServiceCatalog
         DependencyUrl("AUTH_SERVICE_URL", Auth),
         DependencyUrl("ORDER_SERVICE_URL", Order));
 
+    /// <summary>
+    /// The CPU a C# service needs to keep up with the lab's customers (the traffic source's default
+    /// rate), in millicores: the request the solution gives each (the nginx gateway half of it). A
+    /// limit below it throttles the service until requests queue. An estimate by mechanism, not a
+    /// measurement like the memory needs.
+    /// </summary>
+    public const int CpuNeedMillicores = 50;
+
     /// <summary>The five C# services, in the order a request meets them.</summary>
     public static IReadOnlyList<ServiceSpec> Services { get; } = [Api, Auth, Order, Database, Notification];
 
@@ -154,7 +170,7 @@ public static class ServiceCatalog
 
     /// <summary>A C# service: PORT (defaulting to its container port) first, its own variables, then the hosting and telemetry ones.</summary>
     static ServiceSpec Service(string name, int containerPort, int localPort, int memoryNeedMiB, params VariableSpec[] variables) =>
-        new(name, containerPort, localPort, [Port(containerPort), .. variables, .. Hosting, .. Telemetry], memoryNeedMiB);
+        new(name, containerPort, localPort, [Port(containerPort), .. variables, .. Hosting, .. Telemetry], memoryNeedMiB, CpuNeedMillicores);
 
     static VariableSpec Port(int port) =>
         new("PORT", VariableKind.Port, Required: false, port.ToString(System.Globalization.CultureInfo.InvariantCulture),

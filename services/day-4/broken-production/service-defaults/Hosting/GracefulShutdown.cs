@@ -87,7 +87,7 @@ public sealed partial class DrainingLifetime(
 public static class GracefulShutdownExtensions
 {
     /// <summary>Time in-flight requests get once the drain is over and the server stops listening.</summary>
-    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(ServiceCatalog.InFlightGraceSeconds);
 
     /// <summary>The drain's state and its readiness check; every host has them, so <c>/health</c> always reports it.</summary>
     public static void AddShutdownState(this WebApplicationBuilder builder)
