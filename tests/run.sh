@@ -232,7 +232,8 @@ if [[ $cluster == true ]]; then
     say "Cluster: the harness (the first install builds Kubernetes, about 16 minutes), then up"
     "$cluster_harness" install
     # A cluster that was up before this run stays up after it.
-    "$cluster_harness" status | grep -q '^kube-apiserver  *running' || cluster_started=true
+    before=$("$cluster_harness" status)
+    [[ $before =~ (^|$'\n')kube-apiserver\ +running ]] || cluster_started=true
     # up prints the kubeconfig's path as its last line on stdout.
     kubeconfig=$("$cluster_harness" up | tail -n 1)
     [[ -f $kubeconfig ]] || { echo "$cluster_harness up printed no kubeconfig path (got '$kubeconfig')" >&2; exit 1; }
