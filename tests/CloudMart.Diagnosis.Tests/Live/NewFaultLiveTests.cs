@@ -19,17 +19,23 @@ public sealed class NewFaultLiveTests
     /// </summary>
     public static TheoryData<int> LiveIds => [.. FaultFolders.New.Where(f => f.Check != CheckNames.Network).Select(f => f.Id)];
 
+    /// <summary>The live diagnosis of the stand-in cluster after <c>kubectl apply -f</c> of the solution plus <paramref name="fault"/>.</summary>
+    static async Task<DiagnosisReport> DiagnoseIncident(FaultFolder fault)
+    {
+        using var folder = new TempFolder();
+        FaultFolders.Build(folder.Path, fault);
+        await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(folder.Path, retryImmediately: false));
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url, AccessToken = FakeKubernetesApi.Token });
+        return await ClusterDiagnosis.RunAsync(client, api.Url, ServiceCatalog.Namespace, LabCopy.Repository.Root, Timeout());
+    }
+
     [Theory]
     [MemberData(nameof(LiveIds))]
     public async Task Each_new_fault_on_a_cluster_is_the_one_error_of_the_live_diagnosis(int id)
     {
         var fault = FaultFolders.Get(id);
-        using var folder = new TempFolder();
-        FaultFolders.Build(folder.Path, fault);
-        await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(folder.Path, retryImmediately: false));
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url, AccessToken = FakeKubernetesApi.Token });
 
-        var report = await ClusterDiagnosis.RunAsync(client, api.Url, ServiceCatalog.Namespace, LabCopy.Repository.Root, Timeout());
+        var report = await DiagnoseIncident(fault);
 
         var errors = report.Findings.Where(f => f.Severity == Severity.Error).ToList();
         var finding = Assert.Single(errors);
@@ -41,12 +47,7 @@ public sealed class NewFaultLiveTests
     [Fact]
     public async Task A_secret_that_is_not_there_is_read_from_the_pod_and_its_event()
     {
-        using var folder = new TempFolder();
-        FaultFolders.Build(folder.Path, FaultFolders.Get(11));
-        await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(folder.Path, retryImmediately: false));
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url, AccessToken = FakeKubernetesApi.Token });
-
-        var report = await ClusterDiagnosis.RunAsync(client, api.Url, ServiceCatalog.Namespace, LabCopy.Repository.Root, Timeout());
+        var report = await DiagnoseIncident(FaultFolders.Get(11));
 
         var finding = Assert.Single(report.Findings, f => f.Severity == Severity.Error);
         Assert.Contains(finding.Evidence, e => e.Contains("CreateContainerConfigError: secret \"auth-service-jwt\" not found", StringComparison.Ordinal));
@@ -56,12 +57,7 @@ public sealed class NewFaultLiveTests
     [Fact]
     public async Task A_claim_no_class_provisions_is_told_by_the_claims_own_event()
     {
-        using var folder = new TempFolder();
-        FaultFolders.Build(folder.Path, FaultFolders.Get(13));
-        await using var api = await FakeKubernetesApi.StartAsync(FakeCluster.FromFolder(folder.Path, retryImmediately: false));
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url, AccessToken = FakeKubernetesApi.Token });
-
-        var report = await ClusterDiagnosis.RunAsync(client, api.Url, ServiceCatalog.Namespace, LabCopy.Repository.Root, Timeout());
+        var report = await DiagnoseIncident(FaultFolders.Get(13));
 
         var finding = Assert.Single(report.Findings, f => f.Severity == Severity.Error);
         Assert.Equal("PersistentVolumeClaim/database-data", finding.Location.Resource);
