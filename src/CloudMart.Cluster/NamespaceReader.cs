@@ -21,8 +21,8 @@ public sealed record LogQuery
 }
 
 /// <summary>
-/// Reads one namespace through the Kubernetes API: Deployments, pods, Services, EndpointSlices
-/// (discovery.k8s.io/v1), events, pod metrics and container logs. Only reads, and never Secrets.
+/// Reads one namespace through the Kubernetes API: Deployments, pods, Services, their endpoints
+/// (EndpointSlices, or v1 Endpoints before 1.21), events, pod metrics and container logs. Only reads, and never Secrets.
 /// Every failure of the API server arrives as a <see cref="ClusterAccessException"/>.
 /// </summary>
 public sealed class NamespaceReader(IKubernetes client, string server, string @namespace)
@@ -45,6 +45,32 @@ public sealed class NamespaceReader(IKubernetes client, string server, string @n
 
     public Task<IList<V1EndpointSlice>> EndpointSlicesAsync(CancellationToken cancellationToken) =>
         List("endpointslices", async () => (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(@namespace, cancellationToken: cancellationToken)).Items);
+
+    public Task<IList<V1Endpoints>> EndpointsAsync(CancellationToken cancellationToken) =>
+        List("endpoints", async () => (await client.CoreV1.ListNamespacedEndpointsAsync(@namespace, cancellationToken: cancellationToken)).Items);
+
+    /// <summary>Set once a list of EndpointSlices answered 404: this API server does not serve discovery.k8s.io/v1.</summary>
+    bool _noSlices;
+
+    /// <summary>
+    /// Each Service's endpoints: from its EndpointSlices where the API server serves
+    /// discovery.k8s.io/v1 (from Kubernetes 1.21), from the v1 Endpoints where it answers 404.
+    /// </summary>
+    public async Task<ServiceEndpoints> ServiceEndpointsAsync(CancellationToken cancellationToken)
+    {
+        if (!_noSlices)
+        {
+            try
+            {
+                return new ServiceEndpoints(ServiceEndpoints.FromSlices(await EndpointSlicesAsync(cancellationToken)), ServiceEndpoints.SlicesApi);
+            }
+            catch (ClusterAccessException ex) when (ex.Status == HttpStatusCode.NotFound)
+            {
+                _noSlices = true;
+            }
+        }
+        return new ServiceEndpoints([.. await EndpointsAsync(cancellationToken)], ServiceEndpoints.EndpointsApi);
+    }
 
     public Task<IList<Corev1Event>> EventsAsync(CancellationToken cancellationToken) =>
         List("events", async () => (await client.CoreV1.ListNamespacedEventAsync(@namespace, cancellationToken: cancellationToken)).Items);

@@ -32,6 +32,24 @@ public sealed record DiagnosisReport(
     IReadOnlyList<string> Notes,
     IReadOnlyList<FaultStatus> Faults)
 {
+    /// <summary>
+    /// Every catalog fault's state, of which <see cref="Faults"/> holds the ones graded: the shipped
+    /// faults unless <see cref="GradedAgainst"/> chose others (a seeded incident's).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<FaultStatus> Catalog { get; init; } = Faults;
+
+    /// <summary>The report graded against <paramref name="faults"/> instead (the key of a seeded incident).</summary>
+    public DiagnosisReport GradedAgainst(IEnumerable<int> faults)
+    {
+        var wanted = faults.ToHashSet();
+        return this with { Faults = [.. Catalog.Where(f => wanted.Contains(f.Number))] };
+    }
+
+    /// <summary>A report of every catalog fault's state, graded against the shipped faults.</summary>
+    public static DiagnosisReport Create(DiagnosisMode mode, string target, IReadOnlyList<Finding> findings, IReadOnlyList<string> notes, IReadOnlyList<FaultStatus> catalog) =>
+        new(mode, target, findings, notes, [.. catalog.Where(f => LabFaults.Get(f.Number).Shipped)]) { Catalog = catalog };
+
     /// <summary>The detail of a fault that is simply fixed.</summary>
     public const string FixedDetail = "fixed";
 
@@ -50,7 +68,7 @@ public sealed record DiagnosisReport(
             .ToList();
 
     /// <summary>
-    /// Each lab fault's state: present when a finding is that fault; not checked when what it
+    /// Each catalog fault's state: present when a finding is that fault; not checked when what it
     /// lives in could not be examined; fixed otherwise.
     /// </summary>
     public static IReadOnlyList<FaultStatus> Grade(IReadOnlyList<Finding> findings, Func<LabFault, string?> notCheckedReason) =>

@@ -34,7 +34,7 @@ public static class FolderDiagnosis
         };
         var ordered = DiagnosisReport.Ordered(findings);
         var faults = DiagnosisReport.Grade(ordered, fault => NotCheckedReason(fault, set, retry)).ToList();
-        return new DiagnosisReport(DiagnosisMode.Folder, full, ordered, notes, faults);
+        return DiagnosisReport.Create(DiagnosisMode.Folder, full, ordered, notes, faults);
     }
 
     /// <summary>Why a fault could not be looked for in this folder, or null when it could.</summary>

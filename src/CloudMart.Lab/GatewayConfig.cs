@@ -6,7 +6,7 @@ namespace CloudMart.Lab;
 /// <summary>
 /// Makes the local copy of the gateway's nginx.conf. The cluster's file is the source; only what
 /// cannot be the same on a developer's machine is changed: the listen address (a loopback port
-/// instead of 80), the api-service's address (its local port instead of its Service name), the
+/// instead of the container's), the api-service's address (its local port instead of its Service name), the
 /// storefront's root (the repository's site folder instead of the image's), and the pid file and
 /// temporary folders (the run's nginx folder instead of /tmp). Each change must match
 /// exactly where it is expected, so an edit to nginx.conf that breaks one fails loudly here.
@@ -23,7 +23,8 @@ public static partial class GatewayConfig
     /// <param name="siteDirectory">Where the storefront's files are; null keeps the image's root (no site locally).</param>
     public static string Render(string source, int listenPort, int apiPort, string nginxDirectory, string? siteDirectory = null)
     {
-        var text = ReplaceExactlyOnce(source, ListenDirective(), $"${{indent}}listen 127.0.0.1:{listenPort};", $"'listen {ServiceCatalog.Gateway.ContainerPort};'");
+        var listen = new Regex($@"^(?<indent>\s*)listen\s+{ServiceCatalog.Gateway.ContainerPort};", RegexOptions.Multiline);
+        var text = ReplaceExactlyOnce(source, listen, $"${{indent}}listen 127.0.0.1:{listenPort};", $"'listen {ServiceCatalog.Gateway.ContainerPort};'");
         if (siteDirectory is not null)
         {
             var site = Path.GetFullPath(siteDirectory).TrimEnd('/');
@@ -75,9 +76,6 @@ public static partial class GatewayConfig
 
     [GeneratedRegex(@"^(?<indent>\s*)root\s+/usr/share/nginx/cloudmart;", RegexOptions.Multiline)]
     private static partial Regex SiteRoot();
-
-    [GeneratedRegex(@"^(?<indent>\s*)listen\s+80;", RegexOptions.Multiline)]
-    private static partial Regex ListenDirective();
 
     [GeneratedRegex(@"^(?<head>\s*(?:pid|\w+_temp_path)\s+)/tmp/(?<rest>[^;\s]+);", RegexOptions.Multiline)]
     private static partial Regex TmpPathDirective();

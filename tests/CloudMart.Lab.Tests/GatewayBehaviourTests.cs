@@ -47,12 +47,13 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    public static async Task<ChildProcess> StartNginxAsync(string folder, int gatewayPort, int apiPort)
+    /// <param name="edit">A change to the rendered file, for a test that needs one setting shorter.</param>
+    public static async Task<ChildProcess> StartNginxAsync(string folder, int gatewayPort, int apiPort, Func<string, string>? edit = null)
     {
         var layout = new LabLayout(TestMachine.RepositoryRoot, folder);
         Directory.CreateDirectory(layout.NginxDirectory);
-        await File.WriteAllTextAsync(Path.Combine(layout.NginxDirectory, GatewayConfig.RenderedFileName),
-            GatewayConfig.Render(await File.ReadAllTextAsync(layout.GatewayConfigSource), gatewayPort, apiPort, layout.NginxDirectory));
+        var rendered = GatewayConfig.Render(await File.ReadAllTextAsync(layout.GatewayConfigSource), gatewayPort, apiPort, layout.NginxDirectory);
+        await File.WriteAllTextAsync(Path.Combine(layout.NginxDirectory, GatewayConfig.RenderedFileName), edit is null ? rendered : edit(rendered));
         var nginx = ChildProcess.Start("gateway",
             new LaunchCommand(TestMachine.NginxPath, NginxSetup.RunArguments(layout.NginxDirectory, NginxSetup.VersionOf(TestMachine.NginxPath))),
             new Dictionary<string, string>(), [], layout.LogFile("gateway"), folder);
@@ -242,7 +243,7 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
         }
     }
 
-    static async Task<string[]> WaitForLinesAsync(string file, int count)
+    internal static async Task<string[]> WaitForLinesAsync(string file, int count)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -282,6 +283,55 @@ public sealed class GatewayWithoutUpstreamTests
             Assert.DoesNotContain($":{ports.For("api-service")}", problem.RootElement.GetRawText(), StringComparison.Ordinal);
             Assert.Contains("api-service", problem.RootElement.GetProperty("title").GetString());
             Assert.Equal(response.Headers.GetValues("X-Request-ID").Single(), problem.RootElement.GetProperty("request_id").GetString());
+        }
+        finally
+        {
+            await nginx.StopAsync(TimeSpan.FromSeconds(5));
+            nginx.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The gateway's own error pages are an internal redirect, which turns the request's method into
+/// GET; its log line must still name what the client sent, since that is the learner's evidence.
+/// </summary>
+public sealed class GatewayErrorPageLogTests
+{
+    [Theory]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task A_POST_answered_by_the_gateways_own_error_page_is_logged_as_POST_with_its_uri(int status)
+    {
+        using var folder = new TempFolder();
+        var ports = TestMachine.FreePorts();
+        // 502: nothing listens at the api-service's port. 504: it takes the request and never answers
+        // within the read timeout, which this copy of the file shortens from 30 s to 1 s.
+        await using var silent = status == 504
+            ? await LoopbackServer.StartAsync(app => app.Run(context => Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted)))
+            : null;
+        var apiPort = silent?.Url.Port ?? ports.For("api-service");
+        var nginx = await GatewayBehaviourTests.StartNginxAsync(folder.Path, ports.For("gateway"), apiPort, conf =>
+        {
+            Assert.Contains("proxy_read_timeout 30s;", conf, StringComparison.Ordinal);
+            return conf.Replace("proxy_read_timeout 30s;", "proxy_read_timeout 1s;", StringComparison.Ordinal);
+        });
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            using var content = new StringContent("{\"item\": \"laptop\", \"quantity\": 1}", Encoding.UTF8, "application/json");
+
+            using var response = await http.PostAsync($"http://127.0.0.1:{ports.For("gateway")}/api/orders?source=test", content);
+
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var lines = await GatewayBehaviourTests.WaitForLinesAsync(Path.Combine(folder.Path, "logs", "gateway.log"), 1);
+            var entry = JsonDocument.Parse(Assert.Single(lines)).RootElement;
+            Assert.Equal(status, entry.GetProperty("status").GetInt32());
+            Assert.Equal("POST", entry.GetProperty("method").GetString());
+            Assert.Equal("/api/orders?source=test", entry.GetProperty("uri").GetString());
+            Assert.Equal($"POST /api/orders?source=test {status}", entry.GetProperty("message").GetString());
+            Assert.Equal("error", entry.GetProperty("level").GetString());
         }
         finally
         {

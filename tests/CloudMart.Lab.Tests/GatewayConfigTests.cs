@@ -63,12 +63,12 @@ public sealed class GatewayConfigTests : IDisposable
         var renderedLines = rendered.Split('\n').Skip(1).ToArray();
         Assert.Equal(sourceLines.Length, renderedLines.Length);
         var changed = sourceLines.Zip(renderedLines).Where(pair => pair.First != pair.Second).Select(pair => pair.First.Trim()).ToList();
-        Assert.All(changed, line => Assert.Matches(@"^(listen 80;|server api-service:3000;|pid /tmp/|\w+_temp_path /tmp/)", line));
+        Assert.All(changed, line => Assert.Matches(@"^(listen 8080;|server api-service:3000;|pid /tmp/|\w+_temp_path /tmp/)", line));
         Assert.Equal(8, changed.Count);
     }
 
     [Theory]
-    [InlineData("listen 80;", "listen 8081;")]
+    [InlineData("listen 8080;", "listen 8081;")]
     [InlineData("server api-service:3000;", "server api:3000;")]
     [InlineData("pid /tmp/nginx.pid;", "pid /run/nginx.pid;")]
     public void Rendering_fails_with_a_clear_message_when_nginx_conf_no_longer_has_what_the_local_run_changes(string expected, string replacement)

@@ -16,10 +16,10 @@ public sealed class ShippedFaultsTests : IDisposable
     {
         var shipped = ShippedFaults.Read(TestMachine.Repository.BrokenManifestsDir);
 
-        Assert.Null(shipped.DatabaseName);
-        Assert.Equal("http://database:8080", shipped.DatabaseUrl);
-        Assert.Equal("0.5", shipped.ChaosFailureRate);
-        Assert.Equal(64, shipped.AuthMemoryMiB);
+        Assert.Null(shipped.Variable(ServiceCatalog.Database.Name, "DB_NAME"));
+        Assert.Equal("http://database:8080", shipped.Variable(ServiceCatalog.Order.Name, "DATABASE_URL"));
+        Assert.Equal("0.5", shipped.Variable(ServiceCatalog.Database.Name, "CHAOS_FAILURE_RATE"));
+        Assert.Equal(64, shipped.MemoryLimitsMiB[ServiceCatalog.Auth.Name]);
     }
 
     [Fact]

@@ -40,8 +40,8 @@ public class CustomersManifestTests
         Assert.Equal(TrafficSource.DefaultTarget, container.EnvValue("TARGET_URL"));
         var target = new Uri(TrafficSource.DefaultTarget);
         Assert.Equal($"{ServiceCatalog.Gateway.Name}.{ServiceCatalog.Namespace}.svc.cluster.local", target.Host);
-        Assert.Equal(ServiceCatalog.Gateway.ContainerPort, target.Port);
-        Assert.Equal(ServiceCatalog.Gateway.ContainerPort, LabSets.Named(folder).Service(ServiceCatalog.Gateway.Name).Spec.Ports.Single().Port);
+        Assert.Equal(ServiceCatalog.Gateway.ServicePort, target.Port);
+        Assert.Equal(ServiceCatalog.Gateway.ServicePort, LabSets.Named(folder).Service(ServiceCatalog.Gateway.Name).Spec.Ports.Single().Port);
     }
 
     [Theory]

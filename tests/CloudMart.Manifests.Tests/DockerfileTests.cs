@@ -129,7 +129,7 @@ public class DockerfileTests
 
         Assert.Equal([("nginx:alpine", (string?)null)], dockerfile.Stages);
         Assert.Contains(dockerfile.InStage(final, "COPY"), c => c.Arguments == "services/day-4/broken-production/gateway/nginx.conf /etc/nginx/nginx.conf");
-        Assert.Equal("80", Assert.Single(dockerfile.InStage(final, "EXPOSE")).Arguments);
+        Assert.Equal("8080", Assert.Single(dockerfile.InStage(final, "EXPOSE")).Arguments);
         Assert.Equal(Checks.NginxUid.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(dockerfile.InStage(final, "USER")).Arguments);
     }
 

@@ -1,51 +1,50 @@
 namespace CloudMart.Manifests.Tests;
 
 /// <summary>
-/// <c>diff -r k8s/day-4/broken-production k8s/day-4/solution</c> shows the seven manifest fixes,
-/// the patch of fault 7, and nothing else: a trainer can read the whole answer from that diff.
+/// <c>diff -r k8s/day-4/broken-production k8s/day-4/solution</c> shows the shipped faults' fixes and
+/// nothing else, each fault's lines in the file its catalog entry names: a trainer can read the
+/// whole answer from that diff. The expected lines come from the catalog: each fault applied alone
+/// to the solution changes the lines it changes in broken-production, and together they change
+/// nothing more.
 /// </summary>
 public class SolutionDiffTests
 {
-    /// <summary>Per file, the exact lines the fixes remove (-) and add (+), in file order.</summary>
-    static readonly Dictionary<string, string[]> ExpectedChanges = new()
-    {
-        ["01-namespace.yaml"] = [],
-        ["02-gateway.yaml"] = ["-    app: nginx-gateway", "+    app: gateway"], // fault 5
-        ["03-api-service.yaml"] = ["-              port: 8080", "+              port: 3000"], // fault 4
-        ["04-auth-service.yaml"] = ["-              memory: 64Mi", "+              memory: 128Mi"], // fault 6
-        ["05-order-service.yaml"] = ["-              value: http://database:8080", "+              value: http://database-service:8080"], // fault 3
-        ["06-database-service.yaml"] = // faults 1 and 8
-        [
-            "+            - name: DB_NAME",
-            "+              value: cloudmart-db",
-            "-              value: \"0.5\"",
-            "+              value: \"0\"",
-        ],
-        ["07-notification-service.yaml"] = ["-          image: notification-service:v2.0", "+          image: notification-service:latest"], // fault 2
-        ["08-customers.yaml"] = [], // the lab's customers, the same in both
-    };
+    static readonly LabRepository Repository = LabRepository.Find(AppContext.BaseDirectory);
+
+    static readonly IncidentCatalog Catalog = IncidentCatalog.For(Repository);
 
     [Fact]
-    public void Folders_differ_only_by_the_patch_of_fault_7()
+    public void Folders_differ_only_by_the_code_faults_fix_patches()
     {
         static string[] Files(string dir) => Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
         var broken = Files(Repo.BrokenManifestsDir);
         var solution = Files(Repo.SolutionManifestsDir);
+        var fixes = Catalog.Faults.Where(f => f.Kind == FaultKind.Code).Select(f => f.CodeFix!).ToList();
 
-        Assert.Equal(ExpectedChanges.Keys.Order(StringComparer.Ordinal), broken);
-        Assert.Equal([.. broken, "fault-7-retry-backoff.patch"], solution);
+        Assert.All(fixes, fix => Assert.StartsWith("k8s/day-4/solution/", fix, StringComparison.Ordinal));
+        Assert.Equal([.. broken, .. fixes.Select(f => Path.GetFileName(f))], solution.Order(StringComparer.Ordinal).ToArray());
         Assert.Empty(Directory.GetDirectories(Repo.BrokenManifestsDir));
         Assert.Empty(Directory.GetDirectories(Repo.SolutionManifestsDir));
     }
 
     [Theory]
     [MemberData(nameof(ManifestFiles))]
-    public void File_differs_only_by_its_fixes(string file)
+    public void File_differs_only_by_the_fixes_of_its_faults(string file)
     {
         var changes = LineDiff.CompareFiles(Path.Combine(Repo.BrokenManifestsDir, file), Path.Combine(Repo.SolutionManifestsDir, file));
+        var solution = File.ReadAllLines(Path.Combine(Repo.SolutionManifestsDir, file));
+        var expected = new List<string>();
+        foreach (var fault in Catalog.Shipped.Where(f => f.Kind == FaultKind.Manifest))
+        {
+            var alone = IncidentGenerator.Generate(Repository, Catalog, [fault]).Single(f => f.Name == file).Content;
+            var own = LineDiff.Compare(alone.Split('\n')[..^1], solution).Select(c => c.ToString()).ToList();
+            Assert.True(fault.File == file || own.Count == 0, $"fault {fault.Id} changes {file}, but its catalog entry names {fault.File}");
+            expected.AddRange(own);
+        }
 
-        Assert.Equal(ExpectedChanges[file], changes.Select(c => c.ToString()));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), changes.Select(c => c.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(Catalog.Shipped.Any(f => f.File == file), changes.Count > 0);
     }
 
     [Fact]
@@ -56,5 +55,5 @@ public class SolutionDiffTests
         Assert.Equal(["-b", "+x", "+e"], changes.Select(c => c.ToString()));
     }
 
-    public static TheoryData<string> ManifestFiles() => new(ExpectedChanges.Keys.Order(StringComparer.Ordinal));
+    public static TheoryData<string> ManifestFiles() => new(Directory.GetFiles(Repo.SolutionManifestsDir, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 }

@@ -28,7 +28,7 @@ SRC
         apt-get update -q >&2
     fi
     (cd "$cache/src" && apt-get source --download-only kubernetes >&2)
-    ls "$cache"/src/kubernetes_*.dsc | sed 's/.*kubernetes_\(.*\)\.dsc/\1/' | tail -n 1 >"$version_file"
+    find "$cache/src" -maxdepth 1 -name 'kubernetes_*.dsc' -printf '%f\n' | sed 's/^kubernetes_\(.*\)\.dsc$/\1/' | sort | tail -n 1 >"$version_file"
 fi
 version=$(cat "$version_file")
 bin=$cache/$version-$patches_hash/bin

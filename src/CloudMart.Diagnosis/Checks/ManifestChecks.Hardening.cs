@@ -79,7 +79,7 @@ public static partial class ManifestChecks
         AppLabels, ReplicaCount, ClusterIp, ServicePort, PullPolicy, ResourceBounds, MemoryRequestWithinLimit,
         PodSecurity, NoServiceAccountToken, ContainerSecurity, DeclaredVolumes,
         DiagnosticsOff, Telemetry, PortVariable, DataDirOnVolume, DatabaseTmp,
-        GatewayWritableDirs, GatewayLowPort, GatewayConfig,
+        GatewayWritableDirs, NoSysctls, GatewayConfig,
     ];
 
     /// <summary>
@@ -122,8 +122,8 @@ public static partial class ManifestChecks
                 {
                     Severity = Severity.Error,
                     Summary = $"Ingress {ingress.Metadata.Name} sends traffic to a Service or port that does not exist",
-                    Expected = $"Service {gateway.Name} port {gateway.ContainerPort}",
-                    Fix = $"Send the Ingress to Service {gateway.Name} on port {gateway.ContainerPort}.",
+                    Expected = $"Service {gateway.Name} port {gateway.ServicePort}",
+                    Fix = $"Send the Ingress to Service {gateway.Name} on port {gateway.ServicePort}.",
                 };
             }
             // A backend naming no Service is the error above; one naming another Service works, past the gateway.
@@ -188,17 +188,17 @@ public static partial class ManifestChecks
 
     public static IEnumerable<Departure> ServicePort(HardenedComponent c)
     {
-        var port = c.Spec.ContainerPort;
+        var (port, target) = (c.Spec.ServicePort, c.Spec.ContainerPort);
         var ports = c.Service.Spec?.Ports ?? [];
         // Where the traffic lands (targetPort) is the selectors check's: a wrong one is an error there.
         if (ports.Count != 1 || ports[0].Port != port)
         {
             yield return new Departure(c.Service, "spec.ports", c.Name)
             {
-                Summary = $"Service {c.Name} does not expose port {port} to container port {port}",
+                Summary = $"Service {c.Name} does not expose port {port} to container port {target}",
                 Value = string.Join(",", ports.Select(p => $"{p.Port}->{p.TargetPort?.Value}")),
-                Expected = $"{port}->{port}",
-                Fix = $"Give the Service one port {port} with targetPort {port}.",
+                Expected = $"{port}->{target}",
+                Fix = $"Give the Service one port {port} with targetPort {target}.",
             };
         }
     }

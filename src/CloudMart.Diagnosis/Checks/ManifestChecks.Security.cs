@@ -119,16 +119,22 @@ public static partial class ManifestChecks
         select Mounts(c, $"gateway has no writable emptyDir at {dir}", $"an emptyDir mounted at {dir}",
             $"Mount an emptyDir at {dir}; nginx writes there and the root filesystem is read-only.");
 
-    /// <summary>The non-root nginx listens on port 80.</summary>
-    public static IEnumerable<Departure> GatewayLowPort(HardenedComponent c)
+    /// <summary>
+    /// No pod asks for a sysctl. The components listen on unprivileged ports and need none, and
+    /// a kubelet refuses a pod whose sysctl it deems unsafe (SysctlForbidden), which for
+    /// net.ipv4.ip_unprivileged_port_start is every kubelet before 1.22: the ReplicaSet then
+    /// makes rejected pods without end.
+    /// </summary>
+    public static IEnumerable<Departure> NoSysctls(HardenedComponent c)
     {
-        if (!c.IsDotnet && c.Pod.SecurityContext?.Sysctls?.Any(s => s.Name == "net.ipv4.ip_unprivileged_port_start" && s.Value == "0") != true)
+        if (c.Pod.SecurityContext?.Sysctls is { Count: > 0 } sysctls)
         {
             yield return new Departure(c.Deployment, "spec.template.spec.securityContext.sysctls", c.Name)
             {
-                Summary = "gateway pod does not let its non-root nginx listen on port 80 (sysctl net.ipv4.ip_unprivileged_port_start=0)",
-                Expected = "net.ipv4.ip_unprivileged_port_start=0",
-                Fix = "Add the sysctl net.ipv4.ip_unprivileged_port_start=0 to the pod securityContext.",
+                Summary = $"{c.Name} pod asks for sysctls ({string.Join(", ", sysctls.Select(s => s.Name))}), which older kubelets refuse",
+                Value = string.Join(",", sysctls.Select(s => $"{s.Name}={s.Value}")),
+                Expected = "no sysctls",
+                Fix = $"Remove the sysctls; {c.Name} listens on port {c.Spec.ContainerPort}, which needs no privilege.",
             };
         }
     }

@@ -74,7 +74,7 @@ public static partial class ManifestChecks
             RootCause = $"Other components find {name} by the DNS name of its Service, and there is no Service called {name}.",
             Fix = spec is null
                 ? $"Add a Service called {name} that selects the Deployment's pods."
-                : $"Add a ClusterIP Service called {name} on port {spec.ContainerPort} that selects app={name}.",
+                : $"Add a ClusterIP Service called {name} on port {spec.ServicePort} that selects app={name}.",
             Symptom = $"Calls to http://{name}:... fail with a name resolution error.",
             Impact = $"Whatever depends on {name} fails.",
         };

@@ -107,7 +107,7 @@ public static partial class ManifestChecks
             : set.Locate(sibling, null) with { Kind = kind, Name = spec.Name, Line = null })
     {
         Summary = $"{where} has no {kind} called {spec.Name}",
-        Symptom = kind == "Deployment" ? $"No {spec.Name} pod exists." : $"Nothing answers at {spec.Name}:{spec.ContainerPort}.",
+        Symptom = kind == "Deployment" ? $"No {spec.Name} pod exists." : $"Nothing answers at {spec.Name}:{spec.ServicePort}.",
         RootCause = $"The {kind} {spec.Name} is missing from {where}.",
         Impact = spec.Name == ServiceCatalog.Notification.Name
             ? "Notifications are not sent."

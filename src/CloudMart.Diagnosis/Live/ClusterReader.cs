@@ -5,7 +5,7 @@ using k8s.Models;
 namespace CloudMart.Diagnosis.Live;
 
 /// <summary>
-/// Reads what a diagnosis needs from one namespace: Deployments, Services, EndpointSlices, pods,
+/// Reads what a diagnosis needs from one namespace: Deployments, Services, their endpoints, pods,
 /// events, and the logs of each pod's service container. Only reads; never Secrets.
 /// </summary>
 public sealed class ClusterReader(NamespaceReader reader, string server)
@@ -27,7 +27,7 @@ public sealed class ClusterReader(NamespaceReader reader, string server)
     {
         var deployments = await reader.DeploymentsAsync(cancellationToken);
         var services = await reader.ServicesAsync(cancellationToken);
-        var slices = await reader.EndpointSlicesAsync(cancellationToken);
+        var endpoints = await reader.ServiceEndpointsAsync(cancellationToken);
         var pods = await reader.PodsAsync(cancellationToken);
         var events = await reader.EventsAsync(cancellationToken);
 
@@ -42,7 +42,7 @@ public sealed class ClusterReader(NamespaceReader reader, string server)
             Namespace = reader.Namespace,
             Deployments = [.. deployments],
             Services = [.. services],
-            Endpoints = ClusterSnapshot.EndpointsFrom(slices),
+            Endpoints = endpoints.Items,
             Pods = [.. pods],
             Events = [.. events],
             Logs = logs,

@@ -53,7 +53,7 @@ public static class LiveAnalysis
             CheckNames.Selectors => set.FindService(fault.Service) is null ? $"no Service {fault.Service} in namespace {snapshot.Namespace}" : null,
             _ => set.FindContainer(fault.Service) is null ? $"no Deployment {fault.Service} in namespace {snapshot.Namespace}" : null,
         });
-        return new DiagnosisReport(DiagnosisMode.Cluster, origin, ordered, notes, faults);
+        return DiagnosisReport.Create(DiagnosisMode.Cluster, origin, ordered, notes, faults);
     }
 
     sealed record RetryState(bool Checked, string Note);

@@ -1,21 +1,21 @@
 namespace CloudMart.Verification.Cluster;
 
-/// <summary>The endpoints check: each Service's ready endpoints, from its EndpointSlices.</summary>
+/// <summary>The endpoints check: each Service's ready endpoints, from its EndpointSlices (or v1 Endpoints before 1.21).</summary>
 public sealed partial class ClusterVerification
 {
     async Task<CheckResult> EndpointsAsync(CancellationToken cancellationToken)
     {
         const string name = "endpoints", title = "Every Service has ready endpoints";
         IList<V1Service> services;
-        IList<V1EndpointSlice> slices;
+        ServiceEndpoints endpoints;
         try
         {
             services = await Reader.ServicesAsync(cancellationToken);
-            slices = await Reader.EndpointSlicesAsync(cancellationToken);
+            endpoints = await Reader.ServiceEndpointsAsync(cancellationToken);
         }
         catch (Exception ex) when (IsAccessFailure(ex))
         {
-            return CheckResult.Fail(name, title, $"cannot list the Services and EndpointSlices of namespace {Ns}: {Describe(ex)}");
+            return CheckResult.Fail(name, title, $"cannot list the Services and their endpoints in namespace {Ns}: {Describe(ex)}");
         }
         var evidence = new List<string>();
         var empty = new List<string>();
@@ -26,11 +26,8 @@ public sealed partial class ClusterVerification
                 continue;
             }
             var serviceName = service.Metadata.Name;
-            var endpoints = slices.Where(s => s.Metadata?.Labels?.TryGetValue("kubernetes.io/service-name", out var owner) == true && owner == serviceName)
-                .SelectMany(s => s.Endpoints ?? []).ToList();
-            // A missing ready condition means ready, as the EndpointSlice API defines it.
-            var ready = endpoints.Where(e => e.Conditions?.Ready != false).Sum(e => e.Addresses?.Count ?? 0);
-            var notReady = endpoints.Where(e => e.Conditions?.Ready == false).Sum(e => e.Addresses?.Count ?? 0);
+            var ready = ServiceEndpoints.ReadyCount(endpoints.Of(serviceName));
+            var notReady = ServiceEndpoints.NotReadyCount(endpoints.Of(serviceName));
             var line = $"{serviceName}: {ready} ready endpoint{(ready == 1 ? "" : "s")}" + (notReady > 0 ? $", {notReady} not ready" : "");
             if (ready == 0)
             {
@@ -50,7 +47,7 @@ public sealed partial class ClusterVerification
         }
         return CheckResult.From(empty.Count == 0, name, title,
             empty.Count == 0 ? $"{services.Count} Services, each with ready endpoints" : $"no ready endpoints: {string.Join(", ", empty)}",
-            evidence);
+            [.. evidence, $"read from the {endpoints.Source} API"]);
     }
 
     /// <summary>Why a Service may have no endpoints, from its selector and the pods: none selected, or none ready.</summary>

@@ -67,7 +67,7 @@ public sealed partial class ClusterVerification
         {
             return (null, 0, $"Service {Gateway} selects {pods.Count} pod{(pods.Count == 1 ? "" : "s")}, none Running");
         }
-        var servicePort = service.Spec!.Ports?.FirstOrDefault(p => p.Port == ServiceCatalog.Gateway.ContainerPort) ?? service.Spec.Ports?.FirstOrDefault();
+        var servicePort = service.Spec!.Ports?.FirstOrDefault(p => p.Port == ServiceCatalog.Gateway.ServicePort) ?? service.Spec.Ports?.FirstOrDefault();
         if (servicePort is null)
         {
             return (null, 0, $"Service {Gateway} has no port");

@@ -32,7 +32,7 @@ public sealed class VerifyClusterTests : CliRunTest
         Assert.Contains("✓ PASS  Every Service has ready endpoints: 6 Services, each with ready endpoints", Cli.Output);
         Assert.Contains("api-service: 2 ready endpoints", Cli.Output);
         Assert.Contains("✓ PASS  3 of 3 orders succeed in under 2 s", Cli.Output);
-        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 80", Cli.Output);
+        Assert.Matches(@"port-forward 127\.0\.0\.1:\d+ → pod gateway-7d9c8b6f5-x2k4q port 8080", Cli.Output);
         Assert.Contains("✓ PASS  No error lines in the last 2 min of logs: no error or fatal line", Cli.Output);
         Assert.Contains("✓ PASS  CPU under 50 % and memory under 80 % of their limits", Cli.Output);
         Assert.Contains("auth-service-7d9c8b6f5-x2k4q: CPU 3m of 500m (1 %), memory 38Mi of 128Mi (30 %)", Cli.Output);
@@ -41,7 +41,7 @@ public sealed class VerifyClusterTests : CliRunTest
 
         Assert.Equal(3, cluster.OrdersReceived);
         Assert.True(cluster.PortForwards >= 1);
-        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods/gateway-7d9c8b6f5-x2k4q/portforward?ports=80", StringComparison.Ordinal));
+        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods/gateway-7d9c8b6f5-x2k4q/portforward?ports=8080", StringComparison.Ordinal));
         Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/pods?", StringComparison.Ordinal)
             && (r.Contains("labelSelector=app%3Dgateway", StringComparison.Ordinal) || r.Contains("labelSelector=app=gateway", StringComparison.Ordinal)));
         // The recent logs only: the log window goes to the API as sinceSeconds.
@@ -154,6 +154,34 @@ public sealed class VerifyClusterTests : CliRunTest
         Assert.Equal("pass", outcomes["orders"]);
         Assert.Matches(@"gateway-7d9c8b6f5-x2k4q: 0 restarts; running for 4[0-2] s, 1 min (1[7-9]|20) s short of 2 min", VerifyJson.Evidence(VerifyJson.Check(json, "restarts")));
         Assert.Contains("6 containers restarted, started or stopped within the last 2 min", VerifyJson.Check(json, "restarts").GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task Before_1_21_the_endpoints_check_reads_the_v1_Endpoints_and_still_tells_a_selector_that_matches_no_pod()
+    {
+        var scenario = FakeCluster.BrokenLab();
+        scenario.ServesEndpointSlices = false;
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
+
+        var endpoints = VerifyJson.Check(await VerifyJsonAsync(cluster, ExitCodes.ChecksFailed), "endpoints");
+
+        Assert.Equal("fail", endpoints.GetProperty("outcome").GetString());
+        var evidence = VerifyJson.Evidence(endpoints);
+        Assert.Contains("gateway: 0 ready endpoints — its selector app=nginx-gateway matches no pod", evidence);
+        Assert.Contains("database-service: 0 ready endpoints, 1 not ready — its selector app=database-service matches 1 pod, none ready", evidence);
+        Assert.Contains("read from the Endpoints (v1) API", evidence);
+        Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/endpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Where_EndpointSlices_are_served_the_endpoints_check_reads_them()
+    {
+        await using var cluster = await ClusterStandIn.StartAsync(FakeCluster.Healthy());
+
+        var endpoints = VerifyJson.Check(await VerifyJsonAsync(cluster, ExitCodes.Success), "endpoints");
+
+        Assert.Contains("read from the EndpointSlices (discovery.k8s.io/v1) API", VerifyJson.Evidence(endpoints));
+        Assert.DoesNotContain(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/endpoints", StringComparison.Ordinal));
     }
 
     [Fact]

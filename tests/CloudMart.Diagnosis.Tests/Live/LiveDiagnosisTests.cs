@@ -130,6 +130,34 @@ public sealed class LiveDiagnosisTests : IDisposable
     }
 
     [Fact]
+    public async Task Before_1_21_the_endpoints_come_from_the_v1_Endpoints_and_the_diagnosis_is_the_same()
+    {
+        var cluster = Broken();
+        cluster.ServesEndpointSlices = false;
+        await using var api = await FakeKubernetesApi.StartAsync(cluster);
+
+        var report = await Diagnose(api);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], report.Findings.Select(f => f.Fault ?? 0));
+        var evidence = report.Findings.ToDictionary(f => f.Fault!.Value, f => string.Join("\n", f.Evidence));
+        Assert.Contains("Endpoints gateway: no address; selector app=nginx-gateway matches none of the 8 pods", evidence[5], StringComparison.Ordinal);
+        Assert.Contains("Endpoints database-service: no ready address", evidence[1], StringComparison.Ordinal);
+        var paths = api.Requests.Select(r => r.Split('?')[0]).ToList();
+        Assert.Single(paths, p => p == "/apis/discovery.k8s.io/v1/namespaces/production/endpointslices");
+        Assert.Contains("/api/v1/namespaces/production/endpoints", paths);
+    }
+
+    [Fact]
+    public async Task Where_EndpointSlices_are_served_the_v1_Endpoints_are_not_read()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync(Healthy());
+
+        Assert.Empty((await Diagnose(api)).Findings);
+
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("/api/v1/namespaces/production/endpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Retry_policy_immediate_in_the_log_is_fault_7_alone()
     {
         var cluster = FakeCluster.FromFolder(Repo.SolutionManifestsDir, retryImmediately: true);

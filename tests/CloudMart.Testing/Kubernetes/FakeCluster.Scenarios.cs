@@ -39,7 +39,7 @@ public sealed partial class FakeCluster
                 cluster.Metrics!.Add(KubeObjects.PodMetrics(PodName(component.Name, i), component.Name, i == 0 ? "3m" : "1523417n", i == 0 ? "38Mi" : "41234Ki", cluster.Now));
             }
             cluster.Services.Add(KubernetesJson.Deserialize<V1Service>(KubeObjects.Service(component.Name,
-                new Dictionary<string, string> { ["app"] = component.Name }, component.ContainerPort, component.ContainerPort).ToJsonString()));
+                new Dictionary<string, string> { ["app"] = component.Name }, component.ServicePort, component.ContainerPort).ToJsonString()));
         }
         cluster.Route();
         return cluster;

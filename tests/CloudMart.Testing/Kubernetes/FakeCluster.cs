@@ -33,6 +33,12 @@ public sealed partial class FakeCluster
     public List<V1Deployment> Deployments { get; } = [];
     public List<V1Service> Services { get; } = [];
     public List<V1EndpointSlice> EndpointSlices { get; } = [];
+
+    /// <summary>The v1 Endpoints of the Services, which every version serves beside (or, before 1.21, instead of) the slices.</summary>
+    public List<V1Endpoints> Endpoints { get; } = [];
+
+    /// <summary>False for a cluster before 1.21, whose API answers 404 for discovery.k8s.io/v1 EndpointSlices.</summary>
+    public bool ServesEndpointSlices { get; set; } = true;
     public List<V1Pod> Pods { get; } = [];
     public List<Corev1Event> Events { get; } = [];
 
@@ -100,14 +106,39 @@ public sealed partial class FakeCluster
         return cluster;
     }
 
-    /// <summary>Recomputes the EndpointSlice of every Service from the pods, as the EndpointSlice controller does.</summary>
+    /// <summary>Recomputes the EndpointSlice and the Endpoints of every Service from the pods, as the two endpoint controllers do.</summary>
     public void Route()
     {
         EndpointSlices.Clear();
+        Endpoints.Clear();
         foreach (var service in Services)
         {
             // A pod without an address (not scheduled yet) is no endpoint.
             var selected = Pods.Where(p => ManifestSet.Selects(service.Spec.Selector, p.Metadata.Labels) && p.Status.PodIP is not null).ToList();
+            List<V1EndpointAddress> Addresses(bool ready) =>
+            [
+                .. selected.Where(pod => PodReady(pod) == ready).Select(pod => new V1EndpointAddress
+                {
+                    Ip = pod.Status.PodIP,
+                    NodeName = "k3d-brokenprod-server-0",
+                    TargetRef = new V1ObjectReference { Kind = "Pod", Name = pod.Metadata.Name, NamespaceProperty = Namespace },
+                }),
+            ];
+            var (ready, notReady) = (Addresses(true), Addresses(false));
+            Endpoints.Add(new V1Endpoints
+            {
+                Metadata = new V1ObjectMeta { Name = service.Metadata.Name, NamespaceProperty = Namespace },
+                // The controller writes no subset when no pod is selected, as `kubectl get endpoints` shows: <none>.
+                Subsets = selected.Count == 0 ? null :
+                [
+                    new V1EndpointSubset
+                    {
+                        Addresses = ready.Count == 0 ? null : ready,
+                        NotReadyAddresses = notReady.Count == 0 ? null : notReady,
+                        Ports = [.. service.Spec.Ports.Select(p => new Corev1EndpointPort { Name = p.Name, Port = int.Parse(p.TargetPort.Value, CultureInfo.InvariantCulture), Protocol = "TCP" })],
+                    },
+                ],
+            });
             EndpointSlices.Add(new V1EndpointSlice
             {
                 Metadata = new V1ObjectMeta

@@ -124,8 +124,10 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             In(ns, Cluster.Services).FirstOrDefault(s => s.Metadata.Name == name) is { } service
                 ? Json(c, Cluster.AsServed(service))
                 : Status(c, HttpStatusCode.NotFound, "NotFound", $"services \"{name}\" not found"));
-        app.MapGet("/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", (HttpContext c, string ns) =>
-            List(c, "EndpointSliceList", "discovery.k8s.io/v1", In(ns, Cluster.EndpointSlices)));
+        app.MapGet("/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", (HttpContext c, string ns) => Cluster.ServesEndpointSlices
+            ? List(c, "EndpointSliceList", "discovery.k8s.io/v1", In(ns, Cluster.EndpointSlices))
+            : Status(c, HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource"));
+        app.MapGet(Namespaced + "/endpoints", (HttpContext c, string ns) => List(c, "EndpointsList", "v1", In(ns, Cluster.Endpoints)));
         app.MapGet(Namespaced + "/pods", (HttpContext c, string ns, string? labelSelector) =>
             List(c, "PodList", "v1", In(ns, Cluster.Pods).Where(p => Matches(p, labelSelector))));
         app.MapGet(Namespaced + "/events", (HttpContext c, string ns) => List(c, "EventList", "v1", In(ns, Cluster.Events)));

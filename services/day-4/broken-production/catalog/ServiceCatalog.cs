@@ -30,7 +30,8 @@ public sealed record VariableSpec(
 /// The facts about one CloudMart component: its name (also its Kubernetes Service, Deployment,
 /// image and <c>app</c> label), the port it listens on in a container, the port the local run
 /// gives it, the variables it reads, the memory it needs under load, and the CPU it needs to keep
-/// up with the lab's customers (<see cref="CpuNeedMillicores"/>, 0 where no need is declared).
+/// up with the lab's customers (<see cref="CpuNeedMillicores"/>, 0 where no need is declared). Its
+/// Service exposes <see cref="ServicePort"/>, which is the container port unless said otherwise.
 /// </summary>
 public sealed record ServiceSpec(
     string Name,
@@ -48,8 +49,17 @@ public sealed record ServiceSpec(
 
     public string Image => $"{Name}:latest";
 
-    /// <summary>The address other pods reach it at: its Service name and container port.</summary>
-    public string ClusterUrl => $"http://{Name}:{ContainerPort}";
+    readonly int? _servicePort;
+
+    /// <summary>The port its Service exposes (and forwards to <see cref="ContainerPort"/>).</summary>
+    public int ServicePort
+    {
+        get => _servicePort ?? ContainerPort;
+        init => _servicePort = value;
+    }
+
+    /// <summary>The address other pods reach it at: its Service name and port.</summary>
+    public string ClusterUrl => $"http://{Name}:{ServicePort}";
 }
 
 /// <summary>
@@ -111,7 +121,10 @@ public static class ServiceCatalog
     ];
 
     // Each spec is declared after the services it calls, so that their ports are known here.
-    public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 80, 8080, [], MemoryNeedMiB: 16, CpuNeedMillicores: CpuNeedMillicores / 2);
+    // nginx runs as a non-root user, so it listens on an unprivileged port: a pod needs no sysctl
+    // (net.ipv4.ip_unprivileged_port_start is unsafe to kubelets before 1.22, which refuse the pod).
+    // Its Service keeps the web's port 80, as the guide's `port-forward svc/gateway 8080:80` expects.
+    public static readonly ServiceSpec Gateway = new(ServiceNames.Gateway, 8080, 8080, [], MemoryNeedMiB: 16, CpuNeedMillicores: CpuNeedMillicores / 2) { ServicePort = 80 };
 
     public static readonly ServiceSpec Auth = Service(ServiceNames.Auth, 3000, 3001, memoryNeedMiB: 80,
         new("JWT_SIGNING_KEY", VariableKind.Text, Required: false, null,

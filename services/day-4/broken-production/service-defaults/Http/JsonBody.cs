@@ -115,11 +115,15 @@ public static class Problems
 
     /// <summary>
     /// Names the dependency and what went wrong in words a caller may read; the URL and the exception
-    /// text stay in the log line and on the span, which the trace id in the answer leads to.
+    /// text stay in the log line and on the span, which the trace id in the answer leads to. The
+    /// reason may already end a sentence (a dependency's own detail, passed on), so the period is
+    /// added only where one is missing.
     /// </summary>
     public static ProblemHttpResult DependencyFailed(DependencyException ex) =>
-        TypedResults.Problem($"The {ex.Dependency} call failed: {ex.PublicReason}.", statusCode: StatusCodes.Status502BadGateway,
+        TypedResults.Problem(EndSentence($"The {ex.Dependency} call failed: {ex.PublicReason}"), statusCode: StatusCodes.Status502BadGateway,
             title: $"{ex.Dependency} call failed", extensions: new Dictionary<string, object?> { ["dependency"] = ex.Dependency });
+
+    static string EndSentence(string text) => text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') ? text : text + ".";
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflicts with an earlier request");
