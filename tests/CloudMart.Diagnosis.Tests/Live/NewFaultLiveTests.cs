@@ -41,6 +41,7 @@ public sealed class NewFaultLiveTests
         var finding = Assert.Single(errors);
         Assert.True((finding.FaultCheck ?? finding.Check, finding.Service, finding.Subject) == (fault.Check, fault.Component, fault.Subject),
             $"{fault}: found {finding.FaultCheck ?? finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
+        Assert.Equal(fault.Id, finding.Fault);
         Assert.Equal(DiagnosisMode.Cluster, report.Mode);
     }
 
