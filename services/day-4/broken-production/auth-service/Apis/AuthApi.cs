@@ -6,6 +6,7 @@ using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CloudMart.AuthService.Apis;
 
@@ -35,7 +36,7 @@ public static partial class AuthApi
     }
 
     public static async Task<Results<Ok<ValidateResult>, ProblemHttpResult>> Validate(ValidateRequest body, TokenService tokens,
-        SessionCache sessions, UserStore users, ServiceSettings settings, ILoggerFactory loggers)
+        SessionCache sessions, UserStore users, IOptions<AuthOptions> options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.AuthService.Validate");
         var token = body.Token?.Trim();
@@ -47,7 +48,7 @@ public static partial class AuthApi
         var now = DateTimeOffset.UtcNow;
         if (string.IsNullOrEmpty(token))
         {
-            if (!settings.Flag("ALLOW_GUEST_CHECKOUT"))
+            if (!options.Value.AllowGuestCheckout)
             {
                 Validations.Add(1, new KeyValuePair<string, object?>("result", "refused"));
                 LogRefused(logger, "no token, and guest checkout is switched off");

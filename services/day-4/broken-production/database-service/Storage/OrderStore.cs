@@ -55,8 +55,8 @@ public sealed class OrderStore : IDisposable
     /// <summary>The database file: DATA_DIR/DB_NAME.db.</summary>
     public string Path { get; }
 
-    public static string PathFor(ServiceSettings settings) =>
-        System.IO.Path.Combine(settings.RequiredText("DATA_DIR"), settings.RequiredText("DB_NAME") + ".db");
+    public static string PathFor(DatabaseOptions options) =>
+        System.IO.Path.Combine(options.DataDir, options.DbName + ".db");
 
     /// <summary>
     /// Stores an order; completes once it is durable. Storing an id again with the same item, quantity
