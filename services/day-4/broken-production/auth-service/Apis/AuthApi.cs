@@ -40,10 +40,7 @@ public static partial class AuthApi
     {
         var logger = loggers.CreateLogger("CloudMart.AuthService.Validate");
         var token = body.Token?.Trim();
-        if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            token = token["Bearer ".Length..].Trim();
-        }
+        token = BearerToken.From(token) ?? token;
 
         var now = DateTimeOffset.UtcNow;
         if (string.IsNullOrEmpty(token))
