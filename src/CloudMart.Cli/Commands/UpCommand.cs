@@ -38,17 +38,7 @@ public static partial class UpCommand
             return ExitCodes.StartFailed;
         }
 
-        var binaries = settings.Published ? ServiceBinaries.Published() : ServiceBinaries.Build(environment.BuildConfiguration);
-        var options = new LocalRunOptions
-        {
-            Layout = layout,
-            Ports = settings.Ports,
-            Binaries = binaries,
-            NginxPath = nginx,
-            StartTimeout = settings.StartupTimeout,
-            Faults = settings.Faults,
-            Observe = observeSetup,
-        };
+        var options = RunOptions(settings, environment, layout, nginx, observeSetup);
         progress.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
         if (settings.Faults.Faults.Count > 0)
         {
@@ -76,6 +66,17 @@ public static partial class UpCommand
         }
         return ExitCodes.Success;
     }
+
+    static LocalRunOptions RunOptions(UpSettings settings, UpEnvironment environment, LabLayout layout, string nginx, ObserveSetup? observe) => new()
+    {
+        Layout = layout,
+        Ports = settings.Ports,
+        Binaries = settings.Published ? ServiceBinaries.Published() : ServiceBinaries.Build(environment.BuildConfiguration),
+        NginxPath = nginx,
+        StartTimeout = settings.StartupTimeout,
+        Faults = settings.Faults,
+        Observe = observe,
+    };
 
     /// <summary>The observe stack's setup when --observe asks for it (null otherwise); false, said why, when it cannot start.</summary>
     static bool TryObserveSetup(UpSettings settings, LabLayout layout, IAnsiConsole progress, out ObserveSetup? setup)
