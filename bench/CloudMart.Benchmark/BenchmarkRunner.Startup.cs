@@ -22,7 +22,7 @@ public sealed partial class BenchmarkRunner
                 }
                 var variables = LocalEnvironment.For(service, _ports, layout, key);
                 LocalEnvironment.Apply(variables, Overrides([]));
-                var health = new Uri(_ports.Url(service), "/health");
+                var health = HealthProbe.UrlOf(_ports.Url(service));
                 var clock = Stopwatch.StartNew();
                 using var process = ChildProcess.Start(service.Name, _binaries.For(service, layout), variables, LocalEnvironment.RemovedVariables(),
                     layout.LogFile(service.Name), layout.StateDirectory);
@@ -39,7 +39,7 @@ public sealed partial class BenchmarkRunner
                         {
                             throw new TimeoutException($"{service.Name} did not answer {health} within 15 s when started alone");
                         }
-                        if (await LocalRun.IsHealthyAsync(health, service.Name, stop))
+                        if (await HealthProbe.IsHealthyAsync(health, service.Name, stop))
                         {
                             samples.Add(clock.Elapsed.TotalMilliseconds);
                             break;

@@ -93,24 +93,9 @@ public static class Summaries
         }
         if (on is not null && on.MemoryIdle.Count > 0)
         {
-            var services = ServiceCatalog.Services.Select(s => s.Name).Where(on.MemoryIdle.ContainsKey).ToList();
-            var worstIdle = services.MaxBy(s => on.MemoryIdle[s].RssMib)!;
-            yield return new TargetCheck($"every service < {Targets.IdleMiB:0} MiB resident when idle",
-                $"largest {worstIdle} {on.MemoryIdle[worstIdle].RssMib.ToString("0.0", inv)} MiB", on.MemoryIdle[worstIdle].RssMib < Targets.IdleMiB);
-            if (on.MemoryAfter.Count > 0)
+            foreach (var check in MemoryChecks(on))
             {
-                var others = services.Where(s => s != ServiceCatalog.Auth.Name).ToList();
-                var worst = others.MaxBy(s => on.MemoryAfter[s].RssMib)!;
-                yield return new TargetCheck($"every service but the auth-service < {Targets.AfterLoadMiB:0} MiB resident after the load",
-                    $"largest {worst} {on.MemoryAfter[worst].RssMib.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].RssMib < Targets.AfterLoadMiB);
-                var highest = others.MaxBy(s => on.MemoryAfter[s].PeakMib)!;
-                yield return new TargetCheck($"(for memory limits) the same services' peak over the pass (VmHWM)",
-                    $"largest {highest} {on.MemoryAfter[highest].PeakMib.ToString("0.0", inv)} MiB", null);
-                if (on.MemoryAfter.TryGetValue(ServiceCatalog.Auth.Name, out var auth))
-                {
-                    yield return new TargetCheck("auth-service after the load (its session cache is bounded by the faults issue; 128 MiB limit)",
-                        $"{auth.PeakMib.ToString("0.0", inv)} MiB peak", auth.PeakMib < 128 ? null : false);
-                }
+                yield return check;
             }
         }
         if (results.StartupAlone.Count > 0)
@@ -128,6 +113,31 @@ public static class Summaries
         if (results.Durability is { } durability)
         {
             yield return new TargetCheck("every acknowledged order survives kill -9 of the database-service", durability.Summary, durability.Missing == 0);
+        }
+    }
+
+    /// <summary>The memory targets: every service idle, and after the load (the auth-service, whose need is bounded apart, alone).</summary>
+    static IEnumerable<TargetCheck> MemoryChecks(PassResult on)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var services = ServiceCatalog.Services.Select(s => s.Name).Where(on.MemoryIdle.ContainsKey).ToList();
+        var worstIdle = services.MaxBy(s => on.MemoryIdle[s].RssMib)!;
+        yield return new TargetCheck($"every service < {Targets.IdleMiB:0} MiB resident when idle",
+            $"largest {worstIdle} {on.MemoryIdle[worstIdle].RssMib.ToString("0.0", inv)} MiB", on.MemoryIdle[worstIdle].RssMib < Targets.IdleMiB);
+        if (on.MemoryAfter.Count > 0)
+        {
+            var others = services.Where(s => s != ServiceCatalog.Auth.Name).ToList();
+            var worst = others.MaxBy(s => on.MemoryAfter[s].RssMib)!;
+            yield return new TargetCheck($"every service but the auth-service < {Targets.AfterLoadMiB:0} MiB resident after the load",
+                $"largest {worst} {on.MemoryAfter[worst].RssMib.ToString("0.0", inv)} MiB", on.MemoryAfter[worst].RssMib < Targets.AfterLoadMiB);
+            var highest = others.MaxBy(s => on.MemoryAfter[s].PeakMib)!;
+            yield return new TargetCheck($"(for memory limits) the same services' peak over the pass (VmHWM)",
+                $"largest {highest} {on.MemoryAfter[highest].PeakMib.ToString("0.0", inv)} MiB", null);
+            if (on.MemoryAfter.TryGetValue(ServiceCatalog.Auth.Name, out var auth))
+            {
+                yield return new TargetCheck("auth-service after the load (its session cache is bounded by the faults issue; 128 MiB limit)",
+                    $"{auth.PeakMib.ToString("0.0", inv)} MiB peak", auth.PeakMib < 128 ? null : false);
+            }
         }
     }
 }

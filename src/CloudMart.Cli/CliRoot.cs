@@ -16,14 +16,14 @@ public static class CliRoot
 {
     public static RootCommand Create(CliConsoles consoles, CliMachine machine)
     {
-        var root = new RootCommand("cloudmart: run the CloudMart lab on this machine.")
+        var root = new RootCommand("cloudmart: run the CloudMart lab on this machine. The ./cloudmart script adds two verbs of its own: `test` (every test, set up first: ./cloudmart test --help) and `cluster up|down|status` (the test cluster).")
         {
             UpCommand.Create(consoles.Out, machine.Up, consoles.Error),
-            RunVerbs.Down(consoles, machine.Verify),
-            RunVerbs.Status(consoles, machine.Verify),
-            RunVerbs.Restart(consoles, machine.Verify),
-            LogVerbs.Logs(consoles, machine.Verify),
-            LogVerbs.Trace(consoles, machine.Verify),
+            DownCommand.Create(consoles, machine.Verify),
+            StatusCommand.Create(consoles, machine.Verify),
+            RestartCommand.Create(consoles, machine.Verify),
+            LogsCommand.Create(consoles, machine.Verify),
+            TraceCommand.Create(consoles, machine.Verify),
             LoadCommand.Create(consoles, machine.Verify),
             VerifyCommand.Create(consoles, machine.Verify),
             DiagnoseCommand.Create(consoles, machine.Diagnose),

@@ -96,9 +96,9 @@ public sealed class ClusterConnection : IDisposable
 
     /// <summary>
     /// Several kubeconfig files as kubectl merges them: an entry of a name already seen, and a
-    /// current context already set, keep the first file's value. (KubernetesClient merges the same
-    /// way, but only inside BuildDefaultConfig, which cannot be given a context; its merge is internal.)
+    /// current context already set, keep the first file's value.
     /// </summary>
+    // Not KubernetesClient's: its LoadKubeConfig(FileInfo[], bool) merges first-wins too, but is internal in 21.0.8 (KubernetesClientConfiguration.ConfigFile.cs), reached only through BuildDefaultConfig(), which takes no context.
     static K8SConfiguration Merge(IEnumerable<K8SConfiguration> files)
     {
         K8SConfiguration? merged = null;

@@ -11,7 +11,7 @@ namespace CloudMart.Lab;
 public static class LocalEnvironment
 {
     /// <summary>The database name the lab's fix sets (fault 1).</summary>
-    public const string DatabaseName = "cloudmart-db";
+    public const string DatabaseName = ServiceCatalog.DatabaseName;
 
     /// <summary>
     /// The variables that change a service's behaviour are set here, or removed from what the
@@ -19,10 +19,8 @@ public static class LocalEnvironment
     /// environment, so a developer can point the local run at their own OTLP collector, or turn
     /// telemetry off to compare.
     /// </summary>
-    public static readonly string[] InheritedVariables = [
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SDK_DISABLED",
-    ];
+    public static readonly string[] InheritedVariables =
+        [.. ServiceCatalog.Telemetry.Select(v => v.Name).Where(name => name != "OTEL_SERVICE_NAME")];
 
     /// <summary>
     /// What a service started here must not inherit from the caller: every catalog variable but

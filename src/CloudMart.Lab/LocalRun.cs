@@ -11,16 +11,8 @@ namespace CloudMart.Lab;
 /// for local ports; then waits until each answers /health. Whatever goes wrong, nothing it
 /// started is left running.
 /// </summary>
-public static class LocalRun
+public static partial class LocalRun
 {
-    static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        PooledConnectionLifetime = TimeSpan.FromSeconds(30),
-        ConnectTimeout = TimeSpan.FromSeconds(1),
-    })
-    { Timeout = TimeSpan.FromSeconds(2) };
-
     public static async Task<RunningLab> StartAsync(LocalRunOptions options, Action<LabEvent>? report = null, CancellationToken cancellationToken = default)
     {
         var layout = options.Layout;
@@ -166,7 +158,7 @@ public static class LocalRun
 
     internal static Task WaitHealthyAsync(RunningComponent component, Action<LabEvent>? events, TimeSpan timeout,
         CancellationToken deadline, CancellationToken cancellationToken) =>
-        WaitReadyAsync(component.Name, component.Process, new Uri(component.Url, "/health"), (health, token) => IsHealthyAsync(health, component.Name, token),
+        WaitReadyAsync(component.Name, component.Process, HealthProbe.UrlOf(component.Url), (health, token) => HealthProbe.IsHealthyAsync(health, component.Name, token),
             events, timeout, deadline, cancellationToken);
 
     /// <summary>
@@ -206,79 +198,6 @@ public static class LocalRun
     }
 
     /// <summary>
-    /// A fresh .NET process compiles each code path the first time it runs it (JIT), which makes
-    /// the first order through a just-started system take a second or more. These requests run
-    /// the shared paths (the gateway's upstream connection, each service's HTTP client, JSON and
-    /// the database read) and store nothing: a sign-in through the gateway, an order listing,
-    /// a guest validation and a notifications listing. None of them logs a warning. A failure here does not fail the
-    /// start, since every component already answered /health; it is reported.
-    /// </summary>
-    public static async Task WarmUpAsync(RunningLab lab, Action<LabEvent>? events, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var requests = new (string What, Func<HttpRequestMessage> Request)[]
-        {
-            // A listing needs a signed-in customer now; the gateway→api path and the order→database read are warmed apart.
-            ("POST /api/token through the gateway", () => new HttpRequestMessage(HttpMethod.Post, new Uri(lab.GatewayUrl, "/api/token"))
-            {
-                Content = new StringContent($$"""{"username":"{{DemoAccounts.Alice.Username}}","password":"{{DemoAccounts.Alice.Password}}"}""",
-                    System.Text.Encoding.UTF8, "application/json"),
-            }),
-            ("GET /orders", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab[ServiceCatalog.Order.Name].Url, "/orders?limit=1"))),
-            ("POST /auth/validate (guest)", () => new HttpRequestMessage(HttpMethod.Post, new Uri(lab[ServiceCatalog.Auth.Name].Url, "/auth/validate"))
-            {
-                Content = new StringContent("{\"token\":null}", System.Text.Encoding.UTF8, "application/json"),
-            }),
-            ("GET /notifications", () => new HttpRequestMessage(HttpMethod.Get, new Uri(lab[ServiceCatalog.Notification.Name].Url, "/notifications"))),
-        };
-        var failed = new List<string>();
-        foreach (var (what, request) in requests)
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                using var message = request();
-                using var response = await WarmUpHttp.SendAsync(message, timeout.Token);
-                if (!response.IsSuccessStatusCode)
-                {
-                    failed.Add($"{what}: {(int)response.StatusCode}");
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                failed.Add($"{what}: {ex.Message}");
-            }
-        }
-        events?.Invoke(new SystemWarmedUp(clock.Elapsed, failed));
-    }
-
-    static readonly HttpClient WarmUpHttp = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
-    /// <summary>True when <c>GET /health</c> answers 200 with JSON naming <paramref name="service"/> (not some other program on the port).</summary>
-    public static async Task<bool> IsHealthyAsync(Uri health, string service, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await Http.GetAsync(health, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                return false;
-            }
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return body.RootElement.TryGetProperty("service", out var name) && name.GetString() == service
-                && body.RootElement.TryGetProperty("status", out var status) && status.GetString() == "ok";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// A run.json whose owner is alive means the system already runs from this state folder. One
     /// whose owner died (killed, crashed) may have left components behind: stop them.
     /// </summary>
@@ -299,13 +218,13 @@ public static class LocalRun
             ProcessInfo.Signal(survivor.Pid, ProcessInfo.SIGTERM, group: true);
         }
         var until = Stopwatch.StartNew();
-        while (survivors.Any(s => ProcessInfo.IsAlive(s.Pid, s.StartTicks!.Value)) && until.Elapsed < TimeSpan.FromSeconds(5))
+        while (survivors.Any(s => s.IsAlive) && until.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(50);
         }
         foreach (var survivor in survivors)
         {
-            if (ProcessInfo.IsAlive(survivor.Pid, survivor.StartTicks!.Value))
+            if (survivor.IsAlive)
             {
                 ProcessInfo.Signal(survivor.Pid, ProcessInfo.SIGKILL, group: true);
             }

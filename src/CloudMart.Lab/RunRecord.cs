@@ -7,7 +7,11 @@ namespace CloudMart.Lab;
 public sealed record RunRecordComponent(string Name, string Url, int Pid, long? StartTicks, string LogFile)
 {
     /// <summary>The path that answers 200 when it is ready: the services' and gateway's <c>/health</c>, Prometheus's own.</summary>
-    public string HealthPath { get; init; } = "/health";
+    public string HealthPath { get; init; } = HealthProbe.Path;
+
+    /// <summary>Whether its very process (same pid, same start time) still runs.</summary>
+    [JsonIgnore]
+    public bool IsAlive => StartTicks is { } ticks && ProcessInfo.IsAlive(Pid, ticks);
 }
 
 /// <summary>
@@ -47,7 +51,7 @@ public sealed record RunRecord(int OwnerPid, long? OwnerStartTicks, DateTimeOffs
 
     /// <summary>The components whose very process (same pid, same start time) still runs.</summary>
     public IEnumerable<RunRecordComponent> Survivors =>
-        Components.Concat(Observers).Where(c => c.StartTicks is { } ticks && ProcessInfo.IsAlive(c.Pid, ticks));
+        Components.Concat(Observers).Where(c => c.IsAlive);
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -60,14 +60,6 @@ public sealed class RunningLab : IAsyncDisposable
 
     public Uri GatewayUrl => this[ServiceCatalog.Gateway.Name].Url;
 
-    /// <summary>Completes with the first component that exits (for a watcher to report it).</summary>
-    public async Task<RunningComponent> FirstExitAsync(CancellationToken cancellationToken)
-    {
-        var exits = Components.ToDictionary(c => c.Process.Exited, c => c);
-        var first = await Task.WhenAny(exits.Keys).WaitAsync(cancellationToken);
-        return exits[first];
-    }
-
     /// <summary>
     /// Stops one component and starts it again as it was started (its log goes on), then waits
     /// until it answers /health. The run record names the new process once it does.

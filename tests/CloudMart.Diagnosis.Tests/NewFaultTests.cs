@@ -19,7 +19,7 @@ public class NewFaultTests
         Assert.True(FaultFolders.New.Count >= 8, $"{FaultFolders.New.Count} new faults");
         Assert.Equal(FaultFolders.New.Count, FaultFolders.New.Select(f => (f.Check, f.Component, f.Subject)).Distinct().Count());
         Assert.All(FaultFolders.New, f => Assert.Equal($"{f.Id:00}", f.Name[..2]));
-        // Each is its own catalog entry, not one of the guide's faults under another number.
+        // The catalog tells each finding apart: the check, component and subject of each is its own fault and no other.
         Assert.All(FaultFolders.New, f => Assert.Equal(f.Id, LabFaults.Match(f.Check, f.Component, f.Subject)?.Number));
     }
 
@@ -46,6 +46,7 @@ public class NewFaultTests
         Assert.True((finding.Check, finding.Service, finding.Subject) == (fault.Check, fault.Component, fault.Subject),
             $"{fault}: found {finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
         Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal(fault.Id, finding.Fault);
         Assert.Equal(fault.File, finding.Location.File);
         Assert.NotNull(finding.Location.Line);
     }
@@ -61,6 +62,7 @@ public class NewFaultTests
             FaultFolders.New.Select(f => $"{f.Check}/{f.Component}/{f.Subject}").Order(StringComparer.Ordinal),
             report.Findings.Select(f => $"{f.Check}/{f.Service}/{f.Subject}").Order(StringComparer.Ordinal));
         Assert.All(report.Findings, f => Assert.Equal(Severity.Error, f.Severity));
+        Assert.Equal(FaultFolders.New.Select(f => (int?)f.Id).Order(), report.Findings.Select(f => f.Fault).Order());
     }
 }
 
@@ -176,7 +178,6 @@ public class NewRuleVariantTests
         { "notification arguments", Notification, "imagePullPolicy: IfNotPresent", "imagePullPolicy: IfNotPresent", "imagePullPolicy: IfNotPresent\n          args: [\"--urls\", \"http://+:3000\"]", CheckNames.Images, "notification-service", "command" },
         { "database claim with provisioning turned off", Database, "- ReadWriteOnce", "- ReadWriteOnce", "- ReadWriteOnce\n  storageClassName: \"\"", CheckNames.Storage, "database-service", "storageClassName" },
         { "api CPU request above its limit", Api, "requests:", "cpu: 50m", "cpu: 600m", CheckNames.Cpu, "api-service", "request" },
-        { "order CPU limit below its need", Order, "limits:", "cpu: 500m", "cpu: 20m", CheckNames.Cpu, "order-service", "limit" },
     };
 
     [Theory]
@@ -195,6 +196,18 @@ public class NewRuleVariantTests
         Assert.True((finding.Check, finding.Service, finding.Subject) == (check, service, subject), $"{variant}: {finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(file, finding.Location.File);
+    }
+
+    [Fact]
+    public void A_CPU_limit_below_the_need_is_found_on_any_service_and_a_limit_under_the_request_too()
+    {
+        using var copy = LabCopy.Solution().Edit(Order, "requests:", "cpu: 50m", "cpu: 20m").Edit(Order, "limits:", "cpu: 500m", "cpu: 20m");
+        var finding = Assert.Single(copy.Diagnose().Findings);
+        Assert.Equal((CheckNames.Cpu, "order-service", "limit", Severity.Error), (finding.Check, finding.Service, finding.Subject, finding.Severity));
+        Assert.Equal("order-service CPU limit 20m is below its need of 50m", finding.Summary);
+
+        using var under = LabCopy.Solution().Edit(Order, "limits:", "cpu: 500m", "cpu: 20m");
+        Assert.Equal(["limit", "request"], under.Diagnose().Findings.Select(f => f.Subject).Order(StringComparer.Ordinal));
     }
 
     [Theory]

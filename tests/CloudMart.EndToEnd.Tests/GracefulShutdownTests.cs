@@ -147,7 +147,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
             environment, removed, layout.LogFile(name ?? service.Name), _state);
         _processes.Add(process);
         var clock = Stopwatch.StartNew();
-        while (!await LocalRun.IsHealthyAsync(new Uri($"http://127.0.0.1:{listen}/health"), service.Name, CancellationToken.None))
+        while (!await HealthProbe.IsHealthyAsync(new Uri($"http://127.0.0.1:{listen}/health"), service.Name, CancellationToken.None))
         {
             Assert.False(process.HasExited, $"{process.Name} exited\n{process.LogTail()}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{process.Name} did not become ready\n{process.LogTail()}");

@@ -59,7 +59,7 @@ public sealed class OrdersThroughTheGatewayTests(LocalSystemFixture system, ITes
     {
         foreach (var component in system.Lab.Components)
         {
-            Assert.True(await LocalRun.IsHealthyAsync(new Uri(component.Url, "/health"), component.Name, CancellationToken.None), component.Name);
+            Assert.True(await HealthProbe.IsHealthyAsync(new Uri(component.Url, "/health"), component.Name, CancellationToken.None), component.Name);
             Assert.False(component.Process.HasExited, component.Name);
             var rss = ProcessInfo.ResidentKiB(component.Pid);
             output.WriteLine($"{component.Name}: pid {component.Pid}, {component.Url}, VmRSS {rss} KiB");

@@ -58,7 +58,7 @@ public sealed class GatewayBehaviourTests : IAsyncLifetime
             new LaunchCommand(TestMachine.NginxPath, NginxSetup.RunArguments(layout.NginxDirectory, NginxSetup.VersionOf(TestMachine.NginxPath))),
             new Dictionary<string, string>(), [], layout.LogFile("gateway"), folder);
         var clock = Stopwatch.StartNew();
-        while (!await LocalRun.IsHealthyAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health"), "gateway", CancellationToken.None))
+        while (!await HealthProbe.IsHealthyAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health"), "gateway", CancellationToken.None))
         {
             if (nginx.HasExited || clock.Elapsed > TimeSpan.FromSeconds(15))
             {

@@ -90,7 +90,7 @@ public sealed class OtlpRoutingTests
             var url = ports.Url(service);
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
             var clock = Stopwatch.StartNew();
-            while (!await LocalRun.IsHealthyAsync(new Uri(url, "/health"), service.Name, CancellationToken.None))
+            while (!await HealthProbe.IsHealthyAsync(new Uri(url, "/health"), service.Name, CancellationToken.None))
             {
                 Assert.False(process.HasExited, process.LogTail());
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the notification-service did not become healthy\n" + process.LogTail());

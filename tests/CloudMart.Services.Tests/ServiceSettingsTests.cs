@@ -1,5 +1,12 @@
 using CloudMart.ServiceDefaults;
+using CloudMart.ApiService;
+using CloudMart.AuthService;
+using CloudMart.DatabaseService;
+using CloudMart.NotificationService;
+using CloudMart.OrderService;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CloudMart.Services.Tests;
 
@@ -9,6 +16,9 @@ public sealed class ServiceSettingsTests
         ServiceSettings.Load(service, new ConfigurationBuilder()
             .AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Name, v.Value)))
             .Build());
+
+    /// <summary>The service's options as its setup binds them.</summary>
+    static T Bound<T>(ServiceSettings settings) where T : class => settings.Values.Get<T>()!;
 
     static ServiceConfigurationException Refused(ServiceSpec service, params (string Name, string? Value)[] variables) =>
         Assert.Throws<ServiceConfigurationException>(() => Load(service, variables));
@@ -67,7 +77,7 @@ public sealed class ServiceSettingsTests
     public void A_chaos_rate_from_zero_to_one_is_accepted(string rate, double expected)
     {
         var settings = Load(ServiceCatalog.Database, ("DB_NAME", "cloudmart-db"), ("CHAOS_FAILURE_RATE", rate));
-        Assert.Equal(expected, settings.Rate("CHAOS_FAILURE_RATE"));
+        Assert.Equal(expected, Bound<DatabaseOptions>(settings).ChaosFailureRate);
     }
 
     [Theory]
@@ -88,7 +98,7 @@ public sealed class ServiceSettingsTests
     {
         // Fault 3 of the lab: http://database:8080 passes the start-up check and fails only when called.
         var settings = Load(ServiceCatalog.Order, ("DATABASE_URL", "http://database:8080"));
-        Assert.Equal(new Uri("http://database:8080"), settings.Url("DATABASE_URL"));
+        Assert.Equal(new Uri("http://database:8080"), Bound<OrderOptions>(settings).DatabaseUrl);
     }
 
     [Theory]
@@ -119,27 +129,27 @@ public sealed class ServiceSettingsTests
     {
         var database = Load(ServiceCatalog.Database, ("DB_NAME", "cloudmart-db"));
         Assert.Equal(8080, database.Port);
-        Assert.Equal("data", database.Text("DATA_DIR"));
-        Assert.Equal(0.0, database.Rate("CHAOS_FAILURE_RATE"));
+        Assert.Equal("data", Bound<DatabaseOptions>(database).DataDir);
+        Assert.Equal(0.0, Bound<DatabaseOptions>(database).ChaosFailureRate);
         Assert.Equal("database-service", database.ServiceName);
-        Assert.Null(database.OptionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.Null(database.Telemetry.OtelExporterOtlpEndpoint);
 
         var order = Load(ServiceCatalog.Order);
         Assert.Equal(3000, order.Port);
-        Assert.Equal(new Uri("http://database-service:8080"), order.Url("DATABASE_URL"));
-        Assert.Equal(new Uri("http://notification-service:3000"), order.Url("NOTIFICATION_URL"));
+        Assert.Equal(new Uri("http://database-service:8080"), Bound<OrderOptions>(order).DatabaseUrl);
+        Assert.Equal(new Uri("http://notification-service:3000"), Bound<OrderOptions>(order).NotificationUrl);
 
         var api = Load(ServiceCatalog.Api);
-        Assert.Equal(new Uri("http://auth-service:3000"), api.Url("AUTH_SERVICE_URL"));
-        Assert.Equal(new Uri("http://order-service:3000"), api.Url("ORDER_SERVICE_URL"));
+        Assert.Equal(new Uri("http://auth-service:3000"), Bound<ApiOptions>(api).AuthServiceUrl);
+        Assert.Equal(new Uri("http://order-service:3000"), Bound<ApiOptions>(api).OrderServiceUrl);
 
         var auth = Load(ServiceCatalog.Auth);
-        Assert.Equal(60, auth.Integer("TOKEN_LIFETIME_MINUTES"));
-        Assert.True(auth.Flag("ALLOW_GUEST_CHECKOUT"));
-        Assert.Null(auth.Text("JWT_SIGNING_KEY"));
+        Assert.Equal(60, Bound<AuthOptions>(auth).TokenLifetimeMinutes);
+        Assert.True(Bound<AuthOptions>(auth).AllowGuestCheckout);
+        Assert.Null(Bound<AuthOptions>(auth).JwtSigningKey);
 
         var notification = Load(ServiceCatalog.Notification);
-        Assert.Null(notification.OptionalUrl("WEBHOOK_URL"));
+        Assert.Null(Bound<NotificationOptions>(notification).WebhookUrl);
     }
 
     [Fact]
@@ -147,7 +157,7 @@ public sealed class ServiceSettingsTests
     {
         var settings = Load(ServiceCatalog.Database, ("DB_NAME", " shop "), ("PORT", "9000"), ("OTEL_SERVICE_NAME", "db-primary"));
 
-        Assert.Equal("shop", settings.Text("DB_NAME"));
+        Assert.Equal("shop", Bound<DatabaseOptions>(settings).DbName);
         Assert.Equal(9000, settings.Port);
         Assert.Equal("db-primary", settings.ServiceName);
     }
@@ -156,6 +166,60 @@ public sealed class ServiceSettingsTests
     public void Reading_a_variable_the_catalog_does_not_declare_is_an_error()
     {
         var settings = Load(ServiceCatalog.Api);
-        Assert.Throws<InvalidOperationException>(() => settings.Text("DB_NAME"));
+        using var provider = new ServiceCollection()
+            .AddOptions<DatabaseOptions>().Bind(settings.Values).CheckedAgainst(settings.Service).Services
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        Assert.Contains("DB_NAME", error.Message);
+    }
+
+    /// <summary>Each options class a service binds, with the catalog entry it is checked against.</summary>
+    public static TheoryData<string, string> OptionsClasses() => new()
+    {
+        { nameof(ApiOptions), ServiceNames.Api },
+        { nameof(AuthOptions), ServiceNames.Auth },
+        { nameof(OrderOptions), ServiceNames.Order },
+        { nameof(DatabaseOptions), ServiceNames.Database },
+        { nameof(NotificationOptions), ServiceNames.Notification },
+        { nameof(HostingOptions), ServiceNames.Api },
+        { nameof(TelemetryOptions), ServiceNames.Api },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionsClasses))]
+    public void Every_property_of_a_services_options_binds_a_variable_its_catalog_entry_declares(string options, string service)
+    {
+        var spec = ServiceCatalog.Find(service);
+        var undeclared = options switch
+        {
+            nameof(ApiOptions) => CatalogOptions.Undeclared<ApiOptions>(spec),
+            nameof(AuthOptions) => CatalogOptions.Undeclared<AuthOptions>(spec),
+            nameof(OrderOptions) => CatalogOptions.Undeclared<OrderOptions>(spec),
+            nameof(DatabaseOptions) => CatalogOptions.Undeclared<DatabaseOptions>(spec),
+            nameof(NotificationOptions) => CatalogOptions.Undeclared<NotificationOptions>(spec),
+            nameof(HostingOptions) => CatalogOptions.Undeclared<HostingOptions>(spec),
+            _ => CatalogOptions.Undeclared<TelemetryOptions>(spec),
+        };
+        Assert.Empty(undeclared);
+    }
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    [InlineData("False", false)]
+    public void A_flag_written_as_a_digit_binds_as_the_boolean_it_stands_for(string flag, bool expected)
+    {
+        Assert.Equal(expected, Bound<AuthOptions>(Load(ServiceCatalog.Auth, ("ALLOW_GUEST_CHECKOUT", flag))).AllowGuestCheckout);
+    }
+
+    [Theory]
+    [InlineData("DB_NAME", "DbName")]
+    [InlineData("PORT", "Port")]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OtelExporterOtlpTracesEndpoint")]
+    public void A_variable_binds_the_property_named_by_its_words(string variable, string property)
+    {
+        Assert.Equal(property, ServiceVariables.PropertyName(variable));
+        Assert.Equal(variable, ServiceVariables.VariableName(property));
     }
 }

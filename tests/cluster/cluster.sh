@@ -363,7 +363,8 @@ cmd_down() {
         docker rm -f $containers >/dev/null 2>&1 || true
     fi
     if [[ -d $state/kubelet ]]; then
-        mounts=$(awk -v root="$state/kubelet/" 'index($2, root) == 1 {print $2}' /proc/mounts | sort -r)
+        # The kubelet bind-mounts its folder onto itself (to share it) and mounts volumes below it.
+        mounts=$(awk -v root="$state/kubelet" '$2 == root || index($2, root "/") == 1 {print $2}' /proc/mounts | sort -r)
         for i in $mounts; do umount "$i" 2>/dev/null || umount -l "$i" 2>/dev/null || true; done
     fi
     remove_iptables

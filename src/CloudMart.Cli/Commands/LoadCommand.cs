@@ -32,21 +32,7 @@ public static class LoadCommand
         var orders = OptionValues.Count("--orders", $"How many orders to send [default: {LoadPlan.DefaultOrders}; with --duration: as many as fit]", 1, LoadPlan.MaxOrders);
         var interval = OptionValues.Duration("--interval", $"Pause after each order, as the guide's loop sleeps [default: 1s; 0 with --concurrency, --rate or --duration]");
         var concurrency = OptionValues.Count("--concurrency", "Orders in flight at once [default: 1]", 1, LoadPlan.MaxConcurrency);
-        var rate = new Option<double?>("--rate")
-        {
-            Description = "Orders per second across all senders [default: as fast as they go]",
-            HelpName = "per-second",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= LoadPlan.MaxRate)
-                {
-                    return value;
-                }
-                result.AddError($"--rate must be a number of orders per second above 0 and at most {LoadPlan.MaxRate}, not '{text}'.");
-                return null;
-            },
-        };
+        var rate = RateOption();
         var duration = OptionValues.Duration("--duration", $"Keep sending for this long (at most {LoadPlan.Describe(LoadPlan.MaxDuration)}) [default: until the orders are sent]");
         var timeout = OptionValues.Duration("--timeout", "How long one order may take before it counts as timed out [default: 10s]");
         var output = OutputFormat.Create();
@@ -70,16 +56,9 @@ public static class LoadCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = parse.GetValue(url);
-            if (target is null && runs is not null)
+            if (!TryTarget(parse.GetValue(url), parse.GetValue(name), runs, consoles, out var target))
             {
-                var run = runs.Runs.Choose(parse.GetValue(name), out var ambiguous);
-                if (ambiguous is not null)
-                {
-                    consoles.Error.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
-                    return (int)ExitCodes.UsageError;
-                }
-                target = run.GatewayUrl;
+                return (int)ExitCodes.UsageError;
             }
             var settings = new LoadSettings
             {
@@ -91,6 +70,40 @@ public static class LoadCommand
             return (int)await RunAsync(settings, consoles, signals.Token);
         });
         return command;
+    }
+
+    /// <summary><c>--rate</c>: orders per second across all senders, above 0 and at most <see cref="LoadPlan.MaxRate"/>.</summary>
+    static Option<double?> RateOption() => new("--rate")
+    {
+        Description = "Orders per second across all senders [default: as fast as they go]",
+        HelpName = "per-second",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= LoadPlan.MaxRate)
+            {
+                return value;
+            }
+            result.AddError($"--rate must be a number of orders per second above 0 and at most {LoadPlan.MaxRate}, not '{text}'.");
+            return null;
+        },
+    };
+
+    /// <summary>The gateway to load: --url, else that of the run that is up (false, said why, when which run is ambiguous).</summary>
+    static bool TryTarget(Uri? url, string? name, VerifyEnvironment? runs, CliConsoles consoles, out Uri? target)
+    {
+        target = url;
+        if (target is null && runs is not null)
+        {
+            var run = runs.Runs.Choose(name, out var ambiguous);
+            if (ambiguous is not null)
+            {
+                consoles.Error.Profile.Out.Writer.WriteLine($"error: {ambiguous}.");
+                return false;
+            }
+            target = run.GatewayUrl;
+        }
+        return true;
     }
 
     /// <summary>

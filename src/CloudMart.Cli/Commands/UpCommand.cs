@@ -9,109 +9,6 @@ namespace CloudMart.Cli.Commands;
 /// </summary>
 public static partial class UpCommand
 {
-    public static Command Create(IAnsiConsole console, UpEnvironment environment, IAnsiConsole? error = null)
-    {
-        var gatewayPort = OptionValues.Count("--gateway-port",
-            $"The port the gateway listens on, on 127.0.0.1 [default: {ServiceCatalog.Gateway.LocalPort}, moved by --port-offset]", 1, 65535);
-        gatewayPort.HelpName = "port";
-        var portOffset = OptionValues.Count("--port-offset",
-            "Added to every component's local port (3000-3004 and 8080), to run beside another CloudMart [default: 0]", 0, 65535);
-        var dataDir = DataDirOption();
-        var published = new Option<bool>("--published")
-        {
-            Description = $"Run the Native AOT binaries published under {ServiceBinaries.DefaultPublishFolder}/SERVICE/ (as the images ship) instead of the dotnet build",
-        };
-        var startupTimeout = OptionValues.Count("--startup-timeout", "Seconds every component together may take to answer /health [default: 60]", 1, 3600);
-        startupTimeout.HelpName = "seconds";
-
-        var name = RunSelection.NameOption("The run's name: its folder under .cloudmart/runs/, which the other verbs take [default: 'default', or port-GATEWAYPORT off the default ports]");
-        var detach = new Option<bool>("--detach", "-d") { Description = "Start in the background and return once everything is healthy; 'cloudmart down' stops it" };
-        var fresh = new Option<bool>("--fresh") { Description = "Start with an empty database: the run's orders are deleted first" };
-
-        var fault = FaultOption();
-        var observe = new Option<bool>("--observe")
-        {
-            Description = $"Also run the Aspire Dashboard (traces, logs; on port {ObservePorts.DashboardBase}) and Prometheus (metrics, the lab's alert rules; on {ObservePorts.PrometheusBase}), both moved by --port-offset",
-        };
-
-        var command = new Command("up", "Start CloudMart here: the five services and nginx as the gateway on http://127.0.0.1:8080. Ctrl-C stops everything.")
-        {
-            gatewayPort, portOffset, dataDir, published, startupTimeout, name, detach, fresh, fault, observe,
-        };
-        command.Validators.Add(result =>
-        {
-            if (!(result.TryGet(portOffset, out var offset) && result.TryGet(gatewayPort, out var port)))
-            {
-                return; // a value that is not a number: its own error says so
-            }
-            var ports = new LabPorts(offset ?? 0, port);
-            if (ports.Problem() is { } problem)
-            {
-                result.AddError(port is { } gateway
-                    ? $"--gateway-port '{gateway}' with --port-offset '{ports.Offset}' does not fit: {problem}."
-                    : $"--port-offset '{ports.Offset}' does not fit: {problem}.");
-            }
-        });
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var settings = new UpSettings
-            {
-                GatewayPort = parse.GetValue(gatewayPort),
-                PortOffset = parse.GetValue(portOffset) ?? 0,
-                DataDirectory = parse.GetValue(dataDir),
-                Published = parse.GetValue(published),
-                StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(startupTimeout) ?? 60),
-                Name = parse.GetValue(name),
-                Detach = parse.GetValue(detach),
-                Fresh = parse.GetValue(fresh),
-                Faults = LabFaultSelection.Parse(parse.GetValue(fault) ?? [], out _),
-                Observe = parse.GetValue(observe),
-            };
-            if (settings.Detach)
-            {
-                return (int)await DetachedUp.RunAsync(settings, args: parse.Tokens.Select(t => t.Value), error ?? console, environment, cancellationToken);
-            }
-            using var signals = ShutdownSignals.Listen(cancellationToken);
-            return (int)await RunAsync(settings, console, environment, signals.Token, error);
-        });
-        return command;
-    }
-
-    static Option<string?> DataDirOption()
-    {
-        var dataDir = new Option<string?>("--data-dir")
-        {
-            Description = $"Where the database-service keeps its SQLite file [default: {LabLayout.DefaultStateFolder}/data]",
-            HelpName = "folder",
-        };
-        dataDir.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } folder && (folder.Length == 0 || File.Exists(folder)))
-            {
-                result.AddError($"--data-dir must be a folder, and '{folder}' is {(folder.Length == 0 ? "empty" : "a file")}.");
-            }
-        });
-        return dataDir;
-    }
-
-    static Option<string[]> FaultOption()
-    {
-        var fault = new Option<string[]>("--fault")
-        {
-            Description = $"Put lab fault N back as shipped, to practise without a cluster: {string.Join(", ", LabFaultSelection.Available)} or all (repeatable)",
-            HelpName = "N",
-        };
-        fault.Validators.Add(result =>
-        {
-            LabFaultSelection.Parse(result.GetValueOrDefault<string[]>() ?? [], out var problem);
-            if (problem is not null)
-            {
-                result.AddError(problem + ".");
-            }
-        });
-        return fault;
-    }
-
     /// <summary>
     /// Starts everything, shows where it is, waits for <paramref name="stop"/>, stops everything.
     /// </summary>
@@ -136,28 +33,12 @@ public static partial class UpCommand
             return stop.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.NginxMissing;
         }
 
-        ObserveSetup? observeSetup = null;
-        try
+        if (!TryObserveSetup(settings, layout, progress, out var observeSetup))
         {
-            observeSetup = settings.Observe ? ObserveSetup.FromMachine(layout) : null;
-        }
-        catch (LabStartException ex)
-        {
-            progress.MarkupLineInterpolated($"[red]--observe cannot start:[/] {ex.Message}.");
             return ExitCodes.StartFailed;
         }
 
-        var binaries = settings.Published ? ServiceBinaries.Published() : ServiceBinaries.Build(environment.BuildConfiguration);
-        var options = new LocalRunOptions
-        {
-            Layout = layout,
-            Ports = settings.Ports,
-            Binaries = binaries,
-            NginxPath = nginx,
-            StartTimeout = settings.StartupTimeout,
-            Faults = settings.Faults,
-            Observe = observeSetup,
-        };
+        var options = RunOptions(settings, environment, layout, nginx, observeSetup);
         progress.MarkupLineInterpolated($"Starting CloudMart: 5 services ({(settings.Published ? "published Native AOT binaries" : $"dotnet, {environment.BuildConfiguration} build")}) and nginx as the gateway...");
         if (settings.Faults.Faults.Count > 0)
         {
@@ -172,14 +53,7 @@ public static partial class UpCommand
 
         await using (lab)
         {
-            var ready = DateTimeOffset.Now - environment.CommandStarted;
-            console.Write(Table(console, lab));
-            console.MarkupLineInterpolated($"[green]CloudMart is ready[/] at [bold]{Address(lab.GatewayUrl)}[/] in {ready.TotalSeconds:0.0} s.");
-            console.MarkupLineInterpolated($"Data: {Shown(layout.DataDirectory)}   Logs: {Shown(layout.LogsDirectory)}");
-            ShowObservers(console, lab);
-            // Written past the console's wrapping: a command broken inside its quotes does not paste.
-            console.Profile.Out.Writer.WriteLine($"Try: curl -X POST {Address(lab.GatewayUrl)}/api/orders -H 'Content-Type: application/json' -d '{{\"item\": \"laptop\", \"quantity\": 1}}'");
-            console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
+            ShowReady(console, lab, layout, DateTimeOffset.Now - environment.CommandStarted);
 
             lab.MarkReady();
             var housekeeping = KeepHouseAsync(progress, lab, stop);
@@ -191,6 +65,45 @@ public static partial class UpCommand
             progress.MarkupLine("Everything was stopped.");
         }
         return ExitCodes.Success;
+    }
+
+    static LocalRunOptions RunOptions(UpSettings settings, UpEnvironment environment, LabLayout layout, string nginx, ObserveSetup? observe) => new()
+    {
+        Layout = layout,
+        Ports = settings.Ports,
+        Binaries = settings.Published ? ServiceBinaries.Published() : ServiceBinaries.Build(environment.BuildConfiguration),
+        NginxPath = nginx,
+        StartTimeout = settings.StartupTimeout,
+        Faults = settings.Faults,
+        Observe = observe,
+    };
+
+    /// <summary>The observe stack's setup when --observe asks for it (null otherwise); false, said why, when it cannot start.</summary>
+    static bool TryObserveSetup(UpSettings settings, LabLayout layout, IAnsiConsole progress, out ObserveSetup? setup)
+    {
+        setup = null;
+        try
+        {
+            setup = settings.Observe ? ObserveSetup.FromMachine(layout) : null;
+            return true;
+        }
+        catch (LabStartException ex)
+        {
+            progress.MarkupLineInterpolated($"[red]--observe cannot start:[/] {ex.Message}.");
+            return false;
+        }
+    }
+
+    /// <summary>Where the run is, once it is ready: the only lines on stdout.</summary>
+    static void ShowReady(IAnsiConsole console, RunningLab lab, LabLayout layout, TimeSpan ready)
+    {
+        console.Write(Table(console, lab));
+        console.MarkupLineInterpolated($"[green]CloudMart is ready[/] at [bold]{Address(lab.GatewayUrl)}[/] in {ready.TotalSeconds:0.0} s.");
+        console.MarkupLineInterpolated($"Data: {Shown(layout.DataDirectory)}   Logs: {Shown(layout.LogsDirectory)}");
+        ShowObservers(console, lab);
+        // Written past the console's wrapping: a command broken inside its quotes does not paste.
+        console.Profile.Out.Writer.WriteLine($"Try: curl -X POST {Address(lab.GatewayUrl)}/api/orders -H 'Content-Type: application/json' -d '{{\"item\": \"laptop\", \"quantity\": 1}}'");
+        console.MarkupLine("Press [bold]Ctrl-C[/] to stop.");
     }
 
     /// <summary>Why this run must not start (another run of that name is up, an unusable data folder), or null.</summary>

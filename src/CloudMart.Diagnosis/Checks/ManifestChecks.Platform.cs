@@ -16,8 +16,8 @@ public static partial class ManifestChecks
 
     /// <summary>
     /// Each claim names no storage class (the cluster's default) or one that exists: the lab's
-    /// local-path, or a StorageClass of the set. On a cluster, whose StorageClasses the diagnosis
-    /// does not read, a claim still Pending with a class named is the finding.
+    /// local-path, or a StorageClass of the set. (A cluster's claims are not read: there the pod
+    /// observations see the claim that does not bind.)
     /// </summary>
     public static IEnumerable<Finding> ClaimStorageClasses(ManifestSet set, BuiltImages images)
     {
@@ -30,7 +30,7 @@ public static partial class ManifestChecks
             {
                 null => false,
                 "" => !set.All<V1PersistentVolume>().Any(),
-                _ => set.Folder is not null ? !classes.Contains(className) : claim.Status?.Phase == "Pending",
+                _ => !classes.Contains(className),
             };
             if (!unbound)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudMart.Diagnosis.Manifests;
+using k8s.Models;
 
 namespace CloudMart.Diagnosis.Live;
 
@@ -60,7 +61,13 @@ public static partial class PodObservations
             yield break;
         }
         var containerPort = p.Spec?.ContainerPort.ToString(CultureInfo.InvariantCulture);
-        yield return new Finding(CheckNames.Pods, p.Component, "readiness-failing", p.DeploymentAt($"{p.Path}.readinessProbe"))
+        // What the probe asks, when it is what fails: another path than /health (which every component serves), or another port.
+        var get = p.Container.ReadinessProbe?.HttpGet;
+        var subject = get is null ? "readiness-failing"
+            : get.Path != "/health" ? "readinessProbe.path"
+            : p.Spec is not null && p.Container.ReadinessProbe!.HttpPort(p.Container) != p.Spec.ContainerPort ? "readinessProbe.port"
+            : "readiness-failing";
+        yield return new Finding(CheckNames.Pods, p.Component, subject, p.DeploymentAt($"{p.Path}.readinessProbe"))
         {
             FaultCheck = CheckNames.Probes,
             Summary = $"{p.Component} pod {p.Name} runs but is not ready",
@@ -81,7 +88,8 @@ public static partial class PodObservations
         {
             yield break;
         }
-        yield return new Finding(CheckNames.Pods, p.Component, "config-error", p.DeploymentAt(p.Path))
+        var variable = MissingSource(p.Container, waiting.Message);
+        yield return new Finding(CheckNames.Pods, p.Component, variable?.Name ?? "config-error", p.DeploymentAt(variable is null ? p.Path : $"{p.Path}.env[{variable.Name}].valueFrom"))
         {
             FaultCheck = CheckNames.Variables,
             Summary = $"{p.Component} pod {p.Name} cannot be created: {waiting.Message}",
@@ -95,12 +103,78 @@ public static partial class PodObservations
         };
     }
 
-    /// <summary>No node can take the pod.</summary>
+    /// <summary>
+    /// The variable whose source a CreateContainerConfigError message names: the kubelet says
+    /// <c>secret "NAME" not found</c> (or configmap), or <c>couldn't find key KEY in Secret NS/NAME</c>.
+    /// </summary>
+    static V1EnvVar? MissingSource(V1Container container, string? message)
+    {
+        if (message is null)
+        {
+            return null;
+        }
+        static bool Named(string message, string kind, string name, string key) =>
+            message.Contains($"{kind.ToLowerInvariant()} \"{name}\" not found", StringComparison.OrdinalIgnoreCase)
+            || message.Contains($"couldn't find key {key} in {kind} ", StringComparison.OrdinalIgnoreCase) && message.EndsWith($"/{name}", StringComparison.Ordinal);
+        return container.Env?.FirstOrDefault(e =>
+            e.ValueFrom?.SecretKeyRef is { } secret && Named(message, "Secret", secret.Name, secret.Key)
+            || e.ValueFrom?.ConfigMapKeyRef is { } map && Named(message, "ConfigMap", map.Name, map.Key));
+    }
+
+    /// <summary>The container runtime cannot start the container's command: the executable is not in the image.</summary>
+    public static IEnumerable<Finding> StartErrors(PodView p)
+    {
+        if (!p.StartFailed)
+        {
+            yield break;
+        }
+        var failed = p.Events.FirstOrDefault(e => e.Reason == "Failed" && e.Message?.Contains("exec", StringComparison.Ordinal) == true);
+        var command = string.Join(" ", (p.Container.Command ?? []).Concat(p.Container.Args ?? []));
+        yield return new Finding(CheckNames.Pods, p.Component, "command", p.DeploymentAt($"{p.Path}.command"))
+        {
+            FaultCheck = CheckNames.Images,
+            Summary = $"{p.Component} pod {p.Name} cannot start its command{(command.Length == 0 ? "" : $" '{command}'")}",
+            Evidence = [$"pod {p.Name}: {p.State}, {p.Restarts} restarts{(p.LastTerminated is null ? "" : $", last terminated {PodFacts.Describe(p.LastTerminated)}")}"
+                + (failed is null ? "" : $"; event Failed: {failed.Message}")],
+            Value = command.Length == 0 ? null : command,
+            Expected = "the image's own entrypoint",
+            RootCause = $"The runtime cannot start what the container is told to run{(failed?.Message is { } message ? $": {message}" : ".")}",
+            Fix = $"Remove command and args from the {p.Component} container, so the image's entrypoint starts the service.",
+            Symptom = $"{p.Component} pods show RunContainerError, then CrashLoopBackOff.",
+            Impact = $"{p.Component} never runs.",
+        };
+    }
+
+    /// <summary>
+    /// No node can take the pod. When the reason is a claim that is not bound and the claim's own
+    /// events say its storage class does not exist, the finding is about that class.
+    /// </summary>
     public static IEnumerable<Finding> Unschedulable(PodView p)
     {
         var unschedulable = p.Events.FirstOrDefault(e => e.Reason == "FailedScheduling");
         if (p.Pod.Status?.Phase != "Pending" || unschedulable is null || p.Status is not null)
         {
+            yield break;
+        }
+        var claims = (p.Pod.Spec?.Volumes ?? []).Select(v => v.PersistentVolumeClaim?.ClaimName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var provisioning = unschedulable.Message?.Contains("unbound immediate PersistentVolumeClaims", StringComparison.Ordinal) == true
+            ? p.Snapshot.Events.FirstOrDefault(e => e.Reason == "ProvisioningFailed" && e.InvolvedObject?.Kind == "PersistentVolumeClaim"
+                && claims.Contains(e.InvolvedObject.Name) && e.Message?.StartsWith("storageclass.storage.k8s.io ", StringComparison.Ordinal) == true)
+            : null;
+        if (provisioning is not null)
+        {
+            yield return new Finding(CheckNames.Pods, p.Component, "storageClassName", new FindingLocation(null, null, "PersistentVolumeClaim", provisioning.InvolvedObject.Name, "spec.storageClassName"))
+            {
+                FaultCheck = CheckNames.Storage,
+                Summary = $"{p.Component} pod {p.Name} waits for claim {provisioning.InvolvedObject.Name}, whose storage class does not exist",
+                Evidence = [$"pod {p.Name}: Pending; event FailedScheduling: {unschedulable.Message}", $"PersistentVolumeClaim {provisioning.InvolvedObject.Name}: event ProvisioningFailed: {provisioning.Message}"],
+                Value = "Pending",
+                Expected = "a bound claim",
+                RootCause = $"Nothing can provision a volume for claim {provisioning.InvolvedObject.Name}: {provisioning.Message}",
+                Fix = $"Remove storageClassName from claim {provisioning.InvolvedObject.Name} (or name a class of kubectl get storageclass), delete the claim and apply again.",
+                Symptom = $"{p.Component} pods stay Pending.",
+                Impact = $"{p.Component} never runs.",
+            };
             yield break;
         }
         yield return new Finding(CheckNames.Pods, p.Component, "unschedulable", p.PodAt("status.phase"))

@@ -14,7 +14,7 @@ public static partial class PodObservations
     /// <summary>The rules, in the order their problems are reported for a pod.</summary>
     public static IReadOnlyList<Func<PodView, IEnumerable<Finding>>> All { get; } =
     [
-        DependencyFailures, InjectedFailures, PullFailures, OomKills, LivenessRestarts, Crashes, NotReady, ConfigErrors, Unschedulable,
+        DependencyFailures, InjectedFailures, PullFailures, OomKills, LivenessRestarts, Crashes, StartErrors, NotReady, ConfigErrors, Unschedulable,
     ];
 
     static readonly IReadOnlySet<string> PullReasons = new HashSet<string> { "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull" };

@@ -37,8 +37,11 @@ public sealed record PodView(
     public bool KilledForLiveness =>
         LivenessFailures.Count > 0 || Events.Any(e => e.Reason == "Killing" && e.Message?.Contains("liveness probe", StringComparison.Ordinal) == true);
 
-    /// <summary>The restarts have a cause another observation reports (an OOM kill, a failing liveness probe).</summary>
-    public bool RestartsExplained => OomKilled || KilledForLiveness;
+    /// <summary>The runtime could not start the container's command (exit code 128, reason StartError).</summary>
+    public bool StartFailed => LastTerminated?.Reason == "StartError" || Waiting?.Reason == "RunContainerError";
+
+    /// <summary>The restarts have a cause another observation reports (an OOM kill, a failing liveness probe, a command that cannot start).</summary>
+    public bool RestartsExplained => OomKilled || KilledForLiveness || StartFailed;
 
     /// <summary>A field of the pod itself, for a problem seen on it rather than in its Deployment.</summary>
     public FindingLocation PodAt(string field) => new(null, null, "Pod", Name, field);

@@ -20,8 +20,6 @@ public static class ObserveStack
 
     public const string PrometheusName = "prometheus";
 
-    static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-
     /// <summary>
     /// The variables that aim a service's OTLP exporters at the dashboard: traces, logs and
     /// metrics over gRPC. They replace any the caller's environment set.
@@ -77,7 +75,7 @@ public static class ObserveStack
         var command = new LaunchCommand(setup.DashboardPath, []);
         var process = ChildProcess.Start(DashboardName, command, variables, RemovedFromDashboard(),
             layout.LogFile(DashboardName), Path.GetDirectoryName(setup.DashboardPath)!);
-        return new RunningObserver(DashboardName, ports.DashboardUrl, "/health", process, command);
+        return new RunningObserver(DashboardName, ports.DashboardUrl, HealthProbe.Path, process, command);
     }
 
     /// <summary>What the caller's environment must not hand the dashboard: its own OTLP variables would make it report to itself.</summary>
@@ -106,16 +104,7 @@ public static class ObserveStack
             AnswersAsync, events, timeout, deadline.Token, cancellationToken)));
     }
 
-    static async Task<bool> AnswersAsync(Uri health, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await Http.GetAsync(health, cancellationToken);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    /// <summary>They are not ours: 200 from their ready path is all the health they report (see <see cref="HealthProbe"/>).</summary>
+    static async Task<bool> AnswersAsync(Uri health, CancellationToken cancellationToken) =>
+        (await HealthProbe.ProbeAsync(health, component: null, cancellationToken: cancellationToken)).Healthy;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace CloudMart.Lab;
 
@@ -21,24 +22,38 @@ public static class PrometheusConfig
     public static string Render(IReadOnlyDictionary<string, Uri> targets, IEnumerable<string> ruleFiles, TimeSpan interval)
     {
         var seconds = Math.Max(1, (int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
-        var config = new StringBuilder();
-        // A scrape may take as long as the interval and no longer: Prometheus refuses a longer timeout.
-        config.AppendLine($"global: {{scrape_interval: {seconds}, evaluation_interval: {seconds}, scrape_timeout: {seconds}}}");
-        config.AppendLine("rule_files:");
-        foreach (var rule in ruleFiles)
+        var config = new YamlMappingNode
         {
-            config.AppendLine($"  - {JsonSerializer.Serialize(rule)}");
-        }
-        config.AppendLine("scrape_configs:");
-        config.AppendLine($"  - job_name: {JobName}");
-        config.AppendLine("    static_configs:");
-        foreach (var (service, url) in targets)
-        {
-            config.AppendLine($"      - targets: [{JsonSerializer.Serialize(url.Authority)}]");
-            config.AppendLine($"        labels: {{service: {JsonSerializer.Serialize(service)}}}");
-        }
-        return config.ToString();
+            // A scrape may take as long as the interval and no longer: Prometheus refuses a longer timeout.
+            { "global", Flow(new YamlMappingNode { { "scrape_interval", seconds }, { "evaluation_interval", seconds }, { "scrape_timeout", seconds } }) },
+            { "rule_files", new YamlSequenceNode(ruleFiles.Select(Quoted)) },
+            {
+                "scrape_configs", new YamlSequenceNode(new YamlMappingNode
+                {
+                    { "job_name", JobName },
+                    {
+                        "static_configs", new YamlSequenceNode(targets.Select(target => new YamlMappingNode
+                        {
+                            { "targets", new YamlSequenceNode(Quoted(target.Value.Authority)) { Style = SequenceStyle.Flow } },
+                            { "labels", Flow(new YamlMappingNode { { "service", Quoted(target.Key) } }) },
+                        }))
+                    },
+                })
+            },
+        };
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(config)).Save(text, assignAnchors: false);
+        // Save ends the document with "...", which a config file does not need.
+        return text.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal);
     }
+
+    static YamlMappingNode Flow(YamlMappingNode mapping)
+    {
+        mapping.Style = MappingStyle.Flow;
+        return mapping;
+    }
+
+    static YamlScalarNode Quoted(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
 
     /// <summary>
     /// The command line: loopback only, exemplar storage on (the services' latency histograms carry

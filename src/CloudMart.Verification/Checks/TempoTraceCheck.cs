@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 
+using CloudMart.Lab;
+
 namespace CloudMart.Verification.Checks;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class TempoTraceCheck
             return CheckResult.Fail(Name, Title, "no order came back with a traceparent header, so there is no trace to look up");
         }
         var url = new Uri(tempo.ToString().TrimEnd('/') + "/api/traces/" + traceId);
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = !tempo.IsLoopback }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = ToolHttp.Create(TimeSpan.FromSeconds(10), useProxy: ToolHttp.ProxyFor(tempo));
         var until = DateTimeOffset.UtcNow + wait;
         var attempts = 0;
         string? last = null;

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
+using CloudMart.Lab;
+
 namespace CloudMart.Verification.Load;
 
 /// <summary>What happened to one order.</summary>
@@ -98,7 +100,7 @@ public static class OrderLoad
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            using var response = await http.GetAsync(new Uri(plan.BaseUrl.ToString().TrimEnd('/') + "/health"), timeout.Token);
+            using var response = await http.GetAsync(HealthProbe.UrlOf(plan.BaseUrl), timeout.Token);
             await response.Content.ReadAsByteArrayAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -120,18 +122,9 @@ public static class OrderLoad
         }
     }
 
-    static HttpClient CreateClient(LoadPlan plan)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            // A proxy from the environment must not stand between the tool and a gateway on this machine.
-            UseProxy = !plan.BaseUrl.IsLoopback,
-            ConnectTimeout = plan.RequestTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-    }
+    // A proxy from the environment must not stand between the tool and a gateway on this machine.
+    static HttpClient CreateClient(LoadPlan plan) => ToolHttp.Create(Timeout.InfiniteTimeSpan, connectTimeout: plan.RequestTimeout,
+        pooledConnectionLifetime: TimeSpan.FromMinutes(1), useProxy: ToolHttp.ProxyFor(plan.BaseUrl));
 
     /// <summary>One order; null when the run was stopped before it finished.</summary>
     static async Task<OrderOutcome?> SendOrderAsync(HttpClient http, LoadPlan plan, int number, Stopwatch clock, CancellationToken stop)

@@ -25,10 +25,13 @@ public sealed record LocalVerifyOptions
 /// </summary>
 public sealed class LocalVerification(LocalVerifyOptions options)
 {
-    static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
-    {
-        Timeout = TimeSpan.FromSeconds(5),
-    };
+    const string ProcessesName = "processes", ProcessesTitle = "The local run's processes are up";
+    const string HealthName = "health", HealthTitle = "Every component answers /health";
+    const string LogsName = "logs", LogsTitle = "No error lines in the logs since the run started";
+    const string TraceLogsName = "trace-logs", TraceLogsTitle = "One order's trace id is in every service's log";
+
+    /// <summary>How long each component's /health may take to answer.</summary>
+    static readonly TimeSpan HealthWait = TimeSpan.FromSeconds(5);
 
     RunRecord? _record;
     LoadReport? _orders;
@@ -38,11 +41,11 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     public IReadOnlyList<VerifyStep> Steps =>
     [
-        new("processes", "The local run's processes are up", (_, _) => Task.FromResult(Processes())),
-        new("health", "Every component answers /health", (_, token) => HealthAsync(token)),
+        new(ProcessesName, ProcessesTitle, (_, _) => Task.FromResult(Processes())),
+        new(HealthName, HealthTitle, (_, token) => HealthAsync(token)),
         new(OrdersCheck.Name, options.Orders.Title, OrdersAsync),
-        new("logs", "No error lines in the logs since the run started", (_, _) => Task.FromResult(Logs())),
-        new("trace-logs", "One order's trace id is in every service's log", TraceInLogsAsync),
+        new(LogsName, LogsTitle, (_, _) => Task.FromResult(Logs())),
+        new(TraceLogsName, TraceLogsTitle, TraceInLogsAsync),
         .. options.Orders.TempoUrl is { } tempo
             ? [new VerifyStep(TempoTraceCheck.Name, TempoTraceCheck.Title,
                 (progress, token) => TempoTraceCheck.RunAsync(tempo, OrdersCheck.TraceToFollow(_orders), options.Orders.TempoWait, progress, token))]
@@ -54,7 +57,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     CheckResult Processes()
     {
-        const string name = "processes", title = "The local run's processes are up";
+        const string name = ProcessesName, title = ProcessesTitle;
         var file = options.Layout.RunFile;
         _record = RunRecord.Read(file);
         if (_record is null)
@@ -71,7 +74,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
         var down = new List<string>();
         foreach (var component in _record.Components)
         {
-            var alive = component.StartTicks is { } ticks && ProcessInfo.IsAlive(component.Pid, ticks);
+            var alive = component.IsAlive;
             if (!alive)
             {
                 down.Add(component.Name);
@@ -93,43 +96,21 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     async Task<CheckResult> HealthAsync(CancellationToken cancellationToken)
     {
-        const string name = "health", title = "Every component answers /health";
+        const string name = HealthName, title = HealthTitle;
         var record = _record!;
         var answers = await Task.WhenAll(record.Components.Select(async component =>
         {
-            var url = new Uri(component.Url.TrimEnd('/') + "/health");
+            var url = HealthProbe.UrlOf(component.Url);
             var clock = Stopwatch.StartNew();
-            try
-            {
-                using var response = await Http.GetAsync(url, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                var healthy = response.StatusCode == HttpStatusCode.OK && NamesItself(body, component.Name);
-                return (component.Name, Healthy: healthy,
-                    Line: $"{component.Name}: GET {url} → {(int)response.StatusCode} in {LoadReport.Milliseconds(clock.Elapsed)}"
-                        + (healthy ? "" : $": {LogScan.Shorten(body, 160)}"));
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                return (component.Name, Healthy: false, Line: $"{component.Name}: GET {url} failed: {ex.Message}");
-            }
+            var answer = await HealthProbe.ProbeAsync(url, component.Name, HealthWait, cancellationToken);
+            return (component.Name, answer.Healthy, Line: answer.StatusCode is { } code
+                ? $"{component.Name}: GET {url} → {code} in {LoadReport.Milliseconds(clock.Elapsed)}" + (answer.Healthy ? "" : $": {LogScan.Shorten(answer.Body, 160)}")
+                : $"{component.Name}: GET {url} failed: {answer.Error}");
         }));
         var sick = answers.Where(a => !a.Healthy).Select(a => a.Name).ToList();
         return CheckResult.From(sick.Count == 0, name, title,
             sick.Count == 0 ? $"all {answers.Length} components answered 200" : $"unhealthy: {string.Join(", ", sick)}",
             answers.Select(a => a.Line));
-    }
-
-    static bool NamesItself(string body, string component)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("service", out var service) && service.GetString() == component;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     async Task<CheckResult> OrdersAsync(Action<string> progress, CancellationToken cancellationToken)
@@ -150,7 +131,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     CheckResult Logs()
     {
-        const string name = "logs", title = "No error lines in the logs since the run started";
+        const string name = LogsName, title = LogsTitle;
         var record = _record!;
         var since = record.Started - TimeSpan.FromSeconds(1);
         var evidence = new List<string>();
@@ -180,7 +161,7 @@ public sealed class LocalVerification(LocalVerifyOptions options)
 
     async Task<CheckResult> TraceInLogsAsync(Action<string> progress, CancellationToken cancellationToken)
     {
-        const string name = "trace-logs", title = "One order's trace id is in every service's log";
+        const string name = TraceLogsName, title = TraceLogsTitle;
         var traceId = OrdersCheck.TraceToFollow(_orders);
         if (traceId is null)
         {

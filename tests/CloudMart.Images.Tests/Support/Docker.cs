@@ -11,7 +11,7 @@ public static class Docker
     static readonly Lazy<string> Program = new(() =>
     {
         var path = ProgramRun.Which("docker");
-        Assert.True(path is not null, "docker is not installed: the image tests need a docker engine (.ci/run installs docker.io and starts dockerd)");
+        Assert.True(path is not null, "docker is not installed: the image tests need a docker engine (./cloudmart test installs docker.io and starts dockerd)");
         var info = RunWith(path, ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
         Assert.True(info.ExitCode == 0, $"the docker engine does not answer (start dockerd): {info.Output}");
         return path;

@@ -113,7 +113,8 @@ public sealed partial class FakeCluster
         Endpoints.Clear();
         foreach (var service in Services)
         {
-            var selected = Pods.Where(p => ManifestSet.Selects(service.Spec.Selector, p.Metadata.Labels)).ToList();
+            // A pod without an address (not scheduled yet) is no endpoint.
+            var selected = Pods.Where(p => ManifestSet.Selects(service.Spec.Selector, p.Metadata.Labels) && p.Status.PodIP is not null).ToList();
             List<V1EndpointAddress> Addresses(bool ready) =>
             [
                 .. selected.Where(pod => PodReady(pod) == ready).Select(pod => new V1EndpointAddress
@@ -226,6 +227,28 @@ public sealed partial class FakeCluster
         pod.Status.Phase = "Running";
         Event("Normal", "Scheduled", "Pod", name, $"Successfully assigned {Namespace}/{name} to k3d-brokenprod-server-0");
 
+        // The scheduler waits for the pod's claims: one whose storage class does not exist is never provisioned.
+        var unboundClaim = (template.Spec.Volumes ?? []).Select(v => v.PersistentVolumeClaim?.ClaimName).OfType<string>()
+            .Select(claim => set.All<V1PersistentVolumeClaim>().FirstOrDefault(c => c.Metadata.Name == claim))
+            .FirstOrDefault(c => c?.Spec?.StorageClassName is { Length: > 0 } className && className != ManifestChecks.LabStorageClass);
+        if (unboundClaim is not null)
+        {
+            pod.Status = new V1PodStatus
+            {
+                Phase = "Pending",
+                Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims." }],
+            };
+            Events.RemoveAll(e => e.InvolvedObject.Name == name && e.Reason == "Scheduled");
+            Event("Warning", "FailedScheduling", "Pod", name, "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", 6);
+            if (!Events.Any(e => e.InvolvedObject.Name == unboundClaim.Metadata.Name && e.Reason == "ProvisioningFailed"))
+            {
+                Event("Warning", "ProvisioningFailed", "PersistentVolumeClaim", unboundClaim.Metadata.Name, $"storageclass.storage.k8s.io \"{unboundClaim.Spec.StorageClassName}\" not found", 40);
+            }
+            return pod;
+        }
+        var missingSecret = (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef)
+            .FirstOrDefault(r => r is { Optional: not true } && !set.All<V1Secret>().Any(s => s.Metadata.Name == r.Name));
+        var entrypoint = spec is null || spec.Name == ServiceCatalog.Gateway.Name ? null : ManifestChecks.Entrypoint(spec);
         if (!images.Contains(container.Image))
         {
             var message = $"Back-off pulling image \"{container.Image}\"";
@@ -238,6 +261,30 @@ public sealed partial class FakeCluster
             Event("Warning", "Failed", "Pod", name, "Error: ErrImagePull", 7);
             Event("Normal", "BackOff", "Pod", name, message, 40);
             Event("Warning", "Failed", "Pod", name, "Error: ImagePullBackOff", 40);
+        }
+        else if (missingSecret is not null)
+        {
+            // The kubelet cannot build the container's environment, so it never creates the container.
+            var message = $"secret \"{missingSecret.Name}\" not found";
+            status.Ready = false;
+            status.Started = false;
+            status.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CreateContainerConfigError", Message = message } };
+            pod.Status.Phase = "Pending";
+            Event("Normal", "Pulled", "Pod", name, $"Container image \"{container.Image}\" already present on machine", 12);
+            Event("Warning", "Failed", "Pod", name, $"Error: {message}", 12);
+        }
+        else if (entrypoint is not null && (container.Command is { Count: > 0 } command && !(command.Count == 1 && command[0] == entrypoint)))
+        {
+            // containerd cannot exec a program the image does not have: the container ends at once with StartError, exit 128.
+            var failure = $"failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{container.Command[0]}\": executable file not found in $PATH: unknown";
+            status.Ready = false;
+            status.Started = false;
+            status.RestartCount = 6;
+            status.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff", Message = $"back-off 5m0s restarting failed container={container.Name} pod={name}_{Namespace}({Guid.NewGuid()})" } };
+            status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "StartError", ExitCode = 128, Message = failure, StartedAt = Now.AddMinutes(-3), FinishedAt = Now.AddMinutes(-3) } };
+            Event("Normal", "Pulled", "Pod", name, $"Container image \"{container.Image}\" already present on machine", 7);
+            Event("Warning", "Failed", "Pod", name, $"Error: {failure}", 7);
+            Event("Warning", "BackOff", "Pod", name, $"Back-off restarting failed container {container.Name} in pod {name}_{Namespace}({Guid.NewGuid()})", 30);
         }
         else if (spec is not null && spec.Variables.Count > 0 && StartFailure(spec, container, set) is { } fatal)
         {
@@ -263,6 +310,12 @@ public sealed partial class FakeCluster
                 status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { Reason = "Completed", ExitCode = 0, StartedAt = Now.AddMinutes(-2), FinishedAt = Now.AddMinutes(-1) } };
                 Event("Warning", "Unhealthy", "Pod", name, $"Liveness probe failed: Get \"http://{ip}:{port}/health\": dial tcp {ip}:{port}: connect: connection refused", 27);
                 Event("Normal", "Killing", "Pod", name, $"Container {container.Name} failed liveness probe, will be restarted", 9);
+            }
+            if (spec is not null && container.ReadinessProbe?.HttpGet is { } readiness && readiness.Path != "/health")
+            {
+                // Every component answers /health (and /alive) only: any other path is 404 to the kubelet.
+                status.Ready = false;
+                Event("Warning", "Unhealthy", "Pod", name, "Readiness probe failed: HTTP probe failed with statuscode: 404", 140);
             }
             if (spec is not null && container.MemoryLimitMiB() is { } limit && limit < spec.MemoryNeedMiB)
             {

@@ -84,7 +84,11 @@ public static class ServiceCatalog
 {
     public const string Namespace = "production";
 
-    internal static readonly VariableSpec[] Telemetry =
+    /// <summary>The database name the healthy system uses: the fix of lab fault 1, and what a local run sets.</summary>
+    public const string DatabaseName = "cloudmart-db";
+
+    /// <summary>The OpenTelemetry variables every program of ours reads.</summary>
+    public static readonly VariableSpec[] Telemetry =
     [
         new("OTEL_SERVICE_NAME", VariableKind.Text, Required: false, null, "the service name to report in telemetry"),
         new("OTEL_EXPORTER_OTLP_ENDPOINT", VariableKind.HttpUrl, Required: false, null,
@@ -111,7 +115,7 @@ public static class ServiceCatalog
     /// Where a service listens and how it stops. The drain bound keeps the drain, plus the time
     /// in-flight requests get to finish, inside Kubernetes' default 30 s grace period.
     /// </summary>
-    internal static readonly VariableSpec[] Hosting =
+    public static readonly VariableSpec[] Hosting =
     [
         new("LISTEN_ADDRESS", VariableKind.IpAddress, Required: false, null,
             "an IP address to listen on, such as 127.0.0.1 (every interface when unset)"),
@@ -135,7 +139,7 @@ public static class ServiceCatalog
 
     public static readonly ServiceSpec Database = Service(ServiceNames.Database, 8080, 3003, memoryNeedMiB: 64,
         new("DB_NAME", VariableKind.Text, Required: true, null,
-            "a database name of letters, digits, '.', '_' or '-', such as cloudmart-db",
+            $"a database name of letters, digits, '.', '_' or '-', such as {DatabaseName}",
             Pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
         new("DATA_DIR", VariableKind.Text, Required: false, "data", "a writable directory for the database file"),
         new("CHAOS_FAILURE_RATE", VariableKind.Rate, Required: false, "0", "a number from 0 to 1, such as 0 or 0.25"));

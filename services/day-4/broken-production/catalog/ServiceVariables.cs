@@ -51,6 +51,27 @@ public static class ServiceVariables
         return values;
     }
 
+    /// <summary>
+    /// The name of the options property a variable binds to (DB_NAME → DbName): the services'
+    /// typed options follow it, so none of them spells a variable's name.
+    /// </summary>
+    public static string PropertyName(string variable) =>
+        string.Concat(variable.Split('_', StringSplitOptions.RemoveEmptyEntries)
+            .Select(word => char.ToUpperInvariant(word[0]) + word[1..].ToLowerInvariant()));
+
+    /// <summary>The variable an options property binds (DbName → DB_NAME); the inverse of <see cref="PropertyName"/>.</summary>
+    public static string VariableName(string property) =>
+        string.Concat(property.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+
+    /// <summary>
+    /// The checked values keyed by property name, as configuration binding reads them; a boolean
+    /// written 1 or 0 becomes true or false, which the binder parses.
+    /// </summary>
+    public static Dictionary<string, string?> ForBinding(ServiceSpec service, IReadOnlyDictionary<string, string?> values) =>
+        service.Variables.ToDictionary(v => PropertyName(v.Name), v => values[v.Name] is { } value && v.Kind == VariableKind.Boolean
+            ? (value is "1" || (bool.TryParse(value, out var flag) && flag) ? "true" : "false")
+            : values[v.Name]);
+
     /// <summary>Whether <paramref name="value"/> is acceptable for <paramref name="variable"/>.</summary>
     public static bool IsValid(VariableSpec variable, string value)
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CloudMart.Customers;
 
 /// <summary>
@@ -10,7 +8,8 @@ public static class CustomersSetup
 {
     public static void AddServices(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder, ServiceSettings settings)
     {
-        var options = CustomerOptions.From(settings);
+        builder.Services.AddOptions<CustomerOptions>().Bind(settings.Values).CheckedAgainst(settings.Service);
+        var options = settings.Values.Get<CustomerOptions>()!;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CheckoutStats>();
         builder.Services.AddHttpClient(Storefront.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -30,29 +29,36 @@ public static class CustomersSetup
     }
 }
 
-/// <summary>The traffic source's checked settings.</summary>
-public sealed record CustomerOptions(
-    Uri Target,
-    double CheckoutsPerSecond,
-    double SignedInShare,
-    double ViewOrdersShare,
-    TimeSpan RequestTimeout,
-    TimeSpan SummaryInterval,
-    TimeSpan? Duration)
+/// <summary>The traffic source's variables (<see cref="TrafficSource.Customers"/>), checked and defaulted there.</summary>
+public sealed class CustomerOptions
 {
+    public Uri TargetUrl { get; set; } = null!;
+
+    public double CheckoutsPerSecond { get; set; }
+
+    public double SignedInShare { get; set; }
+
+    public double ViewOrdersShare { get; set; }
+
+    public int CheckoutTimeoutSeconds { get; set; }
+
+    public int SummaryIntervalSeconds { get; set; }
+
+    public int? DurationSeconds { get; set; }
+
+    public Uri Target => TargetUrl;
+
+    public TimeSpan RequestTimeout => TimeSpan.FromSeconds(CheckoutTimeoutSeconds);
+
+    public TimeSpan SummaryInterval => TimeSpan.FromSeconds(SummaryIntervalSeconds);
+
+    /// <summary>How long the customers shop before the program exits; null: until stopped.</summary>
+    public TimeSpan? Duration => DurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary>
     /// Arrivals beyond this many unfinished visits are turned away: enough for every visit of two
     /// timeouts' worth to hang (each checkout may be tried twice), so it binds only to keep memory
     /// bounded when the shop hangs for longer than that.
     /// </summary>
     public int MaxInFlight => (int)Math.Ceiling(CheckoutsPerSecond * (2 * RequestTimeout.TotalSeconds + 1)) + 8;
-
-    public static CustomerOptions From(ServiceSettings settings) => new(
-        settings.Url("TARGET_URL"),
-        double.Parse(settings.RequiredText("CHECKOUTS_PER_SECOND"), CultureInfo.InvariantCulture),
-        settings.Rate("SIGNED_IN_SHARE"),
-        settings.Rate("VIEW_ORDERS_SHARE"),
-        TimeSpan.FromSeconds(settings.Integer("CHECKOUT_TIMEOUT_SECONDS")),
-        TimeSpan.FromSeconds(settings.Integer("SUMMARY_INTERVAL_SECONDS")),
-        settings.Text("DURATION_SECONDS") is { } duration ? TimeSpan.FromSeconds(int.Parse(duration, CultureInfo.InvariantCulture)) : null);
 }

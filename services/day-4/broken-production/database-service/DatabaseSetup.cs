@@ -1,5 +1,6 @@
 using CloudMart.DatabaseService.Apis;
 using CloudMart.DatabaseService.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CloudMart.DatabaseService;
 
@@ -7,12 +8,15 @@ static class DatabaseSetup
 {
     public static void AddServices(WebApplicationBuilder builder, ServiceSettings settings)
     {
-        builder.Services.AddSingleton(_ => new OrderStore(OrderStore.PathFor(settings)));
-        builder.Services.AddSingleton(provider => new ChaosInjector(settings.Rate("CHAOS_FAILURE_RATE")));
+        builder.Services.AddOptions<DatabaseOptions>().Bind(settings.Values).CheckedAgainst(settings.Service);
+        builder.Services.AddSingleton(provider => new OrderStore(OrderStore.PathFor(Options(provider))));
+        builder.Services.AddSingleton(provider => new ChaosInjector(Options(provider).ChaosFailureRate));
         builder.Services.AddSingleton<WriteCheckpoints>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WriteCheckpoints>());
         builder.Services.AddHealthChecks().AddCheck<OrderStoreHealthCheck>("sqlite");
     }
+
+    static DatabaseOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
 
     public static void MapEndpoints(WebApplication app)
     {
@@ -26,4 +30,16 @@ static class DatabaseSetup
         }
         app.MapStoreApi();
     }
+}
+
+/// <summary>The database-service's own variables (<see cref="ServiceCatalog.Database"/>), checked and defaulted there.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Required: the service refuses to start without it (lab fault 1).</summary>
+    public string DbName { get; set; } = "";
+
+    public string DataDir { get; set; } = "";
+
+    /// <summary>The share of stores that fail on purpose (lab fault 8).</summary>
+    public double ChaosFailureRate { get; set; }
 }

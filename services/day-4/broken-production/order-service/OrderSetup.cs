@@ -17,12 +17,14 @@ static partial class OrderSetup
         // The clock of the idempotency window, keyed so that only the window reads it (the retry and
         // timeout pipelines keep the system's); tests put in one they can move.
         builder.Services.TryAddKeyedSingleton(IdempotencyKey.Clock, TimeProvider.System);
+        builder.Services.AddOptions<OrderOptions>().Bind(settings.Values).CheckedAgainst(settings.Service);
+        var options = settings.Values.Get<OrderOptions>()!;
         // The whole retry pipeline must fit in the call's time: four attempts at 2 s each with backoff
         // between them come to about 9.5 s. It stays below the api-service's 15 s for the order call.
-        builder.Services.AddDependency(ServiceCatalog.Database.Name, settings.Url("DATABASE_URL"), StoreCallTimeout)
+        builder.Services.AddDependency(ServiceCatalog.Database.Name, options.DatabaseUrl, StoreCallTimeout)
             .AddStoreRetry(ServiceCatalog.Database.Name, retry);
         // A notification is best effort: a short timeout, no retry, and its failure never fails the order.
-        builder.Services.AddDependency(ServiceCatalog.Notification.Name, settings.Url("NOTIFICATION_URL"), TimeSpan.FromSeconds(2));
+        builder.Services.AddDependency(ServiceCatalog.Notification.Name, options.NotificationUrl, TimeSpan.FromSeconds(2));
     }
 
     /// <summary>Says at start how failed stores will be retried, so the policy shows in the logs.</summary>
@@ -45,4 +47,12 @@ static partial class OrderSetup
     [LoggerMessage(EventId = 22, EventName = LogEvents.RetryPolicyBackoff, Level = LogLevel.Information,
         Message = "Store retry policy: exponential backoff with jitter, up to {Retries} retries from {BaseDelayMs} ms, {TimeoutMs} ms per attempt")]
     static partial void LogBackoff(ILogger logger, int retries, double baseDelayMs, double timeoutMs);
+}
+
+/// <summary>The order-service's own variables (<see cref="ServiceCatalog.Order"/>), checked and defaulted there.</summary>
+public sealed class OrderOptions
+{
+    public Uri DatabaseUrl { get; set; } = null!;
+
+    public Uri NotificationUrl { get; set; } = null!;
 }

@@ -1,6 +1,7 @@
 using CloudMart.ServiceDefaults.Hosting;
 using CloudMart.ServiceDefaults.Logging;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
 
 namespace CloudMart.ServiceDefaults;
 
@@ -41,7 +42,17 @@ public static class CloudMartHost
         var app = builder.Build();
         app.UseServiceDefaults();
         mapEndpoints(app);
-        app.Run();
+        try
+        {
+            app.Run();
+        }
+        catch (OptionsValidationException ex)
+        {
+            // An options class that reads a variable the catalog does not declare: a defect of the service, not of its configuration.
+            JsonLogLine.WriteFatal(Console.OpenStandardOutput(), service.Name, $"FATAL: {ex.Message}. {service.Name} cannot start.",
+                new Dictionary<string, string?> { [LogAttributes.Expected] = "options that bind only declared variables" });
+            return 1;
+        }
         return 0;
     }
 }

@@ -27,6 +27,8 @@ public static class ServiceDefaultsExtensions
     {
         var settings = ServiceSettings.Load(service, builder.Configuration);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddOptions<HostingOptions>().Bind(settings.Values).CheckedAgainst(service);
+        builder.Services.AddOptions<TelemetryOptions>().Bind(settings.Values).CheckedAgainst(service);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

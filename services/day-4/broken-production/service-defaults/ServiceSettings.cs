@@ -1,53 +1,73 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudMart.ServiceDefaults;
 
 /// <summary>
-/// The checked values of a service's variables, read from configuration (environment
-/// variables in a container) against the service's entry in <see cref="ServiceCatalog"/>.
+/// The checked values of a service's variables, read from configuration (environment variables
+/// in a container) against the service's entry in <see cref="ServiceCatalog"/>. Each service binds
+/// <see cref="Values"/> to an options class of its own (see <see cref="CatalogOptions"/>); the
+/// variables every service shares are bound here.
 /// </summary>
 public sealed class ServiceSettings
 {
-    readonly Dictionary<string, string?> _values;
-
-    ServiceSettings(ServiceSpec service, Dictionary<string, string?> values)
+    ServiceSettings(ServiceSpec service, IConfiguration values)
     {
         Service = service;
-        _values = values;
+        Values = values;
+        Hosting = values.Get<HostingOptions>() ?? new HostingOptions();
+        Telemetry = values.Get<TelemetryOptions>() ?? new TelemetryOptions();
     }
 
     public ServiceSpec Service { get; }
 
-    /// <summary>The name telemetry and logs report: OTEL_SERVICE_NAME, else the catalog name.</summary>
-    public string ServiceName => Text("OTEL_SERVICE_NAME") ?? Service.Name;
+    /// <summary>Every declared variable's checked value (its default when unset), keyed by the options property it binds to.</summary>
+    public IConfiguration Values { get; }
 
-    public int Port => int.Parse(_values["PORT"]!, CultureInfo.InvariantCulture);
+    public HostingOptions Hosting { get; }
+
+    public TelemetryOptions Telemetry { get; }
+
+    /// <summary>The name telemetry and logs report: OTEL_SERVICE_NAME, else the catalog name.</summary>
+    public string ServiceName => Telemetry.OtelServiceName ?? Service.Name;
+
+    public int Port => Hosting.Port;
 
     /// <summary>The one address to listen on (LISTEN_ADDRESS), or null for every interface.</summary>
-    public System.Net.IPAddress? ListenAddress => Text("LISTEN_ADDRESS") is { } address ? System.Net.IPAddress.Parse(address) : null;
+    public System.Net.IPAddress? ListenAddress => Hosting.ListenAddress is { } address ? System.Net.IPAddress.Parse(address) : null;
 
     /// <summary>How long the service keeps serving, unready, between SIGTERM and its stop (SHUTDOWN_DRAIN_SECONDS).</summary>
-    public TimeSpan ShutdownDrain => TimeSpan.FromSeconds(Integer("SHUTDOWN_DRAIN_SECONDS"));
+    public TimeSpan ShutdownDrain => TimeSpan.FromSeconds(Hosting.ShutdownDrainSeconds);
 
-    /// <summary>Checks every variable the service declares; throws on the first bad one.</summary>
-    public static ServiceSettings Load(ServiceSpec service, IConfiguration configuration) =>
-        new(service, ServiceVariables.Check(service, name => configuration[name]));
+    /// <summary>Checks every variable the service declares; throws <see cref="ServiceConfigurationException"/> on the first bad one.</summary>
+    public static ServiceSettings Load(ServiceSpec service, IConfiguration configuration)
+    {
+        var values = ServiceVariables.Check(service, name => configuration[name]);
+        return new(service, new ConfigurationBuilder().AddInMemoryCollection(ServiceVariables.ForBinding(service, values)).Build());
+    }
+}
 
-    public string? Text(string name) => _values.TryGetValue(name, out var value) ? value : throw Undeclared(name);
+/// <summary>Where a service listens and how it stops (<see cref="ServiceCatalog.Hosting"/>).</summary>
+public sealed class HostingOptions
+{
+    public int Port { get; set; }
 
-    public string RequiredText(string name) => Text(name) ?? throw new InvalidOperationException($"{name} has no value and no default");
+    public string? ListenAddress { get; set; }
 
-    public Uri Url(string name) => new(RequiredText(name));
+    public int ShutdownDrainSeconds { get; set; }
+}
 
-    public Uri? OptionalUrl(string name) => Text(name) is { } text ? new Uri(text) : null;
+/// <summary>The OpenTelemetry variables our code reads (<see cref="ServiceCatalog.Telemetry"/>); the SDK reads OTEL_SDK_DISABLED itself.</summary>
+public sealed class TelemetryOptions
+{
+    public string? OtelServiceName { get; set; }
 
-    public double Rate(string name) => double.Parse(RequiredText(name), CultureInfo.InvariantCulture);
+    public string? OtelExporterOtlpEndpoint { get; set; }
 
-    public int Integer(string name) => int.Parse(RequiredText(name), CultureInfo.InvariantCulture);
+    public string? OtelExporterOtlpTracesEndpoint { get; set; }
 
-    public bool Flag(string name) => RequiredText(name) is var text && (text == "1" || (bool.TryParse(text, out var flag) && flag));
+    public string? OtelExporterOtlpMetricsEndpoint { get; set; }
 
-    InvalidOperationException Undeclared(string name) =>
-        new($"{Service.Name} reads {name}, which its catalog entry does not declare");
+    public string? OtelExporterOtlpLogsEndpoint { get; set; }
+
+    public string? OtelExporterOtlpProtocol { get; set; }
 }

@@ -24,11 +24,11 @@ public static partial class ShopApi
         string? token = null;
         if (request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
         {
-            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            token = BearerToken.From(authorization);
+            if (token is null)
             {
                 return Problems.Unauthorized("The Authorization header must be 'Bearer <token>'; get a token from POST /api/token, or send none to check out as a guest.");
             }
-            token = authorization["Bearer ".Length..].Trim();
         }
 
         var key = IdempotencyKey.From(request);
@@ -68,12 +68,12 @@ public static partial class ShopApi
         [FromKeyedServices(ServiceNames.Order)] DependencyClient orders, int? limit, CancellationToken aborted)
     {
         var authorization = request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length == "Bearer ".Length)
+        if (BearerToken.From(authorization) is not { } token || authorization.Length == BearerToken.Prefix.Length)
         {
             return Problems.Unauthorized("Order history needs a signed-in customer: send 'Authorization: Bearer <token>' with a token from POST /api/token.");
         }
         var identity = await auth.SendAsync(HttpMethod.Post, "/auth/validate",
-            DependencyClient.Json(new ValidateRequest(authorization["Bearer ".Length..].Trim()), CloudMartJson.Default.ValidateRequest),
+            DependencyClient.Json(new ValidateRequest(token), CloudMartJson.Default.ValidateRequest),
             CloudMartJson.Default.ValidateResult, aborted, RefusedToken);
         if (!identity.Valid || identity.Guest || identity.Subject is null)
         {

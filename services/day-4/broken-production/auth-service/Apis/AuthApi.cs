@@ -6,6 +6,7 @@ using CloudMart.ServiceDefaults.Contracts;
 using CloudMart.ServiceDefaults.Http;
 using CloudMart.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CloudMart.AuthService.Apis;
 
@@ -35,19 +36,16 @@ public static partial class AuthApi
     }
 
     public static async Task<Results<Ok<ValidateResult>, ProblemHttpResult>> Validate(ValidateRequest body, TokenService tokens,
-        SessionCache sessions, UserStore users, ServiceSettings settings, ILoggerFactory loggers)
+        SessionCache sessions, UserStore users, IOptions<AuthOptions> options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("CloudMart.AuthService.Validate");
         var token = body.Token?.Trim();
-        if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            token = token["Bearer ".Length..].Trim();
-        }
+        token = BearerToken.From(token) ?? token;
 
         var now = DateTimeOffset.UtcNow;
         if (string.IsNullOrEmpty(token))
         {
-            if (!settings.Flag("ALLOW_GUEST_CHECKOUT"))
+            if (!options.Value.AllowGuestCheckout)
             {
                 Validations.Add(1, new KeyValuePair<string, object?>("result", "refused"));
                 LogRefused(logger, "no token, and guest checkout is switched off");

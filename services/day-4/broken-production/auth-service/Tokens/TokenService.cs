@@ -39,10 +39,10 @@ public sealed partial class TokenService
     /// <summary>How far apart the clocks of the issuer and a checker may be.</summary>
     public static TimeSpan ClockSkew { get; } = TimeSpan.FromSeconds(30);
 
-    public static TokenService FromSettings(ServiceSettings settings, ILoggerFactory loggers)
+    public static TokenService FromOptions(AuthOptions options, ILoggerFactory loggers)
     {
-        var lifetime = TimeSpan.FromMinutes(settings.Integer("TOKEN_LIFETIME_MINUTES"));
-        if (settings.Text("JWT_SIGNING_KEY") is { } secret)
+        var lifetime = TimeSpan.FromMinutes(options.TokenLifetimeMinutes);
+        if (options.JwtSigningKey is { } secret)
         {
             return new TokenService(Encoding.UTF8.GetBytes(secret), lifetime);
         }

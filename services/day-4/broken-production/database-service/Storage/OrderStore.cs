@@ -11,7 +11,7 @@ namespace CloudMart.DatabaseService.Storage;
 /// together share one transaction (group commit): one sync covers the whole batch, which is
 /// what lets the write path keep up with many concurrent orders.
 /// </summary>
-public sealed class OrderStore : IDisposable
+public sealed partial class OrderStore : IDisposable
 {
     const int MaxBatch = 256;
 
@@ -55,8 +55,8 @@ public sealed class OrderStore : IDisposable
     /// <summary>The database file: DATA_DIR/DB_NAME.db.</summary>
     public string Path { get; }
 
-    public static string PathFor(ServiceSettings settings) =>
-        System.IO.Path.Combine(settings.RequiredText("DATA_DIR"), settings.RequiredText("DB_NAME") + ".db");
+    public static string PathFor(DatabaseOptions options) =>
+        System.IO.Path.Combine(options.DataDir, options.DbName + ".db");
 
     /// <summary>
     /// Stores an order; completes once it is durable. Storing an id again with the same item, quantity
@@ -127,80 +127,6 @@ public sealed class OrderStore : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
-    }
-
-    async Task WriteLoop()
-    {
-        using var connection = Open();
-        Execute(connection, "PRAGMA synchronous = FULL;");
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO orders (id, item, quantity, timestamp, customer, stored_at)
-            VALUES ($id, $item, $quantity, $timestamp, $customer, $stored_at)
-            ON CONFLICT (id) DO NOTHING
-            """;
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var item = insert.Parameters.Add("$item", SqliteType.Text);
-        var quantity = insert.Parameters.Add("$quantity", SqliteType.Integer);
-        var timestamp = insert.Parameters.Add("$timestamp", SqliteType.Text);
-        var customer = insert.Parameters.Add("$customer", SqliteType.Text);
-        var storedAt = insert.Parameters.Add("$stored_at", SqliteType.Text);
-
-        var batch = new List<PendingStore>(MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                // Once taken here a store is committed even if its caller leaves now; before, it is dropped.
-                if (pending.Abandoned.IsCancellationRequested)
-                {
-                    pending.Completion.TrySetCanceled(pending.Abandoned);
-                    continue;
-                }
-                batch.Add(pending);
-            }
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            var results = new StoreResult[batch.Count];
-            try
-            {
-                using var transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
-                var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var order = batch[i].Order;
-                    id.Value = order.Id;
-                    item.Value = order.Item;
-                    quantity.Value = order.Quantity;
-                    timestamp.Value = order.Timestamp.ToString("O", CultureInfo.InvariantCulture);
-                    customer.Value = (object?)order.Customer ?? DBNull.Value;
-                    storedAt.Value = now;
-                    var created = insert.ExecuteNonQuery() == 1;
-                    var stored = created ? order : Find(connection, order.Id, transaction)!;
-                    results[i] = new StoreResult(created || SameOrder(stored, order), stored, created);
-                }
-                transaction.Commit();
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(ex);
-                }
-                continue;
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(results[i]);
-            }
-        }
     }
 
     const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -13,26 +13,20 @@ public sealed record OtlpRoute(Uri Endpoint, OtlpExportProtocol Protocol);
 /// </summary>
 public sealed record OtlpRoutes(OtlpRoute? Traces, OtlpRoute? Metrics, OtlpRoute? Logs)
 {
-    public const string Endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    public const string TracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    public const string MetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
-    public const string LogsEndpoint = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT";
-    public const string Protocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
-
-    /// <summary>Reads the routes from <paramref name="variable"/> (name → value, or null when unset; the service catalog has checked the values).</summary>
-    public static OtlpRoutes From(Func<string, string?> variable)
+    /// <summary>Reads the routes from the checked telemetry variables.</summary>
+    public static OtlpRoutes From(TelemetryOptions variables)
     {
-        var protocol = variable(Protocol) == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        OtlpRoute? Signal(string name) => variable(name) is { } url ? new OtlpRoute(new Uri(url), protocol) : null;
+        var protocol = variables.OtelExporterOtlpProtocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        OtlpRoute? Signal(string? url) => url is not null ? new OtlpRoute(new Uri(url), protocol) : null;
 
-        var traces = Signal(TracesEndpoint);
-        if (traces is null && variable(Endpoint) is { } shared)
+        var traces = Signal(variables.OtelExporterOtlpTracesEndpoint);
+        if (traces is null && variables.OtelExporterOtlpEndpoint is { } shared)
         {
             // The per-signal variables hold full URLs; the shared one is a base, to which OTLP/HTTP
             // adds the signal's path (gRPC addresses the service, not a path).
             var url = protocol == OtlpExportProtocol.HttpProtobuf ? shared.TrimEnd('/') + "/v1/traces" : shared;
             traces = new OtlpRoute(new Uri(url), protocol);
         }
-        return new OtlpRoutes(traces, Signal(MetricsEndpoint), Signal(LogsEndpoint));
+        return new OtlpRoutes(traces, Signal(variables.OtelExporterOtlpMetricsEndpoint), Signal(variables.OtelExporterOtlpLogsEndpoint));
     }
 }

@@ -32,7 +32,7 @@ public static class TelemetrySetup
 
     public static void AddTelemetry(this WebApplicationBuilder builder, ServiceSettings settings)
     {
-        var routes = OtlpRoutes.From(settings.Text);
+        var routes = OtlpRoutes.From(settings.Telemetry);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(settings.ServiceName,
                 serviceNamespace: "cloudmart", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}"))

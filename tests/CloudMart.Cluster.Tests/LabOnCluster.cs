@@ -1,0 +1,49 @@
+namespace CloudMart.Cluster.Tests;
+
+/// <summary>
+/// The cluster the lab runs on for one test run, checked before the first step: it answers, its
+/// node is Ready and the lab's images are in its docker engine. The order-service rebuilt with the
+/// fault-7 patch is built in the background from the start, so the solution step does not wait
+/// for a whole image build. At the end the engine's images are put back as the lab's build left them.
+/// </summary>
+public sealed class LabOnCluster : IAsyncLifetime
+{
+    public RealCluster Cluster { get; private set; } = null!;
+
+    public Timeline Timeline { get; } = new();
+
+    /// <summary>docker build of the order-service with the fault-7 patch; started with the fixture.</summary>
+    public Task<ProgramResult> FixedOrderServiceBuild { get; private set; } = Task.FromResult(new ProgramResult(1, "", "not started"));
+
+    /// <summary>Whether order-service:latest is the rebuilt image now (the lab's is kept under <see cref="Images.LabOrderService"/>).</summary>
+    public bool OrderServiceSwapped { get; set; }
+
+    /// <summary>Tags the hardened step added (its kustomization asks for :1.0.0).</summary>
+    public List<string> AddedTags { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await RealCluster.ConnectAsync();
+        await Images.RequireLabImagesAsync();
+        FixedOrderServiceBuild = Task.Run(Images.BuildFixedOrderServiceAsync);
+    }
+
+    public async Task DisposeAsync()
+    {
+        var docker = TimeSpan.FromSeconds(60);
+        if (OrderServiceSwapped)
+        {
+            await Images.DockerAsync(docker, "tag", Images.LabOrderService, "order-service:latest");
+            await Images.DockerAsync(docker, "rmi", Images.LabOrderService);
+        }
+        foreach (var tag in AddedTags)
+        {
+            await Images.DockerAsync(docker, "rmi", tag);
+        }
+        // A build still running (an early step failed) ends by itself within its time limit; its tag is then removed.
+        if ((await FixedOrderServiceBuild).ExitCode == 0)
+        {
+            await Images.DockerAsync(docker, "rmi", Images.FixedOrderService);
+        }
+    }
+}
