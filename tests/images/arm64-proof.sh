@@ -173,7 +173,8 @@ cache_publish() {
     mkdir -p "$PUBLISH_CACHE"
     new=$(mktemp -d "$PUBLISH_CACHE/.new-$mode-$service.XXXXXX")
     cp -a "$out/." "$new/"
-    find "$PUBLISH_CACHE" -mindepth 1 -maxdepth 1 -name "$mode-$service-*" -exec rm -rf {} +
+    # The older entries, and what an interrupted run left half copied.
+    find "$PUBLISH_CACHE" -mindepth 1 -maxdepth 1 \( -name "$mode-$service-*" -o -name ".new-$mode-$service.*" \) ! -path "$new" -exec rm -rf {} +
     chmod 755 "$new"
     mv "$new" "$entry"
 }
