@@ -13,6 +13,21 @@
 # --aot-all: the five with native AOT (the full proof, by hand; about ten minutes per service on a
 # loaded 2-core machine). docs/deploying.md ("arm64") gives the figures and the SQLite finding.
 #
+# Each run ends with one result line, all its checks passed: `arm64: PASS SERVICE MODE health`,
+# then `order-stored` (the database-service stored and read back an order) and, with native AOT,
+# `libm-needed` (libm.so.6 is NEEDED) and `sqlite-beside` (the arm64 libe_sqlite3.so beside it).
+#
+# Publish cache: each service's published output is kept in
+# $CLOUDMART_STAND_IN_CACHE/arm64-publish/MODE-SERVICE-KEY/ (default /var/cache/cloudmart-stand-ins),
+# and a later run with the same KEY takes it instead of publishing again (every check and the run
+# under qemu still happen, on the cached files). KEY is a hash of what the publish reads and how it
+# is made: the content and path of every file of the service's folder and of the projects it
+# references (transitively, bin/ and obj/ left out), global.json, Directory.Build.props and
+# Directory.Packages.props, the dotnet SDK version, the mode, the publish function's text (its
+# command line), the sysroot's package list and the versions of the .deb files it was made from,
+# and for AOT the host's clang and lld versions. Writing an entry removes the older ones of the
+# same MODE-SERVICE. CLOUDMART_ARM64_NO_CACHE=1 publishes without reading or writing the cache.
+#
 # Needs root (debootstrap, apt-get for the host's clang, lld, llvm and qemu-user-static).
 # Usage: tests/images/arm64-proof.sh [--aot-all | {--aot|--jit} SERVICE ...]
 set -euo pipefail
@@ -22,6 +37,7 @@ readonly CACHE_DIR=${CLOUDMART_STAND_IN_CACHE:-/var/cache/cloudmart-stand-ins}
 readonly SYSROOT="$CACHE_DIR/sysroot-bookworm-arm64"
 # What the native AOT link and the running binaries need from the target system.
 readonly SYSROOT_PACKAGES=libc6-dev,libgcc-12-dev,libstdc++-12-dev,zlib1g-dev,libssl3
+readonly PUBLISH_CACHE="$CACHE_DIR/arm64-publish"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly root
@@ -117,6 +133,52 @@ publish() {
         || { tail -n 30 "$work/$service.$mode.publish.log" >&2; fail "publishing $service for linux-arm64 ($mode) failed"; }
 }
 
+# A project folder (under $work/src) and, transitively, the folders of the projects it references.
+project_dirs() {
+    local dir=$1 ref
+    printf '%s\n' "$dir"
+    while IFS= read -r ref; do
+        project_dirs "$(cd "$dir/$(dirname "$ref")" && pwd)"
+    done < <(grep -ho 'ProjectReference Include="[^"]*"' "$dir"/*.csproj | sed 's/.*Include="\(.*\)"/\1/')
+}
+
+# The publish cache's key for a service and mode (see the header for what it covers).
+publish_key() {
+    local service=$1 mode=$2
+    {
+        printf 'mode %s\nsysroot %s\n' "$mode" "$SYSROOT_PACKAGES"
+        (cd "$work/src" && dotnet --version)
+        declare -f publish
+        (cd "$SYSROOT/var/cache/apt/archives" && ls -1 -- *.deb)
+        if [[ $mode == aot ]]; then
+            clang --version | head -n 1
+            ld.lld --version
+        fi
+        local dir
+        (
+            cd "$work/src"
+            printf '%s\0' global.json Directory.Build.props Directory.Packages.props
+            while IFS= read -r dir; do
+                dir=${dir#"$work/src/"}
+                find "$dir" \( -path "$dir/bin" -o -path "$dir/obj" \) -prune -o -type f -print0
+            done < <(project_dirs "$work/src/services/day-4/broken-production/$service" | sort -u)
+        ) | sort -z | (cd "$work/src" && xargs -0 sha256sum)
+    } | sha256sum | cut -c1-16
+}
+
+# Keeps a fresh publish in the cache, in place of the older entries of the same mode and service.
+cache_publish() {
+    local service=$1 mode=$2 key=$3 out=$4
+    local entry="$PUBLISH_CACHE/$mode-$service-$key" new
+    mkdir -p "$PUBLISH_CACHE"
+    new=$(mktemp -d "$PUBLISH_CACHE/.new-$mode-$service.XXXXXX")
+    cp -a "$out/." "$new/"
+    # The older entries, and what an interrupted run left half copied.
+    find "$PUBLISH_CACHE" -mindepth 1 -maxdepth 1 \( -name "$mode-$service-*" -o -name ".new-$mode-$service.*" \) ! -path "$new" -exec rm -rf {} +
+    chmod 755 "$new"
+    mv "$new" "$entry"
+}
+
 # What the native AOT binary must bring: libm.so.6 among its needed libraries (the SQLite library
 # relies on it, see relative_links), and the SQLite library itself beside it, for AArch64.
 check_aot_binary() {
@@ -143,15 +205,28 @@ store_an_order() {
 }
 
 prove() {
-    local service=$1 mode=$2 port=$3 started elapsed
-    local out="$work/out/$service-$mode"
-    say "$service: dotnet publish -r linux-arm64 ($mode)"
-    started=$SECONDS
-    publish "$service" "$mode" "$out"
-    elapsed=$((SECONDS - started))
+    local service=$1 mode=$2 port=$3 started elapsed key publish_note
+    local out="$work/out/$service-$mode" checks=health
+    key=$(publish_key "$service" "$mode")
+    if [[ ${CLOUDMART_ARM64_NO_CACHE:-} != 1 && -d $PUBLISH_CACHE/$mode-$service-$key ]]; then
+        out="$PUBLISH_CACHE/$mode-$service-$key"
+        say "$service: published output for linux-arm64 ($mode) from the cache, $out"
+        publish_note="publish cached"
+    else
+        say "$service: dotnet publish -r linux-arm64 ($mode)"
+        started=$SECONDS
+        publish "$service" "$mode" "$out"
+        elapsed=$((SECONDS - started))
+        publish_note=$(printf 'publish %4d s' "$elapsed")
+        [[ ${CLOUDMART_ARM64_NO_CACHE:-} == 1 ]] || cache_publish "$service" "$mode" "$key" "$out"
+    fi
     local binary="$out/$service"
     is_arm64_elf "$binary" || fail "$binary is not an arm64 ELF binary"
-    [[ $mode == aot ]] && check_aot_binary "$service" "$out"
+    if [[ $mode == aot ]]; then
+        check_aot_binary "$service" "$out"
+        checks+=" libm-needed"
+        [[ $service == database-service ]] && checks+=" sqlite-beside"
+    fi
 
     local -a env_vars
     read -r -a env_vars <<<"PORT=$port $(service_env "$service")"
@@ -169,12 +244,14 @@ prove() {
     local up=$((SECONDS - started))
     if [[ -n $body && $service == database-service ]]; then
         extra=$(store_an_order "$port") || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; tail -n 20 "$work/$service.$mode.run.log" >&2; exit 1; }
+        checks+=" order-stored"
     fi
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     [[ -n $body ]] || { tail -n 20 "$work/$service.$mode.run.log" >&2; fail "$service ($mode) did not answer /health under qemu"; }
-    printf '%-22s %s  publish %4d s  %s %s  /health after %d s under qemu: %s %s\n' \
-        "$service" "$mode" "$elapsed" "$(du -sh "$out" | cut -f1)" output "$up" "$body" "$extra"
+    printf '%-22s %s  %s  %s %s  /health after %d s under qemu: %s %s\n' \
+        "$service" "$mode" "$publish_note" "$(du -sh "$out" | cut -f1)" output "$up" "$body" "$extra"
+    printf 'arm64: PASS %s %s %s\n' "$service" "$mode" "$checks"
 }
 
 main() {
