@@ -33,7 +33,7 @@ public static class CompletionCommand
 
     public static string Script(RootCommand root, string shell)
     {
-        var verbs = root.Subcommands.Where(c => !c.Hidden).ToList();
+        var verbs = Visible(root);
         var script = new StringBuilder();
         if (shell == "zsh")
         {
@@ -43,20 +43,42 @@ public static class CompletionCommand
         script.AppendLine("_cloudmart() {");
         script.AppendLine("    local cur=${COMP_WORDS[COMP_CWORD]}");
         script.AppendLine("    if [[ $COMP_CWORD -eq 1 ]]; then");
-        script.AppendLine($"        COMPREPLY=($(compgen -W \"{string.Join(' ', verbs.Select(v => v.Name))}\" -- \"$cur\"))");
+        script.AppendLine($"        COMPREPLY=($(compgen -W \"{Names(verbs)}\" -- \"$cur\"))");
         script.AppendLine("        return");
         script.AppendLine("    fi");
-        script.AppendLine("    case ${COMP_WORDS[1]} in");
-        foreach (var verb in verbs)
+        // A verb with verbs of its own (lab) completes them second, then the chosen one's words.
+        foreach (var group in verbs.Where(v => Visible(v).Count > 0))
         {
-            var words = verb.Options.SelectMany(o => new[] { o.Name }.Concat(o.Aliases))
-                .Concat(verb.Arguments.SelectMany(a => a.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Select(c => c.Label)))
-                .Distinct();
-            script.AppendLine($"        {verb.Name}) COMPREPLY=($(compgen -W \"{string.Join(' ', words)}\" -- \"$cur\")) ;;");
+            script.AppendLine($"    if [[ ${{COMP_WORDS[1]}} == {group.Name} && $COMP_CWORD -eq 2 ]]; then");
+            script.AppendLine($"        COMPREPLY=($(compgen -W \"{Names(Visible(group))}\" -- \"$cur\"))");
+            script.AppendLine("        return");
+            script.AppendLine("    fi");
+        }
+        script.AppendLine("    case \"${COMP_WORDS[1]} ${COMP_WORDS[2]}\" in");
+        foreach (var group in verbs.Where(v => Visible(v).Count > 0))
+        {
+            foreach (var verb in Visible(group))
+            {
+                script.AppendLine($"        \"{group.Name} {verb.Name}\"*) COMPREPLY=($(compgen -W \"{Words(verb)}\" -- \"$cur\")) ; return ;;");
+            }
+        }
+        script.AppendLine("    esac");
+        script.AppendLine("    case ${COMP_WORDS[1]} in");
+        foreach (var verb in verbs.Where(v => Visible(v).Count == 0))
+        {
+            script.AppendLine($"        {verb.Name}) COMPREPLY=($(compgen -W \"{Words(verb)}\" -- \"$cur\")) ;;");
         }
         script.AppendLine("    esac");
         script.AppendLine("}");
         script.AppendLine("complete -o default -F _cloudmart cloudmart ./cloudmart");
         return script.ToString();
     }
+
+    static List<Command> Visible(Command command) => command.Subcommands.Where(c => !c.Hidden).ToList();
+
+    static string Names(IEnumerable<Command> commands) => string.Join(' ', commands.Select(c => c.Name));
+
+    static string Words(Command verb) => string.Join(' ', verb.Options.SelectMany(o => new[] { o.Name }.Concat(o.Aliases))
+        .Concat(verb.Arguments.SelectMany(a => a.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Select(c => c.Label)))
+        .Distinct());
 }
