@@ -63,8 +63,21 @@ public sealed class PodRun
         var labels = deployment.Spec.Template.Metadata.Labels;
         foreach (var svc in manifests.Services.Where(s => s.Spec.Selector is { Count: > 0 } selector && selector.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value)))
         {
-            // A docker network has no Service to map ports: the Service must forward to the same port.
-            Assert.All(svc.Spec.Ports, p => Assert.Equal(p.Port.ToString(CultureInfo.InvariantCulture), p.TargetPort?.Value ?? p.Port.ToString(CultureInfo.InvariantCulture)));
+            // A docker network has no Service to map ports: a container is reached at its own port.
+            // So the Service must forward to that port, and where its own port differs (the
+            // gateway's 80, for callers outside the cluster) no container may call it by that port.
+            foreach (var port in svc.Spec.Ports)
+            {
+                Assert.Equal(run.ContainerPort.ToString(CultureInfo.InvariantCulture), port.TargetPort?.Value ?? port.Port.ToString(CultureInfo.InvariantCulture));
+                if (port.Port != run.ContainerPort)
+                {
+                    var byServicePort = $"://{svc.Metadata.Name}:{port.Port.ToString(CultureInfo.InvariantCulture)}";
+                    var callers = manifests.Objects.Select(o => o.Object).OfType<V1Deployment>()
+                        .SelectMany(d => d.Spec.Template.Spec.Containers).SelectMany(c => c.Env ?? [])
+                        .Where(e => e.Value?.Contains(byServicePort, StringComparison.Ordinal) == true);
+                    Assert.Empty(callers);
+                }
+            }
             run.Aliases.Add(svc.Metadata.Name);
         }
 
