@@ -104,19 +104,5 @@ public sealed class ServiceProcess : IDisposable
         return [.. _lines];
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => ProcessEnd.KillAndDispose(_process);
 }
