@@ -41,6 +41,8 @@ fi
 
 command -v go >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends golang-go >&2; }
 command -v dpkg-source >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends dpkg-dev >&2; }
+# Kubernetes' build places each binary with rsync (hack/lib/golang.sh).
+command -v rsync >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends rsync >&2; }
 
 work=$cache/build
 rm -rf "$work"
