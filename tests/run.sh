@@ -26,7 +26,8 @@ it started. Not as root, it says in one message what to install, and exits 3.
 
 Options:
   --project NAME   run this test project only (repeatable): CloudMart.Cli.Tests, or Cli
-  --no-images      skip building the images and the image tests (CloudMart.Images.Tests)
+  --no-images      skip building the images, the image tests (CloudMart.Images.Tests) and the
+                   cluster tests, which run those images
   --no-cluster     skip the cluster harness and the cluster tests (CloudMart.Cluster.Tests)
   --filter EXPR    passed to each project's dotnet test --filter
   -h, --help       this text
@@ -68,7 +69,7 @@ filter=()
 while (($# > 0)); do
     case $1 in
         -h | --help) usage; exit 0 ;;
-        --no-images) images=false ;;
+        --no-images) images=false; cluster=false ;;
         --no-cluster) cluster=false ;;
         --project | --filter)
             if (($# < 2)) || [[ -z $2 || $2 == --* ]]; then bad "$1 needs a value"; fi
@@ -95,13 +96,15 @@ else
         done
         [[ -n $match ]] || bad "no test project '$name'; there are: ${all_projects[*]}"
         [[ $match == "$images_project" && $images == false ]] && bad "--project '$name' is the image tests, which --no-images skips"
+        [[ $match == "$cluster_project" && $images == false ]] && bad "--project '$name' is the cluster tests, which run the images --no-images skips"
         [[ $match == "$cluster_project" && $cluster == false ]] && bad "--project '$name' is the cluster tests, which --no-cluster skips"
         [[ " ${selected[*]} " == *" $match "* ]] || selected+=("$match")
     done
 fi
 has() { [[ " ${selected[*]} " == *" $1 "* ]]; }
-# Image tests need images; the cluster tests need the cluster (and only they do).
-has "$images_project" || images=false
+# The image tests and the cluster tests (whose pods run them) need the images; only the cluster
+# tests need the cluster.
+has "$images_project" || has "$cluster_project" || images=false
 has "$cluster_project" || cluster=false
 
 # What the selected tests need. Nearly every project starts real nginx processes of its own (on

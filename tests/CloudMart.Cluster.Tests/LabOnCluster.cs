@@ -17,7 +17,24 @@ public sealed class LabOnCluster : IAsyncLifetime
     public Task<ProgramResult> FixedOrderServiceBuild { get; private set; } = Task.FromResult(new ProgramResult(1, "", "not started"));
 
     /// <summary>Whether order-service:latest is the rebuilt image now (the lab's is kept under <see cref="Images.LabOrderService"/>).</summary>
-    public bool OrderServiceSwapped { get; set; }
+    public bool OrderServiceSwapped { get; private set; }
+
+    /// <summary>
+    /// Makes order-service:latest the rebuilt one (fault 7 fixed), as the solution and every incident
+    /// without fault 7 need; the lab's build is kept aside and put back at the end.
+    /// </summary>
+    public async Task UseFixedOrderServiceAsync()
+    {
+        if (OrderServiceSwapped)
+        {
+            return;
+        }
+        var build = await FixedOrderServiceBuild;
+        Assert.True(build.ExitCode == 0, $"the order-service with the fault-7 patch did not build:\n{build.Output}");
+        await Images.MustDockerAsync("tag", "order-service:latest", Images.LabOrderService);
+        OrderServiceSwapped = true;
+        await Images.MustDockerAsync("tag", Images.FixedOrderService, "order-service:latest");
+    }
 
     /// <summary>Tags the hardened step added (its kustomization asks for :1.0.0).</summary>
     public List<string> AddedTags { get; } = [];

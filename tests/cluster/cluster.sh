@@ -40,7 +40,17 @@ die() { say "$*"; exit 1; }
 need_root() { [[ $(id -u) -eq 0 ]] || die "run as root (it starts a kubelet, changes iptables and /etc/hosts)"; }
 
 pid_of() { [[ -s $state/pids/$1.pid ]] && cat "$state/pids/$1.pid"; }
-running() { local pid; pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null; }
+# Running: its recorded pid is alive and is still the program launch started. A machine that was
+# stopped with the cluster up keeps the pid files, and a new boot hands the same pids to other
+# programs, which must not pass for the cluster's components (a DNS server taken for running,
+# and never started, leaves every pod without names).
+running() {
+    local pid program cmdline
+    pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null || return 1
+    program=$(cat "$state/pids/$1.program" 2>/dev/null) || return 1
+    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ " $cmdline" == *" $program "* ]]
+}
 
 # The kubectl on PATH with this cluster's kubeconfig.
 kc() { kubectl --kubeconfig "$kubeconfig" --request-timeout=10s "$@"; }
@@ -142,6 +152,20 @@ launch() {
     say "starting $name"
     setsid "$@" >>"$state/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$state/pids/$name.pid"
+    printf '%s\n' "$1" >"$state/pids/$name.program"
+}
+
+# Every component still running once the node is Ready; one that died at start (a port in use,
+# a bad flag) stops `up` with the end of its log.
+check_components() {
+    local name
+    for name in "${components[@]}"; do
+        if ! running "$name"; then
+            say "$name is not running; the end of $state/logs/$name.log:"
+            tail -n 20 "$state/logs/$name.log" >&2 || true
+            exit 1
+        fi
+    done
 }
 
 # Waits up to $2 seconds for the command after it to succeed; names $1 and the log to read when it does not.
@@ -235,10 +259,12 @@ start_components() {
 
     # The pods' DNS: the Services' names from a hosts file that cluster-agent keeps, NXDOMAIN for
     # every other name, nothing forwarded. It binds to cbr0's address once kubenet makes the bridge.
-    mkdir -p "$state/dns"
-    touch "$state/dns/services.hosts"
+    # dnsmasq rereads the hosts folder by itself (inotify) when the agent replaces the file: no
+    # SIGHUP, which kills a dnsmasq that has not set up its handlers yet (on a loaded machine the
+    # agent's first update came that early, and the pods were left without DNS).
+    mkdir -p "$state/dns/hosts"
     launch dnsmasq dnsmasq --keep-in-foreground --log-facility=- --no-resolv --no-hosts --no-poll \
-        --interface cbr0 --bind-dynamic --addn-hosts "$state/dns/services.hosts" --address '/#/' \
+        --interface cbr0 --bind-dynamic --hostsdir "$state/dns/hosts" --address '/#/' \
         --local-ttl 1 --neg-ttl 1 --pid-file="$state/dnsmasq.pid" --user=root
 
     printf '' >"$state/resolv.conf"
@@ -304,6 +330,7 @@ cmd_up() {
     add_forward_rule
     start_components "$bin"
     wait_for "node $node Ready" 120 "$state/logs/kubelet.log" node_ready
+    check_components
     apply_basics
     wait_for "the default ServiceAccount" 60 "$state/logs/kube-controller-manager.log" kc get serviceaccount default -n default
     say "up in $((SECONDS - started)) s; kubeconfig:"
@@ -314,14 +341,14 @@ cmd_up() {
 # database's volume Available again (emptied) once the claim that held it is deleted, as a
 # provisioner would for a new claim.
 cmd_agent() {
-    local hosts=$state/dns/services.hosts lines pv
+    local hosts=$state/dns/hosts/services lines pv
     while true; do
         if lines=$(kc get services -A -o 'jsonpath={range .items[*]}{.spec.clusterIP} {.metadata.name}.{.metadata.namespace}.svc.cluster.local{"\n"}{end}' 2>/dev/null); then
             lines=$(grep -E '^[0-9]' <<<"$lines" || true)
             if [[ $lines != "$(cat "$hosts" 2>/dev/null)" ]]; then
-                printf '%s\n' "$lines" >"$hosts.new"
-                mv "$hosts.new" "$hosts"
-                if running dnsmasq; then kill -HUP "$(pid_of dnsmasq)"; fi
+                # Written beside the folder, then moved in whole: dnsmasq never reads half a file.
+                printf '%s\n' "$lines" >"$state/dns/services.new"
+                mv "$state/dns/services.new" "$hosts"
             fi
         fi
         pv=$(kc get pv database-data -o 'jsonpath={.status.phase}' 2>/dev/null || true)
@@ -336,7 +363,8 @@ cmd_agent() {
 stop_component() {
     local name=$1 pid i
     pid=$(pid_of "$name") || return 0
-    if kill -0 "$pid" 2>/dev/null; then
+    # Only the program launch started: a stale pid file's pid may be another program's now.
+    if running "$name"; then
         say "stopping $name (pid $pid)"
         kill "$pid" 2>/dev/null || true
         for i in $(seq 50); do
@@ -346,7 +374,7 @@ stop_component() {
         kill -KILL "$pid" 2>/dev/null || true
         : "$i"
     fi
-    rm -f "$state/pids/$name.pid"
+    rm -f "$state/pids/$name.pid" "$state/pids/$name.program"
 }
 
 cmd_down() {

@@ -28,6 +28,7 @@ public sealed class TestCommandTests : IDisposable
     [InlineData("--project=Cli", "'--project Cli'")]
     [InlineData("--no-images --project Images", "--no-images")]
     [InlineData("--no-cluster --project CloudMart.Cluster.Tests", "'CloudMart.Cluster.Tests'")]
+    [InlineData("--no-images --project Cluster", "the images --no-images skips")]
     public void A_bad_command_line_is_one_line_naming_the_value_exit_2_and_runs_nothing(string arguments, string named)
     {
         var result = Run(null, arguments.Split(' '));
@@ -50,6 +51,41 @@ public sealed class TestCommandTests : IDisposable
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"got '{arguments}'", line);
         Assert.Contains("up, down, status", line);
+    }
+
+    /// <summary>
+    /// A machine stopped with the cluster up keeps the harness's pid files, and its next boot hands
+    /// those pids to other programs: only a pid still running the program the harness launched
+    /// counts as a running component (and only that one would <c>down</c> stop).
+    /// </summary>
+    [Fact]
+    public void The_cluster_harness_takes_a_reused_pid_for_a_stopped_component()
+    {
+        var other = System.Diagnostics.Process.Start("sleep", "60");
+        try
+        {
+            var pids = Directory.CreateDirectory(Path.Combine(_scratch.Path, "pids")).FullName;
+            var pid = other.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            File.WriteAllText(Path.Combine(pids, "dnsmasq.pid"), pid);
+            File.WriteAllText(Path.Combine(pids, "dnsmasq.program"), "dnsmasq\n");
+            File.WriteAllText(Path.Combine(pids, "etcd.pid"), pid);
+            File.WriteAllText(Path.Combine(pids, "kubelet.pid"), pid);
+            File.WriteAllText(Path.Combine(pids, "kubelet.program"), "sleep\n");
+
+            var result = ProgramRun.Run("/bin/bash", [Path.Combine(TestMachine.RepositoryRoot, "tests", "cluster", "cluster.sh"), "status"], Limit,
+                new Dictionary<string, string> { ["CLOUDMART_CLUSTER_STATE"] = _scratch.Path });
+
+            Assert.True(result.ExitCode == 0, result.Output);
+            var lines = result.StandardOutput.Split('\n');
+            Assert.Matches(@"^dnsmasq\s+stopped$", Assert.Single(lines, l => l.StartsWith("dnsmasq ", StringComparison.Ordinal)));
+            Assert.Matches(@"^etcd\s+stopped$", Assert.Single(lines, l => l.StartsWith("etcd ", StringComparison.Ordinal)));
+            Assert.Matches($@"^kubelet\s+running \(pid {pid}\)$", Assert.Single(lines, l => l.StartsWith("kubelet ", StringComparison.Ordinal)));
+            Assert.False(other.HasExited);
+        }
+        finally
+        {
+            ProcessEnd.KillAndDispose(other);
+        }
     }
 
     [Fact]
@@ -130,6 +166,19 @@ public sealed class TestCommandTests : IDisposable
         var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var item = Assert.Single(lines.Skip(1));
         Assert.EndsWith("apt-get install -y --no-install-recommends shellcheck wrk", item);
+    }
+
+    /// <summary>The cluster tests run the lab's images in their pods, so choosing them alone still asks for the images.</summary>
+    [Fact]
+    public void Not_root_the_cluster_tests_alone_ask_for_the_images_and_the_cluster()
+    {
+        var result = RunNotRoot(["bash", "dirname", "date", "dotnet"], "--project", "Cluster");
+
+        Assert.True(result.ExitCode == 3, result.Output);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("the image stand-ins"));
+        Assert.Contains(lines, l => l.Contains("the test cluster"));
+        Assert.Contains(lines, l => l.Contains(" debootstrap"));
     }
 
     static string Trx(int passed, int failed, int notExecuted = 0) =>
