@@ -11,7 +11,7 @@ namespace CloudMart.Diagnosis.Tests;
 /// </summary>
 public sealed class CatalogIncidentTests
 {
-    static readonly IncidentCatalog Catalog = IncidentCatalog.For(LabCopy.Repository);
+    static IncidentCatalog Catalog => FaultFolders.Catalog;
 
     public static TheoryData<int> EveryFault() => new(Catalog.Faults.Select(f => f.Id));
 
@@ -99,17 +99,5 @@ public sealed class CatalogIncidentTests
         Assert.Contains("(dry run)", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    static Folder Write(IEnumerable<FaultEntry> faults)
-    {
-        var folder = new Folder();
-        IncidentGenerator.Write(folder.Path, IncidentGenerator.Generate(LabCopy.Repository, Catalog, faults));
-        return folder;
-    }
-
-    sealed class Folder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("cloudmart-incident-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
+    static TempFolder Write(IEnumerable<FaultEntry> faults) => FaultFolders.Write(faults);
 }
