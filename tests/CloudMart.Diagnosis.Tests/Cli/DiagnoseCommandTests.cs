@@ -104,9 +104,10 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Fact]
     public async Task Grading_a_learners_folder_with_one_fault_left_lists_it_as_still_present()
     {
-        using var copy = LabCopy.Solution().Edit("04-auth-service.yaml", "limits:", "memory: 128Mi", "memory: 64Mi");
+        var left = FaultFolders.Catalog.Get(6);
+        using var copy = FaultFolders.Incident(left);
 
-        Assert.Contains("auth-service: memory limit below its need", await TheOneFaultStillPresent(copy.Folder));
+        Assert.Contains(left.Title, await TheOneFaultStillPresent(copy.Folder));
     }
 
     [Fact]
@@ -136,9 +137,9 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], findings.Select(f => f.GetProperty("fault").GetInt32()));
         var fault3 = findings[2];
         Assert.Equal("error", fault3.GetProperty("severity").GetString());
-        Assert.Equal("http://database:8080", fault3.GetProperty("value").GetString());
+        Assert.Equal(FaultFolders.Value(3), fault3.GetProperty("value").GetString());
         Assert.Equal("http://database-service:8080", fault3.GetProperty("expected").GetString());
-        Assert.Equal("05-order-service.yaml", fault3.GetProperty("location").GetProperty("file").GetString());
+        Assert.Equal(FaultFolders.Catalog.Get(3).File, fault3.GetProperty("location").GetProperty("file").GetString());
         Assert.Equal(DatabaseUrlLine(), fault3.GetProperty("location").GetProperty("line").GetInt32());
         Assert.Equal("spec.template.spec.containers[0].env[DATABASE_URL].value", fault3.GetProperty("location").GetProperty("field").GetString());
         Assert.All(root.GetProperty("faults").EnumerateArray(), f => Assert.Equal("present", f.GetProperty("state").GetString()));
@@ -314,7 +315,7 @@ public sealed class DiagnoseCommandTests : IDisposable
 
     /// <summary>The line of fault 3's value in the broken order-service manifest, read from the file so an edit above it moves the expectation too.</summary>
     static int DatabaseUrlLine() =>
-        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, "05-order-service.yaml")), l => l.Trim() == "value: http://database:8080") + 1;
+        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, FaultFolders.Catalog.Get(3).File!)), l => l.Trim() == $"value: {FaultFolders.Value(3)}") + 1;
 }
 
 /// <summary>docs/diagnose.md documents the verb's exit codes and the lab faults as the tool defines them.</summary>
