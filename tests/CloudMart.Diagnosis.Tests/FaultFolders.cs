@@ -10,16 +10,15 @@ namespace CloudMart.Diagnosis.Tests;
 /// </summary>
 public static class FaultFolders
 {
-    public static IncidentCatalog Catalog { get; } = IncidentCatalog.For(LabCopy.Repository);
+    public static IncidentCatalog Catalog => FaultValues.Catalog;
 
     /// <summary>The catalog's new faults: those broken-production does not ship (9 and up), in id order.</summary>
     public static IReadOnlyList<FaultEntry> New { get; } = [.. Catalog.Faults.Where(f => !f.Shipped)];
 
     public static FaultEntry Get(int id) => New.Single(f => f.Id == id);
 
-    /// <summary>The value fault <paramref name="id"/>'s patch puts in place (its one operation's scalar), so a test names it without writing it again.</summary>
-    public static string Value(int id) =>
-        Catalog.Get(id).BrokenValue ?? throw new InvalidOperationException($"fault {id}'s patch does not put one scalar value in place");
+    /// <inheritdoc cref="FaultValues.Of"/>
+    public static string Value(int id) => FaultValues.Of(id);
 
     /// <summary>Writes the incident of <paramref name="faults"/> (the solution with their patches, the files they add) into <paramref name="target"/>.</summary>
     public static void Build(string target, params IEnumerable<FaultEntry> faults) =>

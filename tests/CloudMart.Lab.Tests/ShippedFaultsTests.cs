@@ -12,10 +12,10 @@ public sealed class ShippedFaultsTests : IDisposable
 {
     readonly TempFolder _root = new();
 
-    static readonly IncidentCatalog Catalog = IncidentCatalog.For(TestMachine.Repository);
+    static IncidentCatalog Catalog => FaultValues.Catalog;
 
     /// <summary>The value fault <paramref name="id"/>'s catalog patch puts in place: what broken-production holds.</summary>
-    static string Broken(int id) => Catalog.Get(id).BrokenValue!;
+    static string Broken(int id) => FaultValues.Of(id);
 
     [Fact]
     public void The_values_are_those_the_repository_ships()
