@@ -94,7 +94,25 @@ public sealed class LabCommandTests : IDisposable
         using var json = JsonDocument.Parse(result.Stdout);
         var drawn = Incident.FromSeed(Catalog, 42, 4, out _)!;
         Assert.Equal(drawn.Faults.Select(f => f.Id), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("id").GetInt32()));
-        Assert.Equal(drawn.Faults.Select(f => f.Fix), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("fix").GetString()));
+        Assert.Equal(drawn.Faults.Select(f => f.KeyFix), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("fix").GetString()));
+    }
+
+    [Fact]
+    public async Task Answers_say_of_a_fault_in_a_file_it_adds_that_it_adds_it_and_that_deleting_it_fixes_it()
+    {
+        Assert.Contains(Catalog.Faults, f => f.AddsFile);
+        // The first seed whose default draw has such a fault.
+        var seed = Enumerable.Range(0, 1000).First(s => Incident.FromSeed(Catalog, s, null, out _)!.Faults.Any(f => f.AddsFile));
+        var added = Incident.FromSeed(Catalog, seed, null, out _)!.Faults.First(f => f.AddsFile);
+
+        var json = await Run("lab", "answers", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "json");
+        var table = await Run("lab", "answers", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var key = JsonDocument.Parse(json.Stdout);
+        var row = key.RootElement.GetProperty("key").EnumerateArray().Single(e => e.GetProperty("id").GetInt32() == added.Id);
+        Assert.Equal($"{added.File} (added by the fault)", row.GetProperty("where").GetString());
+        Assert.Contains($"kubectl delete -f {added.File}", row.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(added by the fault)", table.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
