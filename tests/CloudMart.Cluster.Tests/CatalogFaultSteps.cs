@@ -7,18 +7,27 @@ namespace CloudMart.Cluster.Tests;
 
 /// <summary>
 /// The incident catalog's own faults (9 and up) on the real cluster, after the guide's flow: each
-/// shows the signal its fault.yaml declares, and <c>diagnose --cluster</c> names exactly the faults
-/// of the incident staged. Two incidents carry them, grouped so that no fault hides another's
-/// signal: one whose signals are pod states and events, one whose signals need the shop's traffic
-/// (a guest checkout, a sign-in, a rollout). Then incidents drawn by seed apply cleanly.
+/// shows the signal its fault.yaml declares, and <c>diagnose --cluster --grade</c> finds exactly
+/// the faults of the incident staged. Then incidents drawn by seed apply cleanly.
 /// </summary>
 public sealed partial class LabFlowTests
 {
-    /// <summary>Signals in pod states and events: a readiness probe, a Secret, a CPU limit, a claim, a NetworkPolicy, a command.</summary>
-    static readonly int[] PodIncident = [9, 11, 12, 13, 14, 15];
+    // A guest's checkout goes api-service -> auth-service (every order's token check, a guest's
+    // included) -> order-service -> database-service. A fault that breaks one hop hides the log
+    // signal of a fault further down, and a CPU-starved api-service hides them all, so the faults
+    // are staged in four incidents that keep every declared signal in sight.
 
-    /// <summary>Signals in the api-service's and order-service's logs: a Service port, a URL's port, a grace period.</summary>
-    static readonly int[] TrafficIncident = [10, 16, 17];
+    /// <summary>Pod states and events, and the refused call to an order-service that is never ready.</summary>
+    static readonly int[] PodIncident = [9, 13, 14, 15];
+
+    /// <summary>Signals no traffic is needed for: a missing Secret, a CPU limit's throttling and probe timeouts.</summary>
+    static readonly int[] StartIncident = [11, 12];
+
+    /// <summary>A sign-in's call to an auth-service Service that forwards to a dead port; a rollout cut short.</summary>
+    static readonly int[] AuthIncident = [10, 16];
+
+    /// <summary>A checkout's call to the order-service on the wrong port (the token check must work for it to get that far).</summary>
+    static readonly int[] OrderUrlIncident = [17];
 
     /// <summary>Seeds whose incidents are drawn from the whole catalog, applied with a server-side dry run.</summary>
     static readonly long[] Seeds = [1, 7, 2024];
@@ -114,24 +123,14 @@ public sealed partial class LabFlowTests
     }
 
     [Fact]
-    public async Task Step6_The_catalogs_pod_faults_show_their_declared_states_and_events_and_diagnose_names_exactly_them()
+    public async Task Step6a_The_catalogs_pod_faults_show_their_declared_states_events_and_refused_calls_and_diagnose_names_exactly_them()
     {
         await StageIncidentAsync(PodIncident);
-        var node = (await Cluster.MustAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
-        await SeeAllAsync("catalog incident 9 11 12 13 14 15", new Dictionary<string, Func<Task<string?>>>
+        await SeeAllAsync("catalog incident 9 13 14 15", new Dictionary<string, Func<Task<string?>>>
         {
             ["9: order-service Running, READY 0/1, no restart"] = async () => (await PodsAsync("order-service"))
                 .FirstOrDefault(p => p["STATUS"] == "Running" && p["READY"] == "0/1" && p["RESTARTS"] == "0") is { } p ? string.Join("  ", p.Values) : null,
             ["9: Unhealthy event, readiness probe failed"] = async () => Event(await EventsAsync(), "Unhealthy", "Pod/order-service-", "Readiness probe failed"),
-            ["11: auth-service CreateContainerConfigError"] = async () => (await PodsAsync("auth-service"))
-                .FirstOrDefault(p => p["STATUS"] == "CreateContainerConfigError") is { } p ? string.Join("  ", p.Values) : null,
-            ["11: Failed event naming the secret"] = async () => Event(await EventsAsync(), "Failed", "Pod/auth-service-", "secret"),
-            ["12: api-service throttled by its CPU limit"] = async () =>
-            {
-                var metrics = await Cluster.MustAsync("get", "--raw", $"/api/v1/nodes/{node}/proxy/metrics/cadvisor");
-                return metrics.Split('\n').FirstOrDefault(l => l.StartsWith("container_cpu_cfs_throttled_periods_total{", StringComparison.Ordinal)
-                    && l.Contains("container=\"api-service\"", StringComparison.Ordinal) && !l.Split(' ')[1].StartsWith('0'));
-            },
             ["13: database-service Pending"] = async () => (await PodsAsync("database-service"))
                 .FirstOrDefault(p => p["STATUS"] == "Pending") is { } p ? string.Join("  ", p.Values) : null,
             ["13: FailedScheduling event, unbound claim"] = async () => Event(await EventsAsync(), "FailedScheduling", "Pod/database-service-", "PersistentVolumeClaim"),
@@ -153,11 +152,32 @@ public sealed partial class LabFlowTests
     }
 
     [Fact]
-    public async Task Step7_The_catalogs_traffic_faults_show_in_the_services_logs_and_diagnose_names_exactly_them()
+    public async Task Step6b_A_missing_secret_and_a_starved_cpu_show_at_start_and_diagnose_names_exactly_them()
     {
-        await StageIncidentAsync(TrafficIncident);
+        await StageIncidentAsync(StartIncident);
+        var node = (await Cluster.MustAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
+        await SeeAllAsync("catalog incident 11 12", new Dictionary<string, Func<Task<string?>>>
+        {
+            ["11: auth-service CreateContainerConfigError"] = async () => (await PodsAsync("auth-service"))
+                .FirstOrDefault(p => p["STATUS"] == "CreateContainerConfigError") is { } p ? string.Join("  ", p.Values) : null,
+            ["11: Failed event naming the secret"] = async () => Event(await EventsAsync(), "Failed", "Pod/auth-service-", "secret"),
+            ["12: api-service throttled by its CPU limit"] = async () =>
+            {
+                var metrics = await Cluster.MustAsync("get", "--raw", $"/api/v1/nodes/{node}/proxy/metrics/cadvisor");
+                return metrics.Split('\n').FirstOrDefault(l => l.StartsWith("container_cpu_cfs_throttled_periods_total{", StringComparison.Ordinal)
+                    && l.Contains("container=\"api-service\"", StringComparison.Ordinal) && !l.Split(' ')[1].StartsWith('0'));
+            },
+            ["12: Unhealthy event, a probe timed out"] = async () => Event(await EventsAsync(), "Unhealthy", "Pod/api-service-", "Client.Timeout exceeded"),
+        });
+        await DiagnoseNamesExactlyAsync(StartIncident);
+    }
+
+    [Fact]
+    public async Task Step7a_A_sign_ins_failed_call_and_a_drain_cut_short_show_in_the_logs_and_diagnose_names_exactly_them()
+    {
+        await StageIncidentAsync(AuthIncident);
         await Cluster.MustAsync("rollout", "status", "deployment", "-n", Ns, "--timeout=180s");
-        await SeeAllAsync("catalog incident 10 16 17", new Dictionary<string, Func<Task<string?>>>
+        await SeeAllAsync("catalog incident 10 16", new Dictionary<string, Func<Task<string?>>>
         {
             ["10: a sign-in's call to auth-service fails"] = async () =>
             {
@@ -166,13 +186,6 @@ public sealed partial class LabFlowTests
                 using var response = await http.PostAsync(new Uri(forward.Url, "/api/token"),
                     new StringContent("{\"username\": \"alice\", \"password\": \"wrong-on-purpose\"}", Encoding.UTF8, "application/json"));
                 return (int)response.StatusCode >= 500 ? await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to auth-service failed") : null;
-            },
-            ["17: a guest checkout's call to order-service on port 8080 fails"] = async () =>
-            {
-                using var forward = await PortForward.StartAsync();
-                using var http = Http();
-                using var response = await http.SendAsync(GuideOrder(forward.Url));
-                return response.StatusCode != HttpStatusCode.OK ? await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to order-service failed", ":8080/") : null;
             },
         });
 
@@ -192,12 +205,30 @@ public sealed partial class LabFlowTests
         var cut = follow.EndedAt!.Value - term.At;
         Assert.True(cut < drain, $"the pod's log went on {cut.TotalSeconds:0.0} s after SIGTERM, not less than its {drain.TotalSeconds} s drain:\n{follow.Output}");
         Assert.DoesNotContain(lines.SkipWhile(l => l != term), l => l.Text.Contains("Application is shutting down", StringComparison.Ordinal));
-        Record("catalog incident 10 16 17", $"16: the stopping pod's log ends {cut.TotalSeconds:0.0} s after SIGTERM received", clock.Elapsed, term.Text.Trim());
+        Record("catalog incident 10 16", $"16: the stopping pod's log ends {cut.TotalSeconds:0.0} s after SIGTERM received", clock.Elapsed, term.Text.Trim());
         var killing = await RealCluster.PollAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), async () => Event(await EventsAsync(), "Killing", $"Pod/{pod}", ""));
         Assert.True(killing is not null, $"no Killing event for {pod}");
-        Record("catalog incident 10 16 17", "16: Killing event", clock.Elapsed, killing);
+        Record("catalog incident 10 16", "16: Killing event", clock.Elapsed, killing);
 
-        await DiagnoseNamesExactlyAsync(TrafficIncident);
+        await DiagnoseNamesExactlyAsync(AuthIncident);
+    }
+
+    [Fact]
+    public async Task Step7b_A_checkouts_call_to_the_order_service_on_the_wrong_port_shows_in_the_logs_and_diagnose_names_exactly_it()
+    {
+        await StageIncidentAsync(OrderUrlIncident);
+        await Cluster.MustAsync("rollout", "status", "deployment", "-n", Ns, "--timeout=180s");
+        await SeeAllAsync("catalog incident 17", new Dictionary<string, Func<Task<string?>>>
+        {
+            ["17: a guest checkout's call to order-service on port 8080 fails"] = async () =>
+            {
+                using var forward = await PortForward.StartAsync();
+                using var http = Http();
+                using var response = await http.SendAsync(GuideOrder(forward.Url));
+                return response.StatusCode != HttpStatusCode.OK ? await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to order-service failed", ":8080/") : null;
+            },
+        });
+        await DiagnoseNamesExactlyAsync(OrderUrlIncident);
     }
 
     [Fact]
