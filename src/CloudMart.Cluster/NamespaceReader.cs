@@ -72,6 +72,9 @@ public sealed class NamespaceReader(IKubernetes client, string server, string @n
         return new ServiceEndpoints([.. await EndpointsAsync(cancellationToken)], ServiceEndpoints.EndpointsApi);
     }
 
+    public Task<IList<V1NetworkPolicy>> NetworkPoliciesAsync(CancellationToken cancellationToken) =>
+        List("networkpolicies", async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(@namespace, cancellationToken: cancellationToken)).Items);
+
     public Task<IList<Corev1Event>> EventsAsync(CancellationToken cancellationToken) =>
         List("events", async () => (await client.CoreV1.ListNamespacedEventAsync(@namespace, cancellationToken: cancellationToken)).Items);
 

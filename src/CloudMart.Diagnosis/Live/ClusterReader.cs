@@ -5,8 +5,8 @@ using k8s.Models;
 namespace CloudMart.Diagnosis.Live;
 
 /// <summary>
-/// Reads what a diagnosis needs from one namespace: Deployments, Services, their endpoints, pods,
-/// events, and the logs of each pod's service container. Only reads; never Secrets.
+/// Reads what a diagnosis needs from one namespace: Deployments, Services, their endpoints,
+/// NetworkPolicies, pods, events, and the logs of each pod's service container. Only reads; never Secrets.
 /// </summary>
 public sealed class ClusterReader(NamespaceReader reader, string server)
 {
@@ -28,6 +28,7 @@ public sealed class ClusterReader(NamespaceReader reader, string server)
         var deployments = await reader.DeploymentsAsync(cancellationToken);
         var services = await reader.ServicesAsync(cancellationToken);
         var endpoints = await reader.ServiceEndpointsAsync(cancellationToken);
+        var policies = await reader.NetworkPoliciesAsync(cancellationToken);
         var pods = await reader.PodsAsync(cancellationToken);
         var events = await reader.EventsAsync(cancellationToken);
 
@@ -43,6 +44,7 @@ public sealed class ClusterReader(NamespaceReader reader, string server)
             Deployments = [.. deployments],
             Services = [.. services],
             Endpoints = endpoints.Items,
+            NetworkPolicies = [.. policies],
             Pods = [.. pods],
             Events = [.. events],
             Logs = logs,

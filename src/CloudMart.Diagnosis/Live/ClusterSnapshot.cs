@@ -31,6 +31,12 @@ public sealed record ClusterSnapshot
     /// <summary>Each Service's endpoints, from its EndpointSlices or, before 1.21, its v1 Endpoints (see <see cref="NamespaceReader.ServiceEndpointsAsync"/>).</summary>
     public required IReadOnlyList<V1Endpoints> Endpoints { get; init; }
 
+    /// <summary>
+    /// The namespace's NetworkPolicies: the manifest check of who may reach whom reads them as it
+    /// does a folder's, whether or not the cluster's network plugin enforces them.
+    /// </summary>
+    public IReadOnlyList<V1NetworkPolicy> NetworkPolicies { get; init; } = [];
+
     public required IReadOnlyList<V1Pod> Pods { get; init; }
 
     public required IReadOnlyList<Corev1Event> Events { get; init; }

@@ -17,7 +17,7 @@ public static class LiveAnalysis
     public static DiagnosisReport Analyze(ClusterSnapshot snapshot, BuiltImages images)
     {
         var origin = $"{snapshot.Server} namespace {snapshot.Namespace}";
-        var set = ManifestSet.FromCluster(origin, [.. snapshot.Deployments, .. snapshot.Services]);
+        var set = ManifestSet.FromCluster(origin, [.. snapshot.Deployments, .. snapshot.Services, .. snapshot.NetworkPolicies]);
         var findings = new List<Finding>();
         foreach (var check in ManifestChecks.Live)
         {

@@ -78,7 +78,10 @@ public sealed class RealCluster
     /// <summary>Deletes the namespaces and waits until they are gone (their pods stopped, the database's claim released).</summary>
     public async Task DeleteNamespacesAsync(params string[] namespaces)
     {
-        await MustAsync(["delete", "namespace", .. namespaces, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
+        // kubectl's own limit, with room for it to report: a pod that drains slowly (a starved CPU)
+        // holds its namespace until its grace period ends.
+        var result = await KubectlAsync(TimeSpan.FromSeconds(200), ["delete", "namespace", .. namespaces, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
+        Assert.True(result.ExitCode == 0, $"kubectl delete namespace {string.Join(' ', namespaces)} exited {result.ExitCode}:\n{result.Output}");
     }
 
     /// <summary>Asks until <paramref name="probe"/> gives a value, every <paramref name="every"/>, at most <paramref name="limit"/>; null when it never did.</summary>

@@ -123,6 +123,7 @@ public sealed class LiveDiagnosisTests : IDisposable
             "/api/v1/namespaces/production/services",
             "/apis/apps/v1/namespaces/production/deployments",
             "/apis/discovery.k8s.io/v1/namespaces/production/endpointslices",
+            "/apis/networking.k8s.io/v1/namespaces/production/networkpolicies",
         ];
         Assert.Equal(lists, paths.Where(p => !p.EndsWith("/log", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.All(paths.Where(p => p.EndsWith("/log", StringComparison.Ordinal)), p => Assert.Matches("^/api/v1/namespaces/production/pods/[a-z0-9-]+/log$", p));

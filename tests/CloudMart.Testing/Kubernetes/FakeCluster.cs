@@ -40,6 +40,8 @@ public sealed partial class FakeCluster
     /// <summary>False for a cluster before 1.21, whose API answers 404 for discovery.k8s.io/v1 EndpointSlices.</summary>
     public bool ServesEndpointSlices { get; set; } = true;
     public List<V1Pod> Pods { get; } = [];
+
+    public List<V1NetworkPolicy> NetworkPolicies { get; } = [];
     public List<Corev1Event> Events { get; } = [];
 
     /// <summary>Log text by (pod, previous container).</summary>
@@ -76,6 +78,7 @@ public sealed partial class FakeCluster
             live.Spec.ClusterIP = $"10.43.{cluster.Services.Count}.{17 + cluster.Services.Count}";
             cluster.Services.Add(live);
         }
+        cluster.NetworkPolicies.AddRange(set.All<V1NetworkPolicy>().Select(Clone));
         foreach (var deployment in cluster.Deployments)
         {
             for (var i = 0; i < (deployment.Spec.Replicas ?? 1); i++)

@@ -130,6 +130,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         app.MapGet(Namespaced + "/endpoints", (HttpContext c, string ns) => List(c, "EndpointsList", "v1", In(ns, Cluster.Endpoints)));
         app.MapGet(Namespaced + "/pods", (HttpContext c, string ns, string? labelSelector) =>
             List(c, "PodList", "v1", In(ns, Cluster.Pods).Where(p => Matches(p, labelSelector))));
+        app.MapGet("/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies", (HttpContext c, string ns) => List(c, "NetworkPolicyList", "networking.k8s.io/v1", In(ns, Cluster.NetworkPolicies)));
         app.MapGet(Namespaced + "/events", (HttpContext c, string ns) => List(c, "EventList", "v1", In(ns, Cluster.Events)));
         app.MapGet(Namespaced + "/pods/{name}/log", (HttpContext c, string ns, string name) => Log(c, ns, name));
         app.MapGet("/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods", (HttpContext c, string ns) => Cluster.Metrics is { } metrics
