@@ -18,16 +18,23 @@ public sealed partial class LabFlowTests
     // are staged in four incidents that keep every declared signal in sight.
 
     /// <summary>Pod states and events, and the refused call to an order-service that is never ready.</summary>
-    static readonly int[] PodIncident = [9, 13, 14, 15];
+    internal static readonly int[] PodIncident = [9, 13, 14, 15];
 
     /// <summary>Signals no traffic is needed for: a missing Secret, a CPU limit's throttling and probe timeouts.</summary>
-    static readonly int[] StartIncident = [11, 12];
+    internal static readonly int[] StartIncident = [11, 12];
 
     /// <summary>A sign-in's call to an auth-service Service that forwards to a dead port; a rollout cut short.</summary>
-    static readonly int[] AuthIncident = [10, 16];
+    internal static readonly int[] AuthIncident = [10, 16];
 
     /// <summary>A checkout's call to the order-service on the wrong port (the token check must work for it to get that far).</summary>
-    static readonly int[] OrderUrlIncident = [17];
+    internal static readonly int[] OrderUrlIncident = [17];
+
+    /// <summary>The guide's faults whose signals the guide's flow (steps 1 to 3) checks on the cluster.</summary>
+    internal static readonly int[] GuideFlowSignals = [1, 2, 4, 5, 6];
+
+    /// <summary>Every fault whose declared signal a step checks on the cluster.</summary>
+    internal static IEnumerable<int> MeasuredOnTheCluster =>
+        GuideFlowSignals.Concat(PodIncident).Concat(StartIncident).Concat(AuthIncident).Concat(OrderUrlIncident);
 
     /// <summary>Seeds whose incidents are drawn from the whole catalog, applied with a server-side dry run.</summary>
     static readonly long[] Seeds = [1, 7, 2024];
@@ -130,7 +137,8 @@ public sealed partial class LabFlowTests
         {
             ["9: order-service Running, READY 0/1, no restart"] = async () => (await PodsAsync("order-service"))
                 .FirstOrDefault(p => p["STATUS"] == "Running" && p["READY"] == "0/1" && p["RESTARTS"] == "0") is { } p ? string.Join("  ", p.Values) : null,
-            ["9: Unhealthy event, readiness probe failed"] = async () => Event(await EventsAsync(), "Unhealthy", "Pod/order-service-", "Readiness probe failed"),
+            // A 404, not the refused connection any pod's first probe may meet before it listens.
+            ["9: Unhealthy event, readiness probe answered 404"] = async () => Event(await EventsAsync(), "Unhealthy", "Pod/order-service-", "Readiness probe failed: HTTP probe failed with statuscode: 404"),
             ["13: database-service Pending"] = async () => (await PodsAsync("database-service"))
                 .FirstOrDefault(p => p["STATUS"] == "Pending") is { } p ? string.Join("  ", p.Values) : null,
             ["13: FailedScheduling event, unbound claim"] = async () => Event(await EventsAsync(), "FailedScheduling", "Pod/database-service-", "PersistentVolumeClaim"),
