@@ -91,6 +91,26 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(DotnetServices))]
+    public void Dotnet_context_and_copies_hold_every_project_the_service_builds_from(string service)
+    {
+        var folder = Repo.ServiceDir(service);
+        var project = Path.GetRelativePath(Repo.Root, Assert.Single(Directory.GetFiles(folder, "*.csproj"))).Replace('\\', '/');
+        var included = File.ReadAllLines(Path.Combine(folder, "Dockerfile.dockerignore"))
+            .Select(l => l.Trim()).Where(l => l.StartsWith('!')).Select(l => l[1..]).ToList();
+        var copied = Load(service).ContextSources.ToList();
+
+        var needed = ProjectGraph.Closure(project).Select(p => Path.GetDirectoryName(p)!.Replace('\\', '/') + "/").ToList();
+
+        Assert.Contains("src/CloudMart.Catalog/", needed);
+        Assert.All(needed, dir =>
+        {
+            Assert.Contains(dir, included);
+            Assert.Contains(copied, source => dir.StartsWith(source, StringComparison.Ordinal));
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(DotnetServices))]
     public void Dotnet_runs_the_services_binary_as_non_root_on_the_catalog_port(string service)
     {
         var dockerfile = Load(service);
@@ -141,6 +161,7 @@ public class DockerfileTests
         Assert.Contains("**/bin/", lines);
         Assert.Contains("**/obj/", lines);
         Assert.Contains("!services/", lines);
+        Assert.Contains("!src/CloudMart.Catalog/", lines);
         Assert.Contains("!global.json", lines);
         Assert.Contains("!Directory.Packages.props", lines);
     }

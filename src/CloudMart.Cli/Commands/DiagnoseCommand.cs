@@ -2,7 +2,7 @@ using System.Globalization;
 using CloudMart.Cluster;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.Cli.Commands;
 
