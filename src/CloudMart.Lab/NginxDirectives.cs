@@ -29,8 +29,42 @@ public static class NginxDirectives
     {
         var directives = new List<NginxDirective>();
         var context = new Stack<string>();
-        var words = new List<string>();
-        var argumentsStart = -1;
+        var words = new List<(string Text, int At)>();
+        foreach (var (token, at) in Tokens(text))
+        {
+            switch (token)
+            {
+                case ";" when words.Count > 0:
+                    directives.Add(new NginxDirective([.. context.Reverse()], words[0].Text, [.. words.Skip(1).Select(w => w.Text)],
+                        words.Count > 1 ? words[1].At : at, at));
+                    words.Clear();
+                    break;
+                case ";":
+                    break;
+                case "{":
+                    context.Push(string.Join(' ', words.Select(w => w.Text)));
+                    words.Clear();
+                    break;
+                case "}" when context.Count == 0 || words.Count > 0:
+                    throw new FormatException($"a '}}' at character {at} closes no block or ends a directive without ';'");
+                case "}":
+                    context.Pop();
+                    break;
+                default:
+                    words.Add((token, at));
+                    break;
+            }
+        }
+        if (context.Count > 0 || words.Count > 0)
+        {
+            throw new FormatException("the configuration ends inside a block or a directive");
+        }
+        return directives;
+    }
+
+    /// <summary>The words and the ';', '{' and '}' of the text, each with where it starts; blanks and comments dropped.</summary>
+    static IEnumerable<(string Token, int At)> Tokens(string text)
+    {
         var i = 0;
         while (i < text.Length)
         {
@@ -43,48 +77,17 @@ public static class NginxDirectives
             {
                 i = text.IndexOf('\n', i) is var eol and >= 0 ? eol : text.Length;
             }
-            else if (c == ';')
+            else if (c is ';' or '{' or '}')
             {
-                if (words.Count > 0)
-                {
-                    directives.Add(new NginxDirective([.. context.Reverse()], words[0], [.. words.Skip(1)], argumentsStart < 0 ? i : argumentsStart, i));
-                }
-                words.Clear();
-                argumentsStart = -1;
-                i++;
-            }
-            else if (c == '{')
-            {
-                context.Push(string.Join(' ', words));
-                words.Clear();
-                argumentsStart = -1;
-                i++;
-            }
-            else if (c == '}')
-            {
-                if (context.Count == 0 || words.Count > 0)
-                {
-                    throw new FormatException($"a '}}' at character {i} closes no block or ends a directive without ';'");
-                }
-                context.Pop();
-                i++;
+                yield return (c.ToString(), i++);
             }
             else
             {
-                if (words.Count == 1)
-                {
-                    argumentsStart = i;
-                }
                 var end = WordEnd(text, i);
-                words.Add(text[i..end]);
+                yield return (text[i..end], i);
                 i = end;
             }
         }
-        if (context.Count > 0 || words.Count > 0)
-        {
-            throw new FormatException("the configuration ends inside a block or a directive");
-        }
-        return directives;
     }
 
     static int WordEnd(string text, int start)
