@@ -35,7 +35,7 @@ public enum ExitCodes
 
     /// <summary>
     /// <c>diagnose</c> found at least one problem (lab fault or other); with <c>--grade</c>, not every
-    /// graded lab fault (the shipped ones, or the incident's) is fixed.
+    /// graded lab fault (the shipped ones, or the incident's) is fixed, or <c>--verify</c>'s checks did not pass.
     /// </summary>
     ProblemsFound = 10,
 

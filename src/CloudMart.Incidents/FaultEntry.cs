@@ -87,8 +87,23 @@ public sealed record FaultEntry
     /// <summary>The folder's name, <c>01-db-name-missing</c>.</summary>
     public string FolderName => System.IO.Path.GetFileName(Folder);
 
-    /// <summary>Where the fault is, for a listing: the manifest file, or the code file of a code fault.</summary>
-    public string Where => Kind == FaultKind.Code ? CodeFile ?? CodeFix ?? "" : File ?? "";
+    /// <summary>
+    /// True when the fault's file is one it adds (one of its <see cref="Resources"/>): the solution has
+    /// no such file, so it is only in the incident folder and in the fault's own folder.
+    /// </summary>
+    public bool AddsFile => Kind == FaultKind.Manifest && File is not null && Resources.Contains(File);
+
+    /// <summary>
+    /// Where the fault is, for a listing: the manifest file of the incident folder (said to be the
+    /// fault's own when it adds it), or the code file of a code fault.
+    /// </summary>
+    public string Where => Kind == FaultKind.Code ? CodeFile ?? CodeFix ?? "" : AddsFile ? $"{File} (added by the fault)" : File ?? "";
+
+    /// <summary>
+    /// The fix as the answer key gives it: <see cref="Fix"/>, and for a fault in a file it adds, that
+    /// deleting what the file adds fixes it too, since the solution has none of it.
+    /// </summary>
+    public string KeyFix => AddsFile ? $"{Fix}; or delete what {File} adds (kubectl delete -f {File}): the solution has no such file" : Fix;
 
     /// <summary>True when this fault and <paramref name="other"/> cannot be staged together.</summary>
     public bool ConflictsWith(FaultEntry other) => Excludes.Contains(other.Id) || other.Excludes.Contains(Id);

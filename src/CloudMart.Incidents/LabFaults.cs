@@ -33,8 +33,9 @@ public sealed record LabFault(
     internal static LabFault From(FaultEntry entry) => new(
         Number: entry.Id,
         Title: entry.Title,
-        Where: entry.Kind == FaultKind.Code
-            ? entry.CodeFile ?? entry.CodeFix!
+        Where: entry.Kind == FaultKind.Code ? entry.CodeFile ?? entry.CodeFix!
+            // A file the fault adds is in no folder of the lab but the fault's own.
+            : entry.AddsFile ? $"{IncidentCatalog.FaultsPath}/{entry.FolderName}/{entry.File}"
             : $"k8s/day-4/{(entry.Shipped ? "broken-production" : "solution")}/{entry.File}",
         Fix: entry.Fix,
         Check: entry.Check,

@@ -55,9 +55,10 @@ public sealed partial class LabFlowTests
         events.FirstOrDefault(e => e.Reason == reason && e.Object.StartsWith(objectPrefix, StringComparison.Ordinal) && e.Message.Contains(messagePart, StringComparison.Ordinal))
             is { Reason.Length: > 0 } found ? $"{found.Reason} {found.Object}: {found.Message}" : null;
 
-    async Task<string?> LogLineAsync(string deployment, params string[] parts)
+    /// <summary>The first line with every part in the logs of all the component's pods (deploy/NAME would read one pod, maybe not the one that served the request).</summary>
+    async Task<string?> LogLineAsync(string component, params string[] parts)
     {
-        var log = await Cluster.KubectlAsync("logs", "-n", Ns, $"deploy/{deployment}", "--since=10m");
+        var log = await Cluster.KubectlAsync("logs", "-n", Ns, "-l", $"app={component}", "--tail=-1", "--since=10m");
         return log.StandardOutput.Split('\n').FirstOrDefault(l => parts.All(p => l.Contains(p, StringComparison.Ordinal)));
     }
 
@@ -202,8 +203,13 @@ public sealed partial class LabFlowTests
     [Fact]
     public async Task Step8_Incidents_drawn_by_seed_apply_cleanly_with_a_server_side_dry_run()
     {
-        // The namespaces the incidents' objects live in are there (the steps before leave them); a
-        // server-side dry run checks each object as the API server would store it.
+        // Each incident as it would go onto a cluster without the lab: its namespaces there but
+        // empty (a dry run creates none, and an object left by an earlier step, such as a bound
+        // claim, would turn a create into an update), each object checked as the API server would
+        // store it.
+        await Cluster.DeleteNamespacesAsync(Ns, TrafficSource.Namespace);
+        await Cluster.MustAsync("create", "namespace", Ns);
+        await Cluster.MustAsync("create", "namespace", TrafficSource.Namespace);
         foreach (var seed in Seeds)
         {
             var folder = Path.Combine(Directory.CreateTempSubdirectory("cloudmart-seed-").FullName, "incident");

@@ -149,7 +149,7 @@ public sealed partial class LabFlowTests(LabOnCluster lab, ITestOutputHelper out
         var describe = await Cluster.MustAsync("describe", "pods", "-n", Ns, "-l", "app=auth-service");
         Assert.True(killed is not null, $"the auth-service was not OOMKilled within 3 min of the selector fix:\n{describe}");
         Assert.Matches(@"Last State:\s+Terminated\s+Reason:\s+OOMKilled\s+Exit Code:\s+137", describe);
-        Assert.Matches(@"Limits:\s+(cpu:\s+\S+\s+)?memory:\s+64Mi", describe);
+        Assert.Matches(@"Limits:\s+(cpu:\s+\S+\s+)?memory:\s+" + System.Text.RegularExpressions.Regex.Escape(FaultValues.Of(6)), describe);
         Record("selector fixed", "auth-service OOMKilled under the customers", clock.Elapsed, "kubectl describe: Last State: Terminated, Reason: OOMKilled, Exit Code: 137");
     }
 
@@ -185,6 +185,18 @@ public sealed partial class LabFlowTests(LabOnCluster lab, ITestOutputHelper out
         Assert.Equal(8, graded.GetProperty("faultsFixed").GetInt32());
         Assert.All(graded.GetProperty("faults").EnumerateArray(), f => Assert.Equal("fixed", f.GetProperty("state").GetString()));
         Record("solution applied", "diagnose --cluster --grade: 8 of 8 fixed", clock.Elapsed, $"rolled out after {rolledOut.TotalSeconds:0} s");
+
+        // The hand-in report of the same key with --verify: verify's checks run again on the namespace and fill its verify field.
+        string[] key = [.. graded.GetProperty("faults").EnumerateArray().SelectMany(f => new[] { "--fault", f.GetProperty("number").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) })];
+        var handIn = await RealCluster.CloudmartAsync(TimeSpan.FromMinutes(3), ["diagnose", "--cluster", "--kubeconfig", RealCluster.Kubeconfig, "--grade", .. key, "--verify", "-o", "json"]);
+        Assert.True(handIn.ExitCode == 0, handIn.Output);
+        var report = RealCluster.Json(handIn);
+        Assert.Equal(graded.GetProperty("faultsFixed").GetInt32(), report.GetProperty("faultsFixed").GetInt32());
+        var verified = report.GetProperty("verify");
+        Assert.True(verified.ValueKind == JsonValueKind.Object, $"no verify result in the report:\n{handIn.Output}");
+        Assert.True(verified.GetProperty("passed").GetBoolean(), handIn.Output);
+        Assert.Empty(verified.GetProperty("failed").EnumerateArray());
+        Record("solution applied", "diagnose --cluster --grade --verify -o json: verify passed in the report", clock.Elapsed, $"{key.Length / 2} faults in the key");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace CloudMart.Diagnosis.Tests;
 /// </summary>
 public sealed class CatalogIncidentTests
 {
-    static readonly IncidentCatalog Catalog = IncidentCatalog.For(LabCopy.Repository);
+    static IncidentCatalog Catalog => FaultFolders.Catalog;
 
     public static TheoryData<int> EveryFault() => new(Catalog.Faults.Select(f => f.Id));
 
@@ -40,6 +40,42 @@ public sealed class CatalogIncidentTests
         Assert.True(finding.Fault == id, $"fault {id} alone: found '{finding.Summary}' as fault {finding.Fault?.ToString() ?? "none"} ({finding.Check}/{finding.Subject})");
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(fault.File, finding.Location.File);
+    }
+
+    /// <summary>
+    /// The answer key's "where" is true: a manifest fault's file is the solution's, or one the fault
+    /// adds (and then in no folder but the fault's and the incident's, and the key says so); a code
+    /// fault's file is in the checkout. The diagnosis's own path for each fault exists.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EveryFault))]
+    public void Each_faults_where_is_a_file_of_the_solution_or_one_the_fault_adds(int id)
+    {
+        var fault = Catalog.Get(id);
+        var where = LabFaults.Get(id).Where;
+        Assert.True(File.Exists(Path.Combine(LabCopy.Repository.Root, where)), $"fault {id}: the diagnosis names {where}, which does not exist");
+        if (fault.Kind == FaultKind.Code)
+        {
+            Assert.Equal(fault.CodeFile, fault.Where);
+            return;
+        }
+
+        var inSolution = File.Exists(Path.Combine(LabCopy.Repository.SolutionManifestsDir, fault.File!));
+
+        Assert.True(inSolution != fault.AddsFile,
+            $"fault {id}: {fault.File} is {(inSolution ? "in the solution, yet listed as a resource the fault adds" : "not in the solution, and not a resource of the fault's Component")}");
+        if (!fault.AddsFile)
+        {
+            Assert.Equal(fault.File, fault.Where);
+            Assert.Equal(fault.Fix, fault.KeyFix);
+            return;
+        }
+        Assert.True(File.Exists(Path.Combine(fault.Folder, fault.File!)));
+        Assert.Equal($"{fault.File} (added by the fault)", fault.Where);
+        Assert.StartsWith(fault.Fix, fault.KeyFix, StringComparison.Ordinal);
+        Assert.Contains($"kubectl delete -f {fault.File}", fault.KeyFix, StringComparison.Ordinal);
+        using var incident = Write([fault]);
+        Assert.True(File.Exists(Path.Combine(incident.Path, fault.File!)), $"fault {id}: the incident has no {fault.File}");
     }
 
     [Theory]
@@ -99,17 +135,5 @@ public sealed class CatalogIncidentTests
         Assert.Contains("(dry run)", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    static Folder Write(IEnumerable<FaultEntry> faults)
-    {
-        var folder = new Folder();
-        IncidentGenerator.Write(folder.Path, IncidentGenerator.Generate(LabCopy.Repository, Catalog, faults));
-        return folder;
-    }
-
-    sealed class Folder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("cloudmart-incident-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
+    static TempFolder Write(IEnumerable<FaultEntry> faults) => FaultFolders.Write(faults);
 }

@@ -74,31 +74,35 @@ public class FolderDiagnosisTests
     public void Broken_production_each_finding_has_its_exact_location_value_and_expectation()
     {
         var findings = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.ToDictionary(f => f.Fault!.Value);
+        // The file and the broken value are the catalog's (fault.yaml and its patch); the expectation is the solution's.
+        string FileOf(int fault) => FaultFolders.Catalog.Get(fault).File!;
+        var value = FaultFolders.Value;
 
-        AssertAt(findings[1], "06-database-service.yaml", "Deployment/database-service", "spec.template.spec.containers[0].env[DB_NAME]", null, ServiceCatalog.Database.Variable("DB_NAME").Expected);
-        AssertAt(findings[2], "07-notification-service.yaml", "Deployment/notification-service", "spec.template.spec.containers[0].image", "notification-service:v2.0", "notification-service:latest");
-        AssertAt(findings[3], "05-order-service.yaml", "Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", "http://database:8080", "http://database-service:8080");
-        AssertAt(findings[4], "03-api-service.yaml", "Deployment/api-service", "spec.template.spec.containers[0].livenessProbe.httpGet.port", "8080", "3000");
-        AssertAt(findings[5], "02-gateway.yaml", "Service/gateway", "spec.selector", "app=nginx-gateway", "app=gateway");
-        AssertAt(findings[6], "04-auth-service.yaml", "Deployment/auth-service", "spec.template.spec.containers[0].resources.limits.memory", "64Mi", ">= 80Mi (for example 128Mi)");
+        AssertAt(findings[1], FileOf(1), "Deployment/database-service", "spec.template.spec.containers[0].env[DB_NAME]", null, ServiceCatalog.Database.Variable("DB_NAME").Expected);
+        AssertAt(findings[2], FileOf(2), "Deployment/notification-service", "spec.template.spec.containers[0].image", value(2), "notification-service:latest");
+        AssertAt(findings[3], FileOf(3), "Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", value(3), "http://database-service:8080");
+        AssertAt(findings[4], FileOf(4), "Deployment/api-service", "spec.template.spec.containers[0].livenessProbe.httpGet.port", value(4), "3000");
+        AssertAt(findings[5], FileOf(5), "Service/gateway", "spec.selector", $"app={value(5)}", "app=gateway");
+        AssertAt(findings[6], FileOf(6), "Deployment/auth-service", "spec.template.spec.containers[0].resources.limits.memory", value(6), ">= 80Mi (for example 128Mi)");
         AssertAt(findings[7], LabRepository.RetryFaultPath, "Code/RetryFault.Shipped", "RetryFault.Shipped", "RetryStrategy.Immediate", "RetryStrategy.ExponentialBackoff");
-        AssertAt(findings[8], "06-database-service.yaml", "Deployment/database-service", "spec.template.spec.containers[0].env[CHAOS_FAILURE_RATE].value", "0.5", "0 (or remove it)");
+        AssertAt(findings[8], FileOf(8), "Deployment/database-service", "spec.template.spec.containers[0].env[CHAOS_FAILURE_RATE].value", value(8), "0 (or remove it)");
     }
 
+    /// <param name="line">The faulty line, {0} standing for the fault's value as its catalog patch writes it.</param>
     [Theory]
-    [InlineData(2, "07-notification-service.yaml", "image: notification-service:v2.0")]
-    [InlineData(3, "05-order-service.yaml", "value: http://database:8080")]
-    [InlineData(4, "03-api-service.yaml", "port: 8080")]
-    [InlineData(5, "02-gateway.yaml", "selector:")]
-    [InlineData(6, "04-auth-service.yaml", "memory: 64Mi")]
-    [InlineData(8, "06-database-service.yaml", "value: \"0.5\"")]
-    public void Broken_production_finding_line_is_the_line_of_the_faulty_field(int fault, string file, string text)
+    [InlineData(2, "image: {0}")]
+    [InlineData(3, "value: {0}")]
+    [InlineData(4, "port: {0}")]
+    [InlineData(5, "selector:")]
+    [InlineData(6, "memory: {0}")]
+    [InlineData(8, "value: \"{0}\"")]
+    public void Broken_production_finding_line_is_the_line_of_the_faulty_field(int fault, string line)
     {
         var finding = FolderDiagnosis.Run(Repo.BrokenManifestsDir).Findings.Single(f => f.Fault == fault);
 
-        var lines = File.ReadAllLines(Path.Combine(Repo.BrokenManifestsDir, file));
+        var lines = File.ReadAllLines(Path.Combine(Repo.BrokenManifestsDir, FaultFolders.Catalog.Get(fault).File!));
         Assert.NotNull(finding.Location.Line);
-        Assert.Equal(text, lines[finding.Location.Line!.Value - 1].Trim());
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, line, FaultFolders.Value(fault)), lines[finding.Location.Line!.Value - 1].Trim());
     }
 
     [Fact]

@@ -4,10 +4,10 @@ using CloudMart.Manifests;
 namespace CloudMart.Diagnosis.Tests;
 
 /// <summary>
-/// The catalog's new faults (9 and up), each put into the solution by its own kustomize Component
-/// (rendered with the installed kubectl): the diagnosis finds exactly it, as an error of the check
-/// and subject its fault.yaml declares, in the file it declares, and nothing else. The solution
-/// rendered the same way has no finding, so the render itself adds none.
+/// The catalog's new faults (9 and up), each written into the solution by the incident generator:
+/// the diagnosis finds exactly it, as an error of the check and subject its fault.yaml declares, in
+/// the file it declares, and nothing else. The generator's incident of no fault has no finding, so
+/// the writing itself adds none.
 /// </summary>
 public class NewFaultTests
 {
@@ -18,13 +18,13 @@ public class NewFaultTests
     {
         Assert.True(FaultFolders.New.Count >= 8, $"{FaultFolders.New.Count} new faults");
         Assert.Equal(FaultFolders.New.Count, FaultFolders.New.Select(f => (f.Check, f.Component, f.Subject)).Distinct().Count());
-        Assert.All(FaultFolders.New, f => Assert.Equal($"{f.Id:00}", f.Name[..2]));
+        Assert.All(FaultFolders.New, f => Assert.Equal($"{f.Id:00}", f.FolderName[..2]));
         // The catalog tells each finding apart: the check, component and subject of each is its own fault and no other.
         Assert.All(FaultFolders.New, f => Assert.Equal(f.Id, LabFaults.Match(f.Check, f.Component, f.Subject)?.Number));
     }
 
     [Fact]
-    public void The_solution_rendered_by_kustomize_has_no_finding()
+    public void The_incident_of_no_fault_has_no_finding()
     {
         using var copy = FaultFolders.Incident();
 
@@ -44,7 +44,7 @@ public class NewFaultTests
 
         var finding = Assert.Single(report.Findings);
         Assert.True((finding.Check, finding.Service, finding.Subject) == (fault.Check, fault.Component, fault.Subject),
-            $"{fault}: found {finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
+            $"{fault.FolderName}: found {finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(fault.Id, finding.Fault);
         Assert.Equal(fault.File, finding.Location.File);
@@ -54,7 +54,7 @@ public class NewFaultTests
     [Fact]
     public void All_new_faults_together_are_found_each_once_and_nothing_else()
     {
-        using var copy = FaultFolders.Incident([.. FaultFolders.New]);
+        using var copy = FaultFolders.Incident(FaultFolders.New);
 
         var report = copy.Diagnose();
 

@@ -1,4 +1,5 @@
 using CloudMart.Catalog;
+using CloudMart.Incidents;
 using CloudMart.Lab;
 
 namespace CloudMart.Lab.Tests;
@@ -11,24 +12,29 @@ public sealed class ShippedFaultsTests : IDisposable
 {
     readonly TempFolder _root = new();
 
+    static IncidentCatalog Catalog => FaultValues.Catalog;
+
+    /// <summary>The value fault <paramref name="id"/>'s catalog patch puts in place: what broken-production holds.</summary>
+    static string Broken(int id) => FaultValues.Of(id);
+
     [Fact]
     public void The_values_are_those_the_repository_ships()
     {
         var shipped = ShippedFaults.Read(TestMachine.Repository.BrokenManifestsDir);
 
         Assert.Null(shipped.Variable(ServiceCatalog.Database.Name, "DB_NAME"));
-        Assert.Equal("http://database:8080", shipped.Variable(ServiceCatalog.Order.Name, "DATABASE_URL"));
-        Assert.Equal("0.5", shipped.Variable(ServiceCatalog.Database.Name, "CHAOS_FAILURE_RATE"));
-        Assert.Equal(64, shipped.MemoryLimitsMiB[ServiceCatalog.Auth.Name]);
+        Assert.Equal(Broken(3), shipped.Variable(ServiceCatalog.Order.Name, "DATABASE_URL"));
+        Assert.Equal(Broken(8), shipped.Variable(ServiceCatalog.Database.Name, "CHAOS_FAILURE_RATE"));
+        Assert.Equal($"{shipped.MemoryLimitsMiB[ServiceCatalog.Auth.Name]}Mi", Broken(6));
     }
 
     [Fact]
     public void Changing_a_manifest_changes_what_each_fault_puts_back()
     {
         var repository = CopyOfBrokenManifests(
-            ("05-order-service.yaml", "value: http://database:8080", "value: http://orders-db:9090"),
-            ("06-database-service.yaml", "value: \"0.5\"", "value: \"0.25\""),
-            ("04-auth-service.yaml", "memory: 64Mi", "memory: 48Mi"));
+            (Catalog.Get(3).File!, $"value: {Broken(3)}", "value: http://orders-db:9090"),
+            (Catalog.Get(8).File!, $"value: \"{Broken(8)}\"", "value: \"0.25\""),
+            (Catalog.Get(6).File!, $"memory: {Broken(6)}", "memory: 48Mi"));
         var selection = Select("all").WithShippedValues(repository);
         var overrides = selection.VariableOverrides();
 
@@ -54,7 +60,7 @@ public sealed class ShippedFaultsTests : IDisposable
     [Fact]
     public void An_auth_service_without_a_memory_limit_is_named_as_the_reason_fault_6_cannot_be_put_back()
     {
-        var repository = CopyOfBrokenManifests(("04-auth-service.yaml", "memory: 64Mi", ""));
+        var repository = CopyOfBrokenManifests((Catalog.Get(6).File!, $"memory: {Broken(6)}", ""));
 
         var failure = Assert.Throws<LabStartException>(() => Select("6").WithShippedValues(repository));
 

@@ -1,8 +1,11 @@
+using System.CommandLine.Parsing;
 using System.Globalization;
 using CloudMart.Cluster;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
 using CloudMart.Manifests;
+using CloudMart.Verification.Checks;
+using CloudMart.Verification.Cluster;
 
 namespace CloudMart.Cli.Commands;
 
@@ -35,6 +38,12 @@ public sealed record DiagnoseSettings
 
     /// <summary>With <c>--hint N</c>: how much of each finding to tell (1 to 3); null for the full report.</summary>
     public int? Hint { get; init; }
+
+    /// <summary>With <c>--grade --cluster --verify</c>: run verify's cluster checks on the same namespace too, and count them in the grade.</summary>
+    public bool Verify { get; init; }
+
+    /// <summary>The orders <c>--verify</c> tries: verify's defaults (tests send fewer).</summary>
+    public OrderCheckOptions VerifyOrders { get; init; } = new();
 }
 
 /// <summary>The machine as <c>diagnose</c> sees it; tests describe another one.</summary>
@@ -77,6 +86,11 @@ public static class DiagnoseCommand
         Description = "Print the diagnosis as JSON (findings, notes, each fault's state) instead of tables",
     };
 
+    public static readonly Option<bool> VerifyOption = new("--verify")
+    {
+        Description = "With --grade on a cluster: also run verify's checks on the same namespace (the orders through the gateway among them) and count them: exit 0 only when every graded fault is fixed and verify passes; with --seed or --fault, -o json puts the result in the report's verify",
+    };
+
     public static Command Create(IAnsiConsole console, DiagnoseEnvironment environment) => Create(new CliConsoles(console, console), environment);
 
     public static Command Create(CliConsoles consoles, DiagnoseEnvironment environment)
@@ -101,8 +115,14 @@ public static class DiagnoseCommand
         var hint = OptionValues.Count("--hint", "Hints instead of answers, per finding: 1 the symptom and what to look at, 2 adds the cause and the exact spot, 3 adds the fix", 1, DiagnoseHints.MaxLevel);
         hint.HelpName = "level";
         command.Options.Add(hint);
+        command.Options.Add(VerifyOption);
         command.Validators.Add(result =>
         {
+            if (result.GetValue(VerifyOption) && VerifyProblem(result, cluster, output, incident) is { } verifyProblem)
+            {
+                result.AddError(verifyProblem);
+                return;
+            }
             var folder = result.GetValue(FolderArgument);
             if (folder is not null && cluster.Wanted(result))
             {
@@ -155,6 +175,7 @@ public static class DiagnoseCommand
                 Grade = parse.GetValue(GradeOption),
                 Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
                 Hint = parse.GetValue(hint),
+                Verify = parse.GetValue(VerifyOption),
             };
             var seed = parse.GetValue(incident.Seed);
             var faults = parse.GetValue(incident.Fault) ?? [];
@@ -166,6 +187,24 @@ public static class DiagnoseCommand
             return (int)await RunAsync(settings, consoles, environment, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Why <c>--verify</c> cannot be done as the command line stands, or null: it adds a cluster's checks to a grade, and its JSON goes into an incident's report.</summary>
+    static string? VerifyProblem(CommandResult result, ClusterOptions cluster, OutputFormat output, IncidentOptions incident)
+    {
+        if (!result.GetValue(GradeOption))
+        {
+            return "--verify adds verify's checks to a grade: add --grade.";
+        }
+        if (result.GetValue(FolderArgument) is { } folder && !cluster.Wanted(result))
+        {
+            return $"--verify checks a running cluster, and FOLDER '{folder}' is manifests: grade --cluster (or run cloudmart verify on the local run).";
+        }
+        var json = result.GetValue(JsonOption) || result.GetValue(output.Format) == "json";
+        var keyed = (result.TryGet(incident.Seed, out var seed) && seed is not null) || (result.GetValue(incident.Fault) ?? []).Length > 0;
+        return json && !keyed
+            ? "--verify with -o json fills the verify field of an incident's report: add --seed N or --fault ID."
+            : null;
     }
 
     public static Task<ExitCodes> RunAsync(DiagnoseSettings settings, IAnsiConsole console, DiagnoseEnvironment environment, CancellationToken cancellationToken) =>
@@ -198,9 +237,19 @@ public static class DiagnoseCommand
         {
             report = report.GradedAgainst(key);
         }
+        VerifyReport? verified = null;
+        if (settings.Verify && settings.Json)
+        {
+            if (await VerifyAsync(settings, consoles, environment, cancellationToken) is not { } run)
+            {
+                return ExitCodes.ClusterUnreachable;
+            }
+            verified = run;
+        }
         if (settings.Json && settings.Grade && settings.Incident is not null)
         {
-            console.Profile.Out.Writer.WriteLine(GradeReport.From(report, settings.Seed, settings.Incident, settings.GradedAt ?? DateTimeOffset.UtcNow, verify: null).Serialize());
+            var outcome = verified is null ? null : new VerifyOutcome(verified.Passed, VerifyCommand.NotPassed(verified));
+            console.Profile.Out.Writer.WriteLine(GradeReport.From(report, settings.Seed, settings.Incident, settings.GradedAt ?? DateTimeOffset.UtcNow, outcome).Serialize());
         }
         else if (settings.Json)
         {
@@ -209,6 +258,16 @@ public static class DiagnoseCommand
         else if (settings.Grade)
         {
             WriteGrade(console, report, environment, settings);
+            if (settings.Verify)
+            {
+                console.WriteLine();
+                if (await VerifyAsync(settings, consoles, environment, cancellationToken) is not { } run)
+                {
+                    return ExitCodes.ClusterUnreachable;
+                }
+                VerifyCommand.ShowVerdict(run, console);
+                verified = run;
+            }
         }
         else if (settings.Hint is { } level)
         {
@@ -218,8 +277,31 @@ public static class DiagnoseCommand
         {
             WriteDiagnosis(console, report, environment);
         }
-        var passed = settings.Grade ? report.FaultsFixed == report.FaultsTotal : report.Findings.Count == 0;
+        var passed = settings.Grade ? report.FaultsFixed == report.FaultsTotal && verified?.Passed != false : report.Findings.Count == 0;
         return passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
+    }
+
+    /// <summary>verify --cluster's checks on the diagnosed namespace, as verify runs them (shown unless the answer is JSON); null, told, when the cluster cannot be used.</summary>
+    static async Task<VerifyReport?> VerifyAsync(DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    {
+        ClusterVerification checks;
+        try
+        {
+            checks = VerifyCommand.ClusterChecks(new VerifySettings
+            {
+                Cluster = true,
+                Kubeconfig = Absolute(settings.Kubeconfig, environment),
+                Context = settings.Context,
+                Namespace = settings.Namespace,
+                Orders = settings.VerifyOrders,
+            });
+        }
+        catch (ClusterAccessException ex)
+        {
+            Fail(consoles, settings, "cluster-unreachable", $"cannot verify the cluster: {ex.Message}.");
+            return null;
+        }
+        return await VerifyCommand.CheckAsync(checks.Target, checks.Steps, settings.Json, consoles, cancellationToken);
     }
 
     static void Fail(CliConsoles consoles, DiagnoseSettings settings, string kind, string message)

@@ -46,7 +46,7 @@ public static class LabAnswersCommand
         {
             var catalog = IncidentOptions.Catalog(environment.RepositoryRoot, out _)!;
             var incident = Incident.FromSeed(catalog, parse.GetValue(options.Seed)!.Value, parse.GetValue(options.Count), out _)!;
-            var key = new AnswerKey(incident.Seed!.Value, incident.Faults.Count, [.. incident.Faults.Select(f => new AnswerRow(f.Id, f.Title, f.Where, f.Fix))]);
+            var key = new AnswerKey(incident.Seed!.Value, incident.Faults.Count, [.. incident.Faults.Select(f => new AnswerRow(f.Id, f.Title, f.Where, f.KeyFix))]);
             if (output.IsJson(parse))
             {
                 consoles.Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(key, LabJson.Default.AnswerKey));

@@ -18,7 +18,7 @@ public static class LabSummaryCommand
             Description = "The grade reports (JSON files written by diagnose --grade -o json), one per learner",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("summary", "Sum up graded reports: one row per report (named after its file), one column per fault (fixed, broken, or not checked; blank where that incident did not have it), the new problems, and totals per fault.")
+        var command = new Command("summary", "Sum up graded reports: one row per report (named after its file), one column per fault (fixed, broken, or not checked; blank where that incident did not have it), the new problems, verify's result for reports graded with --verify, and totals per fault.")
         {
             reports,
         };
@@ -43,12 +43,27 @@ public static class LabSummaryCommand
                 table.AddColumn(new TableColumn(fault.ToString(CultureInfo.InvariantCulture)).Centered());
             }
             table.AddColumn(new TableColumn("Fixed").RightAligned()).AddColumn(new TableColumn("New problems").RightAligned());
+            // Only reports graded with --verify carry a verify result; without any, the column would be empty.
+            var verified = loaded.Where(r => r.Report.Verify is not null).ToList();
+            if (verified.Count > 0)
+            {
+                table.AddColumn("Verify");
+            }
             foreach (var (name, report) in loaded)
             {
                 var cells = new List<string> { Markup.Escape(name), report.Seed?.ToString(CultureInfo.InvariantCulture) ?? "-" };
                 cells.AddRange(faults.Select(id => report.Faults.FirstOrDefault(f => f.Number == id) is { } status ? Cell(status.State) : ""));
                 cells.Add($"{report.FaultsFixed}/{report.Faults.Count}");
                 cells.Add(report.NewProblems.Count(p => p.Severity == Severity.Error).ToString(CultureInfo.InvariantCulture));
+                if (verified.Count > 0)
+                {
+                    cells.Add(report.Verify switch
+                    {
+                        null => "-",
+                        { Passed: true } => "passed",
+                        var failed => Markup.Escape($"failed: {string.Join(", ", failed.Failed)}"),
+                    });
+                }
                 table.AddRow(cells.ToArray());
             }
             var totals = new List<string> { "[bold]total[/]", "" };
@@ -59,6 +74,10 @@ public static class LabSummaryCommand
             }));
             totals.Add($"{loaded.Sum(r => r.Report.FaultsFixed)}/{loaded.Sum(r => r.Report.Faults.Count)}");
             totals.Add(loaded.Sum(r => r.Report.NewProblems.Count(p => p.Severity == Severity.Error)).ToString(CultureInfo.InvariantCulture));
+            if (verified.Count > 0)
+            {
+                totals.Add($"{verified.Count(r => r.Report.Verify!.Passed)}/{verified.Count} passed");
+            }
             table.AddRow(totals.ToArray());
             consoles.Out.Write(table);
             return (int)ExitCodes.Success;

@@ -113,15 +113,7 @@ public static class VerifyCommand
         VerifyReport report;
         try
         {
-            if (settings.Json)
-            {
-                report = await VerifyReport.RunAsync(target, steps, cancellationToken: stop);
-            }
-            else
-            {
-                consoles.Error.MarkupLineInterpolated($"Verifying [bold]{target}[/]");
-                report = await RunShownAsync(target, steps, consoles, stop);
-            }
+            report = await CheckAsync(target, steps, settings.Json, consoles, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -145,18 +137,26 @@ public static class VerifyCommand
             : ExitCodes.ChecksFailed;
     }
 
-    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanCluster(VerifySettings settings, CliConsoles consoles)
+    /// <summary>
+    /// Runs the checks: silently when <paramref name="quiet"/> (for a JSON answer), else with the
+    /// target and progress on <see cref="CliConsoles.Error"/> and each result on <see cref="CliConsoles.Out"/> as it is known.
+    /// </summary>
+    internal static Task<VerifyReport> CheckAsync(string target, IReadOnlyList<VerifyStep> steps, bool quiet, CliConsoles consoles, CancellationToken stop)
     {
-        ClusterConnection access;
-        try
+        if (quiet)
         {
-            access = ClusterConnection.Connect(settings.Kubeconfig, settings.Context);
+            return VerifyReport.RunAsync(target, steps, cancellationToken: stop);
         }
-        catch (ClusterAccessException ex)
-        {
-            return (null, null, Unreachable(consoles, settings, $"namespace {settings.Namespace} of a cluster", ex.Message));
-        }
-        var verification = new ClusterVerification(new ClusterVerifyOptions
+        consoles.Error.MarkupLineInterpolated($"Verifying [bold]{target}[/]");
+        return RunShownAsync(target, steps, consoles, stop);
+    }
+
+    /// <summary>The checks of <c>verify --cluster</c> for the cluster and namespace of <paramref name="settings"/>.</summary>
+    /// <exception cref="ClusterAccessException">The kubeconfig or its context cannot be used.</exception>
+    internal static ClusterVerification ClusterChecks(VerifySettings settings)
+    {
+        var access = ClusterConnection.Connect(settings.Kubeconfig, settings.Context);
+        return new ClusterVerification(new ClusterVerifyOptions
         {
             Client = access.Client,
             ClusterName = access.Name,
@@ -164,7 +164,23 @@ public static class VerifyCommand
             Orders = settings.Orders,
             LogWindow = settings.Since,
         });
-        return (verification.Target, verification.Steps, null);
+    }
+
+    /// <summary>The names of the checks that keep <paramref name="report"/> from passing: failed, or not run.</summary>
+    internal static IReadOnlyList<string> NotPassed(VerifyReport report) =>
+        [.. report.Checks.Where(c => c.Outcome is CheckOutcome.Failed or CheckOutcome.NotRun).Select(c => c.Name)];
+
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanCluster(VerifySettings settings, CliConsoles consoles)
+    {
+        try
+        {
+            var verification = ClusterChecks(settings);
+            return (verification.Target, verification.Steps, null);
+        }
+        catch (ClusterAccessException ex)
+        {
+            return (null, null, Unreachable(consoles, settings, $"namespace {settings.Namespace} of a cluster", ex.Message));
+        }
     }
 
     static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, CliConsoles consoles, LabEnvironment environment)
@@ -224,7 +240,7 @@ public static class VerifyCommand
         }
     }
 
-    static void ShowVerdict(VerifyReport report, IAnsiConsole console)
+    internal static void ShowVerdict(VerifyReport report, IAnsiConsole console)
     {
         console.WriteLine();
         var failed = report.Checks.Where(c => c.Outcome == CheckOutcome.Failed).Select(c => c.Name).ToList();

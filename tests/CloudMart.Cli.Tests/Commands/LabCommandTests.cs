@@ -94,7 +94,25 @@ public sealed class LabCommandTests : IDisposable
         using var json = JsonDocument.Parse(result.Stdout);
         var drawn = Incident.FromSeed(Catalog, 42, 4, out _)!;
         Assert.Equal(drawn.Faults.Select(f => f.Id), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("id").GetInt32()));
-        Assert.Equal(drawn.Faults.Select(f => f.Fix), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("fix").GetString()));
+        Assert.Equal(drawn.Faults.Select(f => f.KeyFix), json.RootElement.GetProperty("key").EnumerateArray().Select(e => e.GetProperty("fix").GetString()));
+    }
+
+    [Fact]
+    public async Task Answers_say_of_a_fault_in_a_file_it_adds_that_it_adds_it_and_that_deleting_it_fixes_it()
+    {
+        Assert.Contains(Catalog.Faults, f => f.AddsFile);
+        // The first seed whose default draw has such a fault.
+        var seed = Enumerable.Range(0, 1000).First(s => Incident.FromSeed(Catalog, s, null, out _)!.Faults.Any(f => f.AddsFile));
+        var added = Incident.FromSeed(Catalog, seed, null, out _)!.Faults.First(f => f.AddsFile);
+
+        var json = await Run("lab", "answers", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "json");
+        var table = await Run("lab", "answers", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var key = JsonDocument.Parse(json.Stdout);
+        var row = key.RootElement.GetProperty("key").EnumerateArray().Single(e => e.GetProperty("id").GetInt32() == added.Id);
+        Assert.Equal($"{added.File} (added by the fault)", row.GetProperty("where").GetString());
+        Assert.Contains($"kubectl delete -f {added.File}", row.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(added by the fault)", table.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -136,6 +154,36 @@ public sealed class LabCommandTests : IDisposable
         Assert.Contains(rows, r => r.Contains("ann", StringComparison.Ordinal) && r.Contains("broken", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Contains("bob", StringComparison.Ordinal) && r.Contains($"{manifest.Count}/{drawn.Faults.Count}", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Contains("total", StringComparison.Ordinal) && r.Contains($"{manifest.Count}/{2 * drawn.Faults.Count}", StringComparison.Ordinal));
+        Assert.DoesNotContain("Verify", summary.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Summary_adds_verifys_result_for_the_reports_graded_with_verify()
+    {
+        var incident = Path.Combine(_folder.Path, "incident");
+        await Run("lab", "new", "--seed", "7", "--faults", "3", "--out", incident);
+        var graded = GradeReport.Parse((await Run("diagnose", incident, "--grade", "--seed", "7", "--faults", "3", "-o", "json")).Stdout);
+        var files = new[]
+        {
+            ("ann", graded with { Verify = new VerifyOutcome(true, []) }),
+            ("bob", graded with { Verify = new VerifyOutcome(false, ["orders", "logs"]) }),
+            ("cid", graded),
+        }.Select(r =>
+        {
+            var path = Path.Combine(_folder.Path, r.Item1 + ".json");
+            File.WriteAllText(path, r.Item2.Serialize());
+            return path;
+        }).ToArray();
+
+        var summary = await Run(["lab", "summary", .. files]);
+
+        Assert.Equal(0, summary.ExitCode);
+        var rows = summary.Stdout.Split('\n');
+        Assert.Contains("Verify", rows.First(r => r.Contains("Report", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains(rows, r => r.Contains("ann", StringComparison.Ordinal) && r.Contains("passed", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("bob", StringComparison.Ordinal) && r.Contains("failed: orders, logs", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("cid", StringComparison.Ordinal) && !r.Contains("passed", StringComparison.Ordinal) && !r.Contains("failed", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("total", StringComparison.Ordinal) && r.Contains("1/2 passed", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -143,6 +191,9 @@ public sealed class LabCommandTests : IDisposable
     [InlineData("lab new --seed 5 --faults 999 --out X", "999")]
     [InlineData("lab summary NOPE.json", "NOPE.json")]
     [InlineData("diagnose k8s/day-4/broken-production --grade --faults 3", "--faults '3'")]
+    [InlineData("diagnose --cluster --verify", "add --grade")]
+    [InlineData("diagnose k8s/day-4/broken-production --grade --verify", "FOLDER 'k8s/day-4/broken-production'")]
+    [InlineData("diagnose --cluster --grade --verify -o json", "add --seed N or --fault ID")]
     public async Task Bad_input_is_one_line_naming_the_value_and_nothing_is_written(string commandLine, string named)
     {
         var args = commandLine.Replace("X", Path.Combine(_folder.Path, "x"), StringComparison.Ordinal).Split(' ');

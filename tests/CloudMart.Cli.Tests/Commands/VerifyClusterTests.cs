@@ -65,7 +65,7 @@ public sealed class VerifyClusterTests : CliRunTest
 
         var pods = VerifyJson.Evidence(VerifyJson.Check(json, "pods"));
         Assert.Contains("database-service-7d9c8b6f5-x2k4q: CrashLoopBackOff, 0/1 ready (back-off 2m40s restarting failed container", pods);
-        Assert.Contains("notification-service-7d9c8b6f5-x2k4q: ImagePullBackOff, 0/1 ready (Back-off pulling image \"notification-service:v2.0\")", pods);
+        Assert.Contains($"notification-service-7d9c8b6f5-x2k4q: ImagePullBackOff, 0/1 ready (Back-off pulling image \"{FaultValues.Of(2)}\")", pods);
 
         var restarts = VerifyJson.Check(json, "restarts");
         Assert.Contains("api-service-7d9c8b6f5-m8n3r", restarts.GetProperty("summary").GetString());
@@ -80,11 +80,11 @@ public sealed class VerifyClusterTests : CliRunTest
         var endpoints = VerifyJson.Check(json, "endpoints");
         Assert.Contains("gateway", endpoints.GetProperty("summary").GetString());
         var endpointEvidence = VerifyJson.Evidence(endpoints);
-        Assert.Contains("gateway: 0 ready endpoints — its selector app=nginx-gateway matches no pod (the pods' app labels: api-service, auth-service, database-service, gateway, notification-service, order-service)", endpointEvidence);
+        Assert.Contains($"gateway: 0 ready endpoints — its selector app={FaultValues.Of(5)} matches no pod (the pods' app labels: api-service, auth-service, database-service, gateway, notification-service, order-service)", endpointEvidence);
         Assert.Contains("database-service: 0 ready endpoints, 1 not ready — its selector app=database-service matches 1 pod, none ready", endpointEvidence);
 
         var orders = VerifyJson.Check(json, "orders");
-        Assert.Equal("Service gateway selects no pod (selector app=nginx-gateway), so nothing answers behind it", orders.GetProperty("summary").GetString());
+        Assert.Equal($"Service gateway selects no pod (selector app={FaultValues.Of(5)}), so nothing answers behind it", orders.GetProperty("summary").GetString());
         Assert.Equal(0, cluster.OrdersReceived);
 
         var logs = VerifyJson.Check(json, "logs");
@@ -167,7 +167,7 @@ public sealed class VerifyClusterTests : CliRunTest
 
         Assert.Equal("fail", endpoints.GetProperty("outcome").GetString());
         var evidence = VerifyJson.Evidence(endpoints);
-        Assert.Contains("gateway: 0 ready endpoints — its selector app=nginx-gateway matches no pod", evidence);
+        Assert.Contains($"gateway: 0 ready endpoints — its selector app={FaultValues.Of(5)} matches no pod", evidence);
         Assert.Contains("database-service: 0 ready endpoints, 1 not ready — its selector app=database-service matches 1 pod, none ready", evidence);
         Assert.Contains("read from the Endpoints (v1) API", evidence);
         Assert.Contains(cluster.Requests, r => r.StartsWith("GET /api/v1/namespaces/production/endpoints", StringComparison.Ordinal));

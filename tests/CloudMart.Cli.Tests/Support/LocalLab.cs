@@ -42,7 +42,7 @@ public sealed class ChaosLab : LocalLab
 public sealed class WrongDatabaseUrlLab : LocalLab
 {
     protected override IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Overrides { get; } =
-        Override(ServiceCatalog.Order, "DATABASE_URL", "http://database:8080");
+        Override(ServiceCatalog.Order, "DATABASE_URL", FaultValues.Of(3));
 }
 
 [CollectionDefinition(Name)]
@@ -60,5 +60,5 @@ public sealed class ChaosLabCollection : ICollectionFixture<ChaosLab>
 [CollectionDefinition(Name)]
 public sealed class WrongDatabaseUrlLabCollection : ICollectionFixture<WrongDatabaseUrlLab>
 {
-    public const string Name = "local run with DATABASE_URL=http://database:8080";
+    public const string Name = "local run with fault 3's DATABASE_URL";
 }

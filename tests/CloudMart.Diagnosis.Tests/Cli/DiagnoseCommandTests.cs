@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CloudMart.Cli;
 using CloudMart.Cli.Commands;
+using CloudMart.Verification.Checks;
 using Spectre.Console.Testing;
 
 namespace CloudMart.Diagnosis.Tests.Cli;
@@ -103,9 +104,10 @@ public sealed class DiagnoseCommandTests : IDisposable
     [Fact]
     public async Task Grading_a_learners_folder_with_one_fault_left_lists_it_as_still_present()
     {
-        using var copy = LabCopy.Solution().Edit("04-auth-service.yaml", "limits:", "memory: 128Mi", "memory: 64Mi");
+        var left = FaultFolders.Catalog.Get(6);
+        using var copy = FaultFolders.Incident(left);
 
-        Assert.Contains("auth-service: memory limit below its need", await TheOneFaultStillPresent(copy.Folder));
+        Assert.Contains(left.Title, await TheOneFaultStillPresent(copy.Folder));
     }
 
     [Fact]
@@ -135,9 +137,9 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], findings.Select(f => f.GetProperty("fault").GetInt32()));
         var fault3 = findings[2];
         Assert.Equal("error", fault3.GetProperty("severity").GetString());
-        Assert.Equal("http://database:8080", fault3.GetProperty("value").GetString());
+        Assert.Equal(FaultFolders.Value(3), fault3.GetProperty("value").GetString());
         Assert.Equal("http://database-service:8080", fault3.GetProperty("expected").GetString());
-        Assert.Equal("05-order-service.yaml", fault3.GetProperty("location").GetProperty("file").GetString());
+        Assert.Equal(FaultFolders.Catalog.Get(3).File, fault3.GetProperty("location").GetProperty("file").GetString());
         Assert.Equal(DatabaseUrlLine(), fault3.GetProperty("location").GetProperty("line").GetInt32());
         Assert.Equal("spec.template.spec.containers[0].env[DATABASE_URL].value", fault3.GetProperty("location").GetProperty("field").GetString());
         Assert.All(root.GetProperty("faults").EnumerateArray(), f => Assert.Equal("present", f.GetProperty("state").GetString()));
@@ -185,6 +187,9 @@ public sealed class DiagnoseCommandTests : IDisposable
     [InlineData("give either a FOLDER ('k8s') or --cluster, not both", "diagnose", "k8s", "--cluster")]
     [InlineData("give either a FOLDER ('k8s') or --kubeconfig (a cluster option), not both", "diagnose", "k8s", "--kubeconfig", "x")]
     [InlineData("--namespace 'Prod_1' is not a Kubernetes namespace name", "diagnose", "--cluster", "--namespace", "Prod_1")]
+    [InlineData("--verify adds verify's checks to a grade: add --grade", "diagnose", "--cluster", "--verify")]
+    [InlineData("--verify checks a running cluster, and FOLDER 'k8s/day-4/solution' is manifests", "diagnose", "k8s/day-4/solution", "--grade", "--verify")]
+    [InlineData("--verify with -o json fills the verify field of an incident's report: add --seed N or --fault ID", "diagnose", "--cluster", "--grade", "--verify", "-o", "json")]
     public async Task A_wrong_command_line_is_explained_and_exits_usage_error(string message, params string[] args)
     {
         var code = await Invoke(args);
@@ -221,6 +226,68 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Contains("8 of 8 faults fixed", _console.Output);
     }
 
+    /// <summary>Few orders and no pause, so each verify run takes a moment.</summary>
+    static readonly OrderCheckOptions QuickOrders = new() { Count = 3, Interval = TimeSpan.Zero };
+
+    /// <summary><c>verify --cluster --json</c> itself on the same kubeconfig: its verdict, and the checks that kept it from passing.</summary>
+    async Task<(bool Passed, List<string> NotPassed)> VerifyItself(string kubeconfig)
+    {
+        using var console = new TestConsole();
+        await VerifyCommand.RunAsync(new VerifySettings { Cluster = true, Kubeconfig = kubeconfig, Orders = QuickOrders, Json = true },
+            new CliConsoles(console, console), new LabEnvironment { RepositoryRoot = LabCopy.Repository.Root }, Timeout());
+        using var json = JsonDocument.Parse(console.Output);
+        var notPassed = json.RootElement.GetProperty("checks").EnumerateArray()
+            .Where(c => c.GetProperty("outcome").GetString() is "fail" or "not-run").Select(c => c.GetProperty("name").GetString()!).ToList();
+        return (json.RootElement.GetProperty("passed").GetBoolean(), notPassed);
+    }
+
+    [Fact]
+    public async Task Grading_with_verify_puts_the_verdict_of_verifys_own_checks_on_the_namespace_into_the_report()
+    {
+        var scenario = FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false);
+        // Every fault of the key is fixed, but the gateway pod answers each order with 500: verify fails on the orders.
+        scenario.GatewayStatus = _ => 500;
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
+        var kubeconfig = cluster.WriteKubeconfig(_folder.Path);
+        var (passed, notPassed) = await VerifyItself(kubeconfig);
+        Assert.Equal(QuickOrders.Count, cluster.OrdersReceived);
+
+        var code = await DiagnoseCommand.RunAsync(new DiagnoseSettings
+        {
+            Cluster = true, Kubeconfig = kubeconfig, Grade = true, Json = true, Incident = [4], Verify = true, VerifyOrders = QuickOrders,
+        }, _console, _environment, Timeout());
+
+        Assert.Equal(ExitCodes.ProblemsFound, code);
+        var report = GradeReport.Parse(_console.Output);
+        Assert.Equal(FaultState.Fixed, Assert.Single(report.Faults).State);
+        Assert.NotNull(report.Verify);
+        Assert.False(passed);
+        Assert.Contains("orders", notPassed);
+        Assert.Equal(passed, report.Verify.Passed);
+        Assert.Equal(notPassed, report.Verify.Failed);
+        // The grade's verify sent its own orders through the port-forward, as verify does.
+        Assert.Equal(2 * QuickOrders.Count, cluster.OrdersReceived);
+    }
+
+    [Fact]
+    public async Task Grading_a_healthy_cluster_with_verify_shows_the_grade_then_verifys_checks_and_exits_Success_only_when_both_pass()
+    {
+        var scenario = FakeCluster.FromFolder(LabCopy.Repository.SolutionManifestsDir, retryImmediately: false);
+        await using var cluster = await ClusterStandIn.StartAsync(scenario);
+        var kubeconfig = cluster.WriteKubeconfig(_folder.Path);
+        var (passed, notPassed) = await VerifyItself(kubeconfig);
+
+        var code = await DiagnoseCommand.RunAsync(new DiagnoseSettings { Cluster = true, Kubeconfig = kubeconfig, Grade = true, Verify = true, VerifyOrders = QuickOrders }, _console, _environment, Timeout());
+
+        var output = _console.Output;
+        Assert.True(passed, $"verify itself did not pass on the stand-in: {string.Join(", ", notPassed)}");
+        Assert.Equal(ExitCodes.Success, code);
+        var grade = output.IndexOf($"{LabFaults.Shipped.Count} of {LabFaults.Shipped.Count} faults fixed", StringComparison.Ordinal);
+        var orders = output.IndexOf($"PASS  {QuickOrders.Count} of {QuickOrders.Count} orders succeed in under 2 s", StringComparison.Ordinal);
+        Assert.True(grade >= 0 && orders > grade, output);
+        Assert.Contains("checks passed", output[orders..], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unreachable_cluster_is_said_so_and_exits_cluster_unreachable()
     {
@@ -248,7 +315,7 @@ public sealed class DiagnoseCommandTests : IDisposable
 
     /// <summary>The line of fault 3's value in the broken order-service manifest, read from the file so an edit above it moves the expectation too.</summary>
     static int DatabaseUrlLine() =>
-        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, "05-order-service.yaml")), l => l.Trim() == "value: http://database:8080") + 1;
+        Array.FindIndex(File.ReadAllLines(Path.Combine(LabCopy.Repository.BrokenManifestsDir, FaultFolders.Catalog.Get(3).File!)), l => l.Trim() == $"value: {FaultFolders.Value(3)}") + 1;
 }
 
 /// <summary>docs/diagnose.md documents the verb's exit codes and the lab faults as the tool defines them.</summary>

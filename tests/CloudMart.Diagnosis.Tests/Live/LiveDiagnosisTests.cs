@@ -64,14 +64,15 @@ public sealed class LiveDiagnosisTests : IDisposable
 
         var findings = (await Diagnose(api)).Findings.ToDictionary(f => f.Fault!.Value, f => string.Join("\n", f.Evidence));
 
+        var value = FaultFolders.Value;
         var shown = new Dictionary<int, string[]>
         {
             [1] = ["CrashLoopBackOff, 7 restarts, last terminated Error (exit code 1); log: FATAL: DB_NAME is not set", "Endpoints database-service: no ready address"],
-            [2] = ["ImagePullBackOff: Back-off pulling image \"notification-service:v2.0\"", "not found"],
-            [3] = ["Call to database-service failed: POST http://database:8080/store", "Call to order-service failed"],
-            [4] = ["9 restarts", "Liveness probe failed: Get \"http://", ":8080/health\": dial tcp"],
-            [5] = ["Endpoints gateway: no address; selector app=nginx-gateway matches none of the 8 pods in production (the gateway pods are labelled app=gateway)"],
-            [6] = ["last terminated OOMKilled (exit code 137); memory limit 64Mi, measured need 80Mi"],
+            [2] = [$"ImagePullBackOff: Back-off pulling image \"{value(2)}\"", "not found"],
+            [3] = [$"Call to database-service failed: POST {value(3)}/store", "Call to order-service failed"],
+            [4] = ["9 restarts", "Liveness probe failed: Get \"http://", $":{value(4)}/health\": dial tcp"],
+            [5] = [$"Endpoints gateway: no address; selector app={value(5)} matches none of the 8 pods in production (the gateway pods are labelled app=gateway)"],
+            [6] = [$"last terminated OOMKilled (exit code 137); memory limit {value(6)}, measured need 80Mi"],
             [7] = ["Store retry policy: immediate, up to 3 retries with no delay between attempts"],
         };
         foreach (var (fault, parts) in shown)
@@ -87,11 +88,11 @@ public sealed class LiveDiagnosisTests : IDisposable
 
         var findings = (await Diagnose(api)).Findings.ToDictionary(f => f.Fault!.Value);
 
-        Assert.Equal(("Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", "http://database:8080", "http://database-service:8080"),
+        Assert.Equal(("Deployment/order-service", "spec.template.spec.containers[0].env[DATABASE_URL].value", FaultFolders.Value(3), "http://database-service:8080"),
             (findings[3].Location.Resource, findings[3].Location.Field, findings[3].Value, findings[3].Expected));
-        Assert.Equal(("Service/gateway", "spec.selector", "app=nginx-gateway", "app=gateway"),
+        Assert.Equal(("Service/gateway", "spec.selector", $"app={FaultFolders.Value(5)}", "app=gateway"),
             (findings[5].Location.Resource, findings[5].Location.Field, findings[5].Value, findings[5].Expected));
-        Assert.Equal(("Deployment/database-service", "0.5"), (findings[8].Location.Resource, findings[8].Value));
+        Assert.Equal(("Deployment/database-service", FaultFolders.Value(8)), (findings[8].Location.Resource, findings[8].Value));
         Assert.All(findings.Values.Where(f => f.Fault != 7), f => Assert.Null(f.Location.File));
     }
 
@@ -140,7 +141,7 @@ public sealed class LiveDiagnosisTests : IDisposable
 
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], report.Findings.Select(f => f.Fault ?? 0));
         var evidence = report.Findings.ToDictionary(f => f.Fault!.Value, f => string.Join("\n", f.Evidence));
-        Assert.Contains("Endpoints gateway: no address; selector app=nginx-gateway matches none of the 8 pods", evidence[5], StringComparison.Ordinal);
+        Assert.Contains($"Endpoints gateway: no address; selector app={FaultFolders.Value(5)} matches none of the 8 pods", evidence[5], StringComparison.Ordinal);
         Assert.Contains("Endpoints database-service: no ready address", evidence[1], StringComparison.Ordinal);
         var paths = api.Requests.Select(r => r.Split('?')[0]).ToList();
         Assert.Single(paths, p => p == "/apis/discovery.k8s.io/v1/namespaces/production/endpointslices");
@@ -191,13 +192,14 @@ public sealed class LiveDiagnosisTests : IDisposable
     [Fact]
     public async Task Chaos_rate_above_zero_is_fault_8_alone_with_the_injected_failures_as_evidence()
     {
-        var cluster = HealthyExcept("database-service", d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = "0.5");
+        var rate = FaultFolders.Value(8);
+        var cluster = HealthyExcept("database-service", d => d.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "CHAOS_FAILURE_RATE").Value = rate);
         await using var api = await FakeKubernetesApi.StartAsync(cluster);
 
         var finding = Assert.Single((await Diagnose(api)).Findings);
 
         Assert.Equal(8, finding.Fault);
-        Assert.Contains(finding.Evidence, e => e.Contains("4 lines): Injected failure: CHAOS_FAILURE_RATE=0.5 failed the store", StringComparison.Ordinal));
+        Assert.Contains(finding.Evidence, e => e.Contains($"4 lines): Injected failure: CHAOS_FAILURE_RATE={rate} failed the store", StringComparison.Ordinal));
     }
 
     [Fact]

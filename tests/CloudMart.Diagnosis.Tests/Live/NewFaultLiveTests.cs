@@ -1,4 +1,5 @@
 using CloudMart.Diagnosis.Live;
+using CloudMart.Incidents;
 using k8s;
 
 namespace CloudMart.Diagnosis.Tests.Live;
@@ -20,7 +21,7 @@ public sealed class NewFaultLiveTests
     public static TheoryData<int> LiveIds => [.. FaultFolders.New.Where(f => f.Check != CheckNames.Network).Select(f => f.Id)];
 
     /// <summary>The live diagnosis of the stand-in cluster after <c>kubectl apply -f</c> of the solution plus <paramref name="fault"/>.</summary>
-    static async Task<DiagnosisReport> DiagnoseIncident(FaultFolder fault)
+    static async Task<DiagnosisReport> DiagnoseIncident(FaultEntry fault)
     {
         using var folder = new TempFolder();
         FaultFolders.Build(folder.Path, fault);
@@ -40,7 +41,7 @@ public sealed class NewFaultLiveTests
         var errors = report.Findings.Where(f => f.Severity == Severity.Error).ToList();
         var finding = Assert.Single(errors);
         Assert.True((finding.FaultCheck ?? finding.Check, finding.Service, finding.Subject) == (fault.Check, fault.Component, fault.Subject),
-            $"{fault}: found {finding.FaultCheck ?? finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
+            $"{fault.FolderName}: found {finding.FaultCheck ?? finding.Check}/{finding.Service}/{finding.Subject}: {finding.Summary}");
         Assert.Equal(fault.Id, finding.Fault);
         Assert.Equal(DiagnosisMode.Cluster, report.Mode);
     }
@@ -62,6 +63,6 @@ public sealed class NewFaultLiveTests
 
         var finding = Assert.Single(report.Findings, f => f.Severity == Severity.Error);
         Assert.Equal("PersistentVolumeClaim/database-data", finding.Location.Resource);
-        Assert.Contains(finding.Evidence, e => e.EndsWith("event ProvisioningFailed: storageclass.storage.k8s.io \"fast-ssd\" not found", StringComparison.Ordinal));
+        Assert.Contains(finding.Evidence, e => e.EndsWith($"event ProvisioningFailed: storageclass.storage.k8s.io \"{FaultFolders.Value(13)}\" not found", StringComparison.Ordinal));
     }
 }

@@ -67,8 +67,8 @@ public sealed partial class FakeCluster
         cluster.SetPod("notification-service", 0, new ContainerState
         {
             Ready = false,
-            Waiting = ("ImagePullBackOff", "Back-off pulling image \"notification-service:v2.0\""),
-        }, phase: "Pending", image: "notification-service:v2.0");
+            Waiting = ("ImagePullBackOff", $"Back-off pulling image \"{FaultValues.Of(2)}\""),
+        }, phase: "Pending", image: FaultValues.Of(2));
         cluster.Logs.Remove((PodName("notification-service", 0), false));
         // Fault 4: api-service killed by its liveness probe over and over.
         cluster.SetPod("api-service", 1, new ContainerState
@@ -83,9 +83,9 @@ public sealed partial class FakeCluster
             RestartCount = 2,
             RunningSince = now.AddSeconds(-50),
             LastTerminated = ("OOMKilled", 137, now.AddMinutes(-3), now.AddSeconds(-51)),
-        }, memoryLimit: "64Mi");
+        }, memoryLimit: FaultValues.Of(6));
         // Fault 5: the gateway Service selects no pod.
-        cluster.SetSelector("gateway", "nginx-gateway");
+        cluster.SetSelector("gateway", FaultValues.Of(5));
         cluster.Log(PodName("gateway", 0), previous: false, AccessLine(now, 502, 9),
             "2026/11/24 08:50:57 [error] 29#29: *41 connect() failed (111: Connection refused) while connecting to upstream, client: 10.42.0.1, upstream: \"http://10.43.0.5:3000/api/orders\"");
         cluster.Metrics = null;
