@@ -6,9 +6,12 @@ namespace CloudMart.Cli;
 public sealed record CliConsoles(IAnsiConsole Out, IAnsiConsole Error);
 
 /// <summary>The machine every verb sees; tests describe another one.</summary>
-public sealed record CliMachine(UpEnvironment Up, DiagnoseEnvironment Diagnose, VerifyEnvironment Verify)
+public sealed record CliMachine(UpEnvironment Up, DiagnoseEnvironment Diagnose)
 {
-    public static CliMachine FromMachine() => new(UpEnvironment.FromMachine(), DiagnoseEnvironment.FromMachine(), VerifyEnvironment.FromMachine());
+    public static CliMachine FromMachine() => new(UpEnvironment.FromMachine(), DiagnoseEnvironment.FromMachine());
+
+    /// <summary>Where the verbs after <c>up</c> find its runs: the same repository and state folder.</summary>
+    public LabEnvironment Lab => Up;
 }
 
 /// <summary>The cloudmart command tree, the same for the tool and for its tests.</summary>
@@ -19,13 +22,13 @@ public static class CliRoot
         var root = new RootCommand("cloudmart: run the CloudMart lab on this machine. The ./cloudmart script adds two verbs of its own: `test` (every test, set up first: ./cloudmart test --help) and `cluster up|down|status` (the test cluster).")
         {
             UpCommand.Create(consoles.Out, machine.Up, consoles.Error),
-            DownCommand.Create(consoles, machine.Verify),
-            StatusCommand.Create(consoles, machine.Verify),
-            RestartCommand.Create(consoles, machine.Verify),
-            LogsCommand.Create(consoles, machine.Verify),
-            TraceCommand.Create(consoles, machine.Verify),
-            LoadCommand.Create(consoles, machine.Verify),
-            VerifyCommand.Create(consoles, machine.Verify),
+            DownCommand.Create(consoles, machine.Lab),
+            StatusCommand.Create(consoles, machine.Lab),
+            RestartCommand.Create(consoles, machine.Lab),
+            LogsCommand.Create(consoles, machine.Lab),
+            TraceCommand.Create(consoles, machine.Lab),
+            LoadCommand.Create(consoles, machine.Lab),
+            VerifyCommand.Create(consoles, machine.Lab),
             DiagnoseCommand.Create(consoles, machine.Diagnose),
             LabCommand.Create(consoles, machine.Diagnose),
         };

@@ -12,19 +12,6 @@ public enum Severity
 }
 
 /// <summary>
-/// Exactly where a finding is: the manifest file and line (null for a live object), the resource,
-/// and the field inside it.
-/// </summary>
-public sealed record FindingLocation(string? File, int? Line, string Kind, string Name, string? Field)
-{
-    public string Resource => $"{Kind}/{Name}";
-
-    /// <summary><c>file:line</c>, or the file alone, or null for a live object.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string? FileAndLine => File is null ? null : Line is { } line ? $"{File}:{line}" : File;
-}
-
-/// <summary>
 /// One thing wrong, explained as an incident report would: what is seen (symptom), why
 /// (root cause), what it breaks (impact), and what to change (fix), at an exact location with the
 /// value found and the value wanted. <see cref="Fault"/> names the lab fault (an id of the incident catalog) it is, or is

@@ -1,6 +1,6 @@
 using CloudMart.Catalog;
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.Diagnosis;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CloudMart.Catalog;
-using CloudMart.Diagnosis;
+using CloudMart.Incidents;
 
 namespace CloudMart.Lab;
 

@@ -1,6 +1,5 @@
 using CloudMart.Catalog;
-using CloudMart.Diagnosis;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Incidents;
 
 namespace CloudMart.Lab;

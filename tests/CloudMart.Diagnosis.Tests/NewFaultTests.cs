@@ -1,5 +1,5 @@
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.Diagnosis.Tests;
 

@@ -1,6 +1,6 @@
 using CloudMart.Diagnosis.Checks;
 using CloudMart.Diagnosis.Live;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 using k8s.Models;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.EndToEnd.Tests;
 

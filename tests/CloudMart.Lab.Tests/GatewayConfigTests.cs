@@ -91,6 +91,30 @@ public sealed class GatewayConfigTests : IDisposable
     }
 
     [Fact]
+    public void The_reader_finds_each_directive_in_its_block_with_quoted_braces_and_semicolons_kept_whole()
+    {
+        var directives = NginxDirectives.Read(_source);
+
+        var health = Assert.Single(directives, d => d.Block == "http/server/location = /health" && d.Name == "return");
+        Assert.Equal(["200", "'{\"status\":\"ok\",\"service\":\"gateway\"}'"], health.Arguments);
+        Assert.Single(directives, d => d.Block == "http/upstream api_service" && d.Name == "server");
+        Assert.Single(directives, d => d.Context.Count == 0 && d.Name == "worker_processes");
+        Assert.DoesNotContain(directives, d => d.Name.StartsWith('#'));
+        Assert.Equal("0", NginxDirectives.Replace("a 1; b 2;", [(NginxDirectives.Read("a 1; b 2;")[1], "0")])[^2..^1]);
+    }
+
+    [Theory]
+    [InlineData("http { return 200 'open; }")]
+    [InlineData("http { server { listen 8080; }")]
+    [InlineData("listen 8080; }")]
+    public void A_file_nginx_could_not_read_is_refused_with_a_clear_message(string broken)
+    {
+        var error = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Render(broken, 18080, 13000, _folder.Path));
+
+        Assert.StartsWith("nginx.conf cannot be read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nginx_accepts_the_local_copy()
     {
         var nginxFolder = Path.Combine(_folder.Path, "nginx");

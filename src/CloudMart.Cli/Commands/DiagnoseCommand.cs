@@ -3,7 +3,7 @@ using System.Globalization;
 using CloudMart.Cluster;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Live;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Verification.Checks;
 using CloudMart.Verification.Cluster;
 

@@ -8,7 +8,7 @@ namespace CloudMart.Cli.Commands;
 /// </summary>
 public static class DownCommand
 {
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var name = RunSelection.NameOption();
         var timeout = OptionValues.Duration("--timeout", "How long to wait for the run to stop before its components are killed [default: 30s]");
@@ -24,7 +24,7 @@ public static class DownCommand
         return command;
     }
 
-    static async Task<ExitCodes> DownAsync(LabRun run, TimeSpan timeout, CliConsoles consoles, VerifyEnvironment environment)
+    static async Task<ExitCodes> DownAsync(LabRun run, TimeSpan timeout, CliConsoles consoles, LabEnvironment environment)
     {
         var layout = new LabLayout(environment.RepositoryRoot, run.Folder);
         if (run.Record is not { } record)

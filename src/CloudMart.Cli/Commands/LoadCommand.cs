@@ -23,9 +23,9 @@ public sealed record LoadSettings
 /// </summary>
 public static class LoadCommand
 {
-    public static Command Create(IAnsiConsole console, VerifyEnvironment? runs = null) => Create(new CliConsoles(console, console), runs);
+    public static Command Create(IAnsiConsole console, LabEnvironment? runs = null) => Create(new CliConsoles(console, console), runs);
 
-    public static Command Create(CliConsoles consoles, VerifyEnvironment? runs = null)
+    public static Command Create(CliConsoles consoles, LabEnvironment? runs = null)
     {
         var url = OptionValues.Url("--url", $"The gateway's address; orders go to URL/api/orders [default: the gateway of the run that is up, else {LoadSettings.DefaultUrl.ToString().TrimEnd('/')}]");
         var name = RunSelection.NameOption("The run whose gateway to load, as 'cloudmart up --name' named it [default: the only run that is up]");
@@ -90,7 +90,7 @@ public static class LoadCommand
     };
 
     /// <summary>The gateway to load: --url, else that of the run that is up (false, said why, when which run is ambiguous).</summary>
-    static bool TryTarget(Uri? url, string? name, VerifyEnvironment? runs, CliConsoles consoles, out Uri? target)
+    static bool TryTarget(Uri? url, string? name, LabEnvironment? runs, CliConsoles consoles, out Uri? target)
     {
         target = url;
         if (target is null && runs is not null)

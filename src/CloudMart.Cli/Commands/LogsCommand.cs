@@ -8,7 +8,7 @@ namespace CloudMart.Cli.Commands;
 /// </summary>
 public static class LogsCommand
 {
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var components = ComponentsArgument();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they are written, until Ctrl-C" };

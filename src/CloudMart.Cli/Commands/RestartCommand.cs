@@ -5,7 +5,7 @@ namespace CloudMart.Cli.Commands;
 /// <summary><c>restart</c>: asks a run that is up to restart one component, and waits until it is healthy again.</summary>
 public static class RestartCommand
 {
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var component = new Argument<string>("COMPONENT") { Description = $"The component to restart: {string.Join(", ", ServiceCatalog.All.Select(s => s.Name))}" };
         component.CompletionSources.Add(ServiceCatalog.All.Select(s => s.Name).ToArray());

@@ -9,7 +9,7 @@ public static class StatusCommand
     /// <summary>How long status waits for each /health by default: all are asked at once, so status answers in under a second.</summary>
     static readonly TimeSpan HealthWait = TimeSpan.FromMilliseconds(800);
 
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var name = RunSelection.NameOption("The run to show [default: every run]");
         var wait = OptionValues.Duration("--timeout", "How long to wait for each component's /health answer, all at once [default: 800ms]");

@@ -3,7 +3,7 @@ namespace CloudMart.Cli.Commands;
 /// <summary><c>trace</c>: one trace's log lines from every component of a run, in time order.</summary>
 public static class TraceCommand
 {
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var traceId = new Argument<string>("TRACE_ID") { Description = "The trace id (32 hex digits), as 'cloudmart load' prints for the slowest order or a traceparent header carries" };
         traceId.Validators.Add(result =>

@@ -37,19 +37,12 @@ public sealed record UpSettings
 }
 
 /// <summary>The machine as <c>up</c> sees it; tests describe another one.</summary>
-public sealed record UpEnvironment
+public sealed record UpEnvironment : LabEnvironment
 {
-    public required string RepositoryRoot { get; init; }
-
     /// <summary>The configuration the services were built in, the same as this tool's.</summary>
     public required string BuildConfiguration { get; init; }
 
     public required NginxSetup Nginx { get; init; }
-
-    /// <summary>The folder that holds every run's folder (runs/NAME); null for <c>.cloudmart</c> in the repository.</summary>
-    public string? StateDirectory { get; init; }
-
-    public LabRuns Runs => new(StateDirectory ?? Path.Combine(RepositoryRoot, LabLayout.DefaultStateFolder));
 
     /// <summary>When the command was given, for the time-to-ready figure.</summary>
     public required DateTimeOffset CommandStarted { get; init; }
@@ -58,7 +51,7 @@ public sealed record UpEnvironment
     /// This machine. The <c>./cloudmart</c> script passes the moment it was run (before any build
     /// check) in CLOUDMART_STARTED_AT, in nanoseconds since 1970; otherwise this process's start counts.
     /// </summary>
-    public static UpEnvironment FromMachine() => new()
+    public static new UpEnvironment FromMachine() => new()
     {
         RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
         BuildConfiguration = ThisConfiguration,
@@ -68,10 +61,6 @@ public sealed record UpEnvironment
             ? DateTimeOffset.FromUnixTimeMilliseconds(nanoseconds / 1_000_000)
             : new DateTimeOffset(Process.GetCurrentProcess().StartTime),
     };
-
-    /// <summary>CLOUDMART_STATE_DIR, where set: the folder for every run's state instead of .cloudmart in the repository.</summary>
-    public static string? StateFromMachine() =>
-        Environment.GetEnvironmentVariable("CLOUDMART_STATE_DIR") is { Length: > 0 } folder ? Path.GetFullPath(folder) : null;
 
 #if DEBUG
     public const string ThisConfiguration = "Debug";

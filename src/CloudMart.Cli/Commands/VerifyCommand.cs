@@ -32,25 +32,6 @@ public sealed record VerifySettings
     public string? RunName { get; init; }
 }
 
-/// <summary>Where the verbs that work on a local run (verify, load, status, down, logs, trace) find it; tests point it at their own.</summary>
-public sealed record VerifyEnvironment
-{
-    public required string RepositoryRoot { get; init; }
-
-    /// <summary>The folder holding every run's folder; null for <c>.cloudmart</c> in the repository.</summary>
-    public string? StateDirectory { get; init; }
-
-    public LabRuns Runs => new(StateDirectory ?? Path.Combine(RepositoryRoot, LabLayout.DefaultStateFolder));
-
-    public LabLayout Layout(LabRun run) => new(RepositoryRoot, run.Folder);
-
-    public static VerifyEnvironment FromMachine() => new()
-    {
-        RepositoryRoot = LabRepository.LocateRequired(AppContext.BaseDirectory).Root,
-        StateDirectory = UpEnvironment.StateFromMachine(),
-    };
-}
-
 /// <summary>
 /// <c>cloudmart verify</c>: the guide's final health checklist as one command, on the local run
 /// or (with <c>--cluster</c>) on a cluster, each check shown as pass or fail with what was seen.
@@ -58,9 +39,9 @@ public sealed record VerifyEnvironment
 /// </summary>
 public static class VerifyCommand
 {
-    public static Command Create(IAnsiConsole console, VerifyEnvironment environment) => Create(new CliConsoles(console, console), environment);
+    public static Command Create(IAnsiConsole console, LabEnvironment environment) => Create(new CliConsoles(console, console), environment);
 
-    public static Command Create(CliConsoles consoles, VerifyEnvironment environment)
+    public static Command Create(CliConsoles consoles, LabEnvironment environment)
     {
         var cluster = new ClusterOptions("Check the cluster of the kubeconfig's current context instead of the local run");
         var url = OptionValues.Url("--url", "Send the orders to this gateway [default: the local run's gateway; on a cluster a port-forward to a gateway pod that verify opens itself]");
@@ -119,7 +100,7 @@ public static class VerifyCommand
     }
 
     /// <summary>Runs the checks; each result and the verdict go to <see cref="CliConsoles.Out"/>, what is being checked and errors to <see cref="CliConsoles.Error"/>.</summary>
-    public static async Task<ExitCodes> RunAsync(VerifySettings settings, CliConsoles consoles, VerifyEnvironment environment, CancellationToken stop)
+    public static async Task<ExitCodes> RunAsync(VerifySettings settings, CliConsoles consoles, LabEnvironment environment, CancellationToken stop)
     {
         var console = consoles.Out;
         var planned = settings.Cluster ? PlanCluster(settings, consoles) : PlanLocal(settings, consoles, environment);
@@ -202,7 +183,7 @@ public static class VerifyCommand
         }
     }
 
-    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, CliConsoles consoles, VerifyEnvironment environment)
+    static (string? Target, IReadOnlyList<VerifyStep>? Steps, ExitCodes? Failed) PlanLocal(VerifySettings settings, CliConsoles consoles, LabEnvironment environment)
     {
         var run = environment.Runs.Choose(settings.RunName, out var ambiguous);
         if (ambiguous is not null)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 using k8s.Models;
 

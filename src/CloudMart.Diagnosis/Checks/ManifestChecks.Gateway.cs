@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 using k8s.Models;
 

@@ -1,4 +1,4 @@
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using k8s.Models;
 
 namespace CloudMart.Diagnosis.Live;

@@ -1,5 +1,5 @@
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 
 namespace CloudMart.Diagnosis.Live;

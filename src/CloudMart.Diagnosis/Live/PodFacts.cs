@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using k8s.Models;
 
 namespace CloudMart.Diagnosis.Live;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.Diagnosis.Live;
 

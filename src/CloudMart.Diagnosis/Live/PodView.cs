@@ -1,4 +1,4 @@
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 using k8s.Models;
 

@@ -29,7 +29,7 @@ public sealed class DiagnoseHintTests : IDisposable
             Assert.DoesNotContain(finding.RootCause, text);
             if (finding.Fault is { } fault)
             {
-                Assert.DoesNotContain(CloudMart.Diagnosis.LabFaults.Get(fault).Title, text);
+                Assert.DoesNotContain(CloudMart.Incidents.LabFaults.Get(fault).Title, text);
             }
         }
         Assert.Contains("--hint 2", text);

@@ -16,7 +16,7 @@ public sealed class CliRun : IDisposable
 
     public string Output => _console.Output;
 
-    public async Task<int> InvokeAsync(VerifyEnvironment environment, params string[] args)
+    public async Task<int> InvokeAsync(LabEnvironment environment, params string[] args)
     {
         var root = new RootCommand("test") { LoadCommand.Create(_console), VerifyCommand.Create(_console, environment) };
         return await CliInvocation.InvokeAsync(root, args, _console);

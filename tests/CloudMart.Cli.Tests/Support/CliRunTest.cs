@@ -15,10 +15,10 @@ public abstract class CliRunTest : IDisposable
 
     protected string ScratchFolder => _scratch.Value.Path;
 
-    protected VerifyEnvironment NoRun => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = ScratchFolder };
+    protected LabEnvironment NoRun => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = ScratchFolder };
 
     /// <summary>Runs a command line on <paramref name="machine"/> and checks that it ends with <paramref name="expected"/>; what it printed is then in <see cref="Cli"/>.</summary>
-    protected async Task RunAsync(VerifyEnvironment machine, ExitCodes expected, params string[] args)
+    protected async Task RunAsync(LabEnvironment machine, ExitCodes expected, params string[] args)
     {
         var code = await Cli.InvokeAsync(machine, args);
         Assert.True(code == (int)expected, Cli.Output);

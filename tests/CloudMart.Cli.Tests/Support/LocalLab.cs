@@ -10,7 +10,7 @@ namespace CloudMart.Cli.Tests.Support;
 public abstract class LocalLab : LocalSystem
 {
     /// <summary>What <c>verify</c> needs to find this run.</summary>
-    public VerifyEnvironment Environment => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = StateDirectory };
+    public LabEnvironment Environment => new() { RepositoryRoot = TestMachine.RepositoryRoot, StateDirectory = StateDirectory };
 
     protected override IEnumerable<int> PortOffsets => Offsets(1000, 38, 100, 90);
 

@@ -234,7 +234,7 @@ public sealed class DiagnoseCommandTests : IDisposable
     {
         using var console = new TestConsole();
         await VerifyCommand.RunAsync(new VerifySettings { Cluster = true, Kubeconfig = kubeconfig, Orders = QuickOrders, Json = true },
-            new CliConsoles(console, console), new VerifyEnvironment { RepositoryRoot = LabCopy.Repository.Root }, Timeout());
+            new CliConsoles(console, console), new LabEnvironment { RepositoryRoot = LabCopy.Repository.Root }, Timeout());
         using var json = JsonDocument.Parse(console.Output);
         var notPassed = json.RootElement.GetProperty("checks").EnumerateArray()
             .Where(c => c.GetProperty("outcome").GetString() is "fail" or "not-run").Select(c => c.GetProperty("name").GetString()!).ToList();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CloudMart.Catalog;
 using CloudMart.Diagnosis;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 
 namespace CloudMart.Images.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using k8s.Models;
 
 namespace CloudMart.Images.Tests.Support;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CloudMart.Diagnosis;
 using CloudMart.Diagnosis.Checks;
-using CloudMart.Diagnosis.Manifests;
+using CloudMart.Manifests;
 using CloudMart.Catalog;
 using CloudMart.ServiceDefaults;
 using CloudMart.ServiceDefaults.Logging;

@@ -62,6 +62,43 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         SendAsync(HttpMethod.Get, path, null, responseType, cancellationToken);
 
     /// <summary>Sends a request and returns the raw response for status codes the caller wants to handle itself.</summary>
+    static HttpRequestMessage Request(HttpMethod method, Uri url, HttpContent? content, IEnumerable<KeyValuePair<string, string>>? headers)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request;
+    }
+
+    /// <summary>The failure a transport error or an unreadable body is, and the outcome the call metric records for it.</summary>
+    DependencyException Failure(Exception ex, HttpMethod method, Uri url, out string outcome)
+    {
+        if (ex is JsonException)
+        {
+            outcome = "bad_response";
+            return new DependencyException(Dependency, method.Method, url, $"the response was not the expected JSON: {ex.Message}", inner: ex,
+                publicReason: "the response was not the expected JSON");
+        }
+        outcome = ex is HttpRequestException ? "unreachable" : "timeout";
+        var error = ex is HttpRequestException hre ? Describe(hre) : "timed out";
+        return new DependencyException(Dependency, method.Method, url, error, inner: ex, publicReason: PublicDescription(ex));
+    }
+
+    void Log(string outcome, HttpMethod method, Uri url, DependencyException failure)
+    {
+        if (outcome == "http_4xx")
+        {
+            // The dependency refused what our caller sent: the caller's mistake, not a failure here.
+            LogRefused(logger, Dependency, method.Method, url.ToString(), failure.Reason);
+        }
+        else
+        {
+            LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
+        }
+    }
+
     public async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content,
         JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<TResponse?>>? onClientError = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null)
@@ -71,11 +108,7 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         string outcome = "success";
         try
         {
-            using var request = new HttpRequestMessage(method, url) { Content = content };
-            foreach (var (name, value) in headers ?? [])
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            using var request = Request(method, url, content, headers);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
@@ -101,35 +134,15 @@ public sealed partial class DependencyClient(HttpClient http, string dependency,
         }
         catch (DependencyException ex)
         {
-            if (outcome == "success")
-            {
-                outcome = "bad_response";
-            }
-            if (outcome == "http_4xx")
-            {
-                // The dependency refused what our caller sent: the caller's mistake, not a failure here.
-                LogRefused(logger, Dependency, method.Method, url.ToString(), ex.Reason);
-            }
-            else
-            {
-                LogFailed(logger, Dependency, method.Method, url.ToString(), ex.Reason);
-            }
+            outcome = outcome == "success" ? "bad_response" : outcome;
+            Log(outcome, method, url, ex);
             throw;
         }
-        catch (Exception ex) when ((ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is JsonException
+            || ((ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException) && !cancellationToken.IsCancellationRequested))
         {
-            outcome = ex is HttpRequestException ? "unreachable" : "timeout";
-            var error = ex is HttpRequestException hre ? Describe(hre) : "timed out";
-            var failure = new DependencyException(Dependency, method.Method, url, error, inner: ex, publicReason: PublicDescription(ex));
-            LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
-            throw failure;
-        }
-        catch (JsonException ex)
-        {
-            outcome = "bad_response";
-            var failure = new DependencyException(Dependency, method.Method, url, $"the response was not the expected JSON: {ex.Message}", inner: ex,
-                publicReason: "the response was not the expected JSON");
-            LogFailed(logger, Dependency, method.Method, url.ToString(), failure.Reason);
+            var failure = Failure(ex, method, url, out outcome);
+            Log(outcome, method, url, failure);
             throw failure;
         }
         finally

@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace CloudMart.Diagnosis.Manifests;
+namespace CloudMart.Manifests;
 
 /// <summary>Shortcuts on the typed models.</summary>
 public static class ModelExtensions

@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace CloudMart.Diagnosis.Manifests;
+namespace CloudMart.Manifests;
 
 /// <summary>
 /// A folder with a kustomization.yaml is meant for <c>kubectl apply -k</c>, which deploys the files

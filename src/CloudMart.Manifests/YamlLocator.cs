@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace CloudMart.Diagnosis.Manifests;
+namespace CloudMart.Manifests;
 
 /// <summary>
 /// Finds the line of a field in a manifest file, so a finding can say <c>file:line</c>. A field

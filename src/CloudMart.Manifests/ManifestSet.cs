@@ -2,7 +2,7 @@ using CloudMart.Catalog;
 using k8s;
 using k8s.Models;
 
-namespace CloudMart.Diagnosis.Manifests;
+namespace CloudMart.Manifests;
 
 /// <summary>
 /// One Kubernetes object, read from a manifest file (<see cref="File"/> is its name and

@@ -1,4 +1,4 @@
-namespace CloudMart.Diagnosis;
+namespace CloudMart.Incidents;
 
 /// <summary>The checks' names, shared by the static and the live diagnosis.</summary>
 public static class CheckNames

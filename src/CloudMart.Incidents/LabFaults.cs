@@ -1,7 +1,6 @@
 using CloudMart.Catalog;
-using CloudMart.Incidents;
 
-namespace CloudMart.Diagnosis;
+namespace CloudMart.Incidents;
 
 /// <summary>
 /// A lab fault as the diagnosis and the grade see it: an entry of the incident catalog
