@@ -57,7 +57,11 @@ public static class Images
             {
                 File.Copy(RealCluster.Repo(file), Path.Combine(copy, file));
             }
-            CopyTree(RealCluster.Repo("services", "day-4", "broken-production"), Path.Combine(copy, "services", "day-4", "broken-production"));
+            // What the order-service's Dockerfile copies from its build context: the lab's services and the catalog they build with.
+            foreach (var folder in new[] { Path.Combine("services", "day-4", "broken-production"), Path.Combine("src", "CloudMart.Catalog") })
+            {
+                CopyTree(RealCluster.Repo(folder), Path.Combine(copy, folder));
+            }
             var patch = await ProgramRun.RunAsync("git", ["apply", RealCluster.Repo("k8s", "day-4", "solution", "fault-7-retry-backoff.patch")], TimeSpan.FromSeconds(30), workingDirectory: copy);
             if (patch.ExitCode != 0)
             {
