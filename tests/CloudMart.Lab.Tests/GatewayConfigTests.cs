@@ -103,6 +103,16 @@ public sealed class GatewayConfigTests : IDisposable
         Assert.Equal("0", NginxDirectives.Replace("a 1; b 2;", [(NginxDirectives.Read("a 1; b 2;")[1], "0")])[^2..^1]);
     }
 
+    [Fact]
+    public void The_site_root_becomes_the_given_folder_quoted_and_a_path_nginx_cannot_take_is_refused()
+    {
+        var rendered = GatewayConfig.Render(_source, 18080, 13000, _folder.Path, "/srv/cloudmart site/");
+
+        Assert.Contains("root \"/srv/cloudmart site\";", rendered);
+        Assert.DoesNotContain($"root {GatewayConfig.ImageSiteRoot};", rendered);
+        Assert.Throws<GatewayConfigException>(() => GatewayConfig.Render(_source, 18080, 13000, _folder.Path, "/srv/$site"));
+    }
+
     [Theory]
     [InlineData("http { return 200 'open; }")]
     [InlineData("http { server { listen 8080; }")]
