@@ -9,59 +9,6 @@ using CloudMart.Verification.Cluster;
 
 namespace CloudMart.Cli.Commands;
 
-/// <summary>What <c>diagnose</c> was asked for, from its arguments and options.</summary>
-public sealed record DiagnoseSettings
-{
-    /// <summary>The manifests folder to diagnose; null with <see cref="Cluster"/>.</summary>
-    public string? Folder { get; init; }
-
-    public bool Cluster { get; init; }
-
-    public string? Kubeconfig { get; init; }
-
-    public string? Context { get; init; }
-
-    public string Namespace { get; init; } = ServiceCatalog.Namespace;
-
-    public bool Grade { get; init; }
-
-    public bool Json { get; init; }
-
-    /// <summary>With <c>--seed</c> or <c>--fault</c>: the incident's seed (null for one given fault by fault).</summary>
-    public long? Seed { get; init; }
-
-    /// <summary>With <c>--seed</c> or <c>--fault</c>: the ids of the incident to grade against; null grades the shipped faults.</summary>
-    public IReadOnlyList<int>? Incident { get; init; }
-
-    /// <summary>When the grade was made, for the hand-in report; now when null.</summary>
-    public DateTimeOffset? GradedAt { get; init; }
-
-    /// <summary>With <c>--hint N</c>: how much of each finding to tell (1 to 3); null for the full report.</summary>
-    public int? Hint { get; init; }
-
-    /// <summary>With <c>--grade --cluster --verify</c>: run verify's cluster checks on the same namespace too, and count them in the grade.</summary>
-    public bool Verify { get; init; }
-
-    /// <summary>The orders <c>--verify</c> tries: verify's defaults (tests send fewer).</summary>
-    public OrderCheckOptions VerifyOrders { get; init; } = new();
-}
-
-/// <summary>The machine as <c>diagnose</c> sees it; tests describe another one.</summary>
-public sealed record DiagnoseEnvironment
-{
-    /// <summary>The CloudMart checkout the tool runs from, for the build script's image list in a cluster diagnosis; null outside one.</summary>
-    public string? RepositoryRoot { get; init; }
-
-    /// <summary>The folder paths are shown relative to.</summary>
-    public required string WorkingDirectory { get; init; }
-
-    public static DiagnoseEnvironment FromMachine() => new()
-    {
-        RepositoryRoot = LabRepository.Locate(AppContext.BaseDirectory)?.Root,
-        WorkingDirectory = Environment.CurrentDirectory,
-    };
-}
-
 /// <summary>
 /// <c>cloudmart diagnose [FOLDER] [--cluster]</c>: finds what is wrong with a manifests folder or
 /// a running cluster and explains each problem (symptom, root cause, impact, fix, exact location);
@@ -116,77 +63,84 @@ public static class DiagnoseCommand
         hint.HelpName = "level";
         command.Options.Add(hint);
         command.Options.Add(VerifyOption);
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(VerifyOption) && VerifyProblem(result, cluster, output, incident) is { } verifyProblem)
-            {
-                result.AddError(verifyProblem);
-                return;
-            }
-            var folder = result.GetValue(FolderArgument);
-            if (folder is not null && cluster.Wanted(result))
-            {
-                var clusterOption = result.GetValue(cluster.Cluster) ? "--cluster" : $"{cluster.ImplyingOption(result)} (a cluster option)";
-                result.AddError($"give either a FOLDER ('{folder}') or {clusterOption}, not both.");
-            }
-            else if (folder is null && !cluster.Wanted(result))
-            {
-                result.AddError("give a FOLDER of manifests (for example k8s/day-4/broken-production) or --cluster.");
-            }
-            cluster.Validate(result);
-            if (!result.TryGet(incident.Seed, out var seed) || !result.TryGet(incident.Count, out var count))
-            {
-                return;
-            }
-            var faults = result.GetValue(incident.Fault) ?? [];
-            if (seed is null && faults.Length == 0)
-            {
-                if (count is not null)
-                {
-                    result.AddError($"--faults '{count}' sizes a seeded incident: add --seed N.");
-                }
-                return;
-            }
-            if (!result.GetValue(GradeOption))
-            {
-                result.AddError($"{(seed is not null ? $"--seed '{seed}'" : $"--fault '{faults[0]}'")} names an incident to grade: add --grade.");
-                return;
-            }
-            if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)
-            {
-                result.AddError(problem! + ".");
-                return;
-            }
-            if (IncidentOptions.Resolve(catalog, seed, count, faults, out problem) is null && problem is not null)
-            {
-                result.AddError(problem + ".");
-            }
-        });
+        command.Validators.Add(result => Validate(result, cluster, output, incident, environment));
         command.SetAction(async (parse, cancellationToken) =>
-        {
-            var target = cluster.Target(parse, environment.WorkingDirectory);
-            var settings = new DiagnoseSettings
-            {
-                Folder = parse.GetValue(FolderArgument),
-                Cluster = cluster.Wanted(parse.CommandResult),
-                Kubeconfig = target.Kubeconfig,
-                Context = target.Context,
-                Namespace = target.Namespace ?? ServiceCatalog.Namespace,
-                Grade = parse.GetValue(GradeOption),
-                Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
-                Hint = parse.GetValue(hint),
-                Verify = parse.GetValue(VerifyOption),
-            };
-            var seed = parse.GetValue(incident.Seed);
-            var faults = parse.GetValue(incident.Fault) ?? [];
-            if (seed is not null || faults.Length > 0)
-            {
-                var chosen = IncidentOptions.Resolve(IncidentOptions.Catalog(environment.RepositoryRoot, out _)!, seed, parse.GetValue(incident.Count), faults, out _)!;
-                settings = settings with { Seed = chosen.Seed, Incident = [.. chosen.Faults.Select(f => f.Id)] };
-            }
-            return (int)await RunAsync(settings, consoles, environment, cancellationToken);
-        });
+            (int)await RunAsync(Settings(parse, cluster, output, incident, hint, environment), consoles, environment, cancellationToken));
         return command;
+    }
+
+    /// <summary>The command line's own problems: a FOLDER and a cluster, an incident without --grade, a seed or fault the catalog does not have.</summary>
+    static void Validate(CommandResult result, ClusterOptions cluster, OutputFormat output, IncidentOptions incident, DiagnoseEnvironment environment)
+    {
+        if (result.GetValue(VerifyOption) && VerifyProblem(result, cluster, output, incident) is { } verifyProblem)
+        {
+            result.AddError(verifyProblem);
+            return;
+        }
+        var folder = result.GetValue(FolderArgument);
+        if (folder is not null && cluster.Wanted(result))
+        {
+            var clusterOption = result.GetValue(cluster.Cluster) ? "--cluster" : $"{cluster.ImplyingOption(result)} (a cluster option)";
+            result.AddError($"give either a FOLDER ('{folder}') or {clusterOption}, not both.");
+        }
+        else if (folder is null && !cluster.Wanted(result))
+        {
+            result.AddError("give a FOLDER of manifests (for example k8s/day-4/broken-production) or --cluster.");
+        }
+        cluster.Validate(result);
+        if (!result.TryGet(incident.Seed, out var seed) || !result.TryGet(incident.Count, out var count))
+        {
+            return;
+        }
+        var faults = result.GetValue(incident.Fault) ?? [];
+        if (seed is null && faults.Length == 0)
+        {
+            if (count is not null)
+            {
+                result.AddError($"--faults '{count}' sizes a seeded incident: add --seed N.");
+            }
+            return;
+        }
+        if (!result.GetValue(GradeOption))
+        {
+            result.AddError($"{(seed is not null ? $"--seed '{seed}'" : $"--fault '{faults[0]}'")} names an incident to grade: add --grade.");
+            return;
+        }
+        if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)
+        {
+            result.AddError(problem! + ".");
+            return;
+        }
+        if (IncidentOptions.Resolve(catalog, seed, count, faults, out problem) is null && problem is not null)
+        {
+            result.AddError(problem + ".");
+        }
+    }
+
+    /// <summary>The settings a valid command line asks for (the incident resolved to its faults).</summary>
+    static DiagnoseSettings Settings(ParseResult parse, ClusterOptions cluster, OutputFormat output, IncidentOptions incident, Option<int?> hint, DiagnoseEnvironment environment)
+    {
+        var target = cluster.Target(parse, environment.WorkingDirectory);
+        var settings = new DiagnoseSettings
+        {
+            Folder = parse.GetValue(FolderArgument),
+            Cluster = cluster.Wanted(parse.CommandResult),
+            Kubeconfig = target.Kubeconfig,
+            Context = target.Context,
+            Namespace = target.Namespace ?? ServiceCatalog.Namespace,
+            Grade = parse.GetValue(GradeOption),
+            Json = parse.GetValue(JsonOption) || parse.GetValue(output.Format) == "json",
+            Hint = parse.GetValue(hint),
+            Verify = parse.GetValue(VerifyOption),
+        };
+        var seed = parse.GetValue(incident.Seed);
+        var faults = parse.GetValue(incident.Fault) ?? [];
+        if (seed is not null || faults.Length > 0)
+        {
+            var chosen = IncidentOptions.Resolve(IncidentOptions.Catalog(environment.RepositoryRoot, out _)!, seed, parse.GetValue(incident.Count), faults, out _)!;
+            settings = settings with { Seed = chosen.Seed, Incident = [.. chosen.Faults.Select(f => f.Id)] };
+        }
+        return settings;
     }
 
     /// <summary>Why <c>--verify</c> cannot be done as the command line stands, or null: it adds a cluster's checks to a grade, and its JSON goes into an incident's report.</summary>
@@ -213,26 +167,36 @@ public static class DiagnoseCommand
     /// <summary>Diagnoses, prints the report (tables or JSON) on <see cref="CliConsoles.Out"/> and returns the exit code; a diagnosis that could not run is told on <see cref="CliConsoles.Error"/>.</summary>
     public static async Task<ExitCodes> RunAsync(DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
     {
-        var console = consoles.Out;
-        DiagnosisReport report;
+        var (diagnosis, failed) = await DiagnoseAsync(settings, consoles, environment, cancellationToken);
+        return diagnosis is { } report ? await ShowAsync(report, settings, consoles, environment, cancellationToken) : failed;
+    }
+
+    /// <summary>The diagnosis of the folder or the cluster; null and the exit code when it could not be made (told).</summary>
+    static async Task<(DiagnosisReport? Report, ExitCodes Failed)> DiagnoseAsync(DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    {
         try
         {
-            report = settings.Cluster
-                ? await ClusterDiagnosis.RunAsync(new ClusterTarget(Absolute(settings.Kubeconfig, environment), settings.Context, settings.Namespace),
+            return (settings.Cluster
+                ? await ClusterDiagnosis.RunAsync(new ClusterTarget(DiagnoseOutput.Absolute(settings.Kubeconfig, environment), settings.Context, settings.Namespace),
                     environment.RepositoryRoot, cancellationToken)
-                : FolderDiagnosis.Run(Absolute(settings.Folder, environment)!);
+                : FolderDiagnosis.Run(DiagnoseOutput.Absolute(settings.Folder, environment)!), ExitCodes.Success);
         }
         catch (ManifestLoadException ex)
         {
-            Fail(consoles, settings, "bad-manifests", $"cannot diagnose {Shown(settings.Folder!, environment)}: {Relative(ex.Message, environment)}.");
-            return ExitCodes.BadManifests;
+            Fail(consoles, settings, "bad-manifests", $"cannot diagnose {DiagnoseOutput.Shown(settings.Folder!, environment)}: {DiagnoseOutput.Relative(ex.Message, environment)}.");
+            return (null, ExitCodes.BadManifests);
         }
         catch (ClusterAccessException ex)
         {
             Fail(consoles, settings, "cluster-unreachable", $"cannot read the cluster: {ex.Message}.");
-            return ExitCodes.ClusterUnreachable;
+            return (null, ExitCodes.ClusterUnreachable);
         }
+    }
 
+    /// <summary>Shows the report as asked (JSON, the grade, hints or the explanation), runs verify when asked, and gives the exit code.</summary>
+    static async Task<ExitCodes> ShowAsync(DiagnosisReport report, DiagnoseSettings settings, CliConsoles consoles, DiagnoseEnvironment environment, CancellationToken cancellationToken)
+    {
+        var console = consoles.Out;
         if (settings.Incident is { } key)
         {
             report = report.GradedAgainst(key);
@@ -257,7 +221,7 @@ public static class DiagnoseCommand
         }
         else if (settings.Grade)
         {
-            WriteGrade(console, report, environment, settings);
+            DiagnoseOutput.WriteGrade(console, report, environment, settings);
             if (settings.Verify)
             {
                 console.WriteLine();
@@ -275,7 +239,7 @@ public static class DiagnoseCommand
         }
         else
         {
-            WriteDiagnosis(console, report, environment);
+            DiagnoseOutput.WriteDiagnosis(console, report, environment);
         }
         var passed = settings.Grade ? report.FaultsFixed == report.FaultsTotal && verified?.Passed != false : report.Findings.Count == 0;
         return passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
@@ -290,7 +254,7 @@ public static class DiagnoseCommand
             checks = VerifyCommand.ClusterChecks(new VerifySettings
             {
                 Cluster = true,
-                Kubeconfig = Absolute(settings.Kubeconfig, environment),
+                Kubeconfig = DiagnoseOutput.Absolute(settings.Kubeconfig, environment),
                 Context = settings.Context,
                 Namespace = settings.Namespace,
                 Orders = settings.VerifyOrders,
@@ -314,139 +278,4 @@ public static class DiagnoseCommand
         }
         consoles.Error.MarkupLineInterpolated($"[red]error:[/] {message}");
     }
-
-    static void WriteDiagnosis(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment)
-    {
-        console.MarkupLineInterpolated($"[bold]Diagnosis of {Title(report, environment)}[/]");
-        if (report.Findings.Count > 0)
-        {
-            var rows = new List<IReadOnlyList<string>> { new[] { "Fault", "Resource", "Field", "Value", "Expected", "Fix" } };
-            rows.AddRange(report.Findings.Select(finding => new[]
-            {
-                FaultCell(finding),
-                finding.Location.FileAndLine is { } file ? $"{finding.Location.Resource}\n{file}" : finding.Location.Resource,
-                finding.Location.Field ?? "",
-                finding.Value ?? "(not set)",
-                finding.Expected ?? "",
-                finding.Fix,
-            }));
-            if (!TextWrap.Fits(console, rows))
-            {
-                // Too narrow for six columns of whole words: the expected value and the fix are in each finding's details below.
-                rows = [.. rows.Select(r => (IReadOnlyList<string>)[.. r.Take(4)])];
-            }
-            var table = TextWrap.Table(console, rows, (row, column, cell) => column == 0 ? $"[{FaultColour(report.Findings[row])}]{cell}[/]" : cell);
-            console.Write(table);
-            for (var i = 0; i < report.Findings.Count; i++)
-            {
-                WriteDetails(console, i + 1, report.Findings[i]);
-            }
-        }
-        console.WriteLine();
-        foreach (var note in report.Notes)
-        {
-            console.MarkupLineInterpolated($"[grey]note: {note}[/]");
-        }
-        var faults = report.Findings.Where(f => f.Fault is not null).Select(f => f.Fault!.Value).Distinct().Order().ToList();
-        var others = report.Findings.Count(f => f.Fault is null);
-        if (report.Findings.Count == 0)
-        {
-            console.MarkupLine("[green]No problem found.[/]");
-        }
-        else
-        {
-            console.MarkupLineInterpolated(
-                $"[red]{Count(report.Findings.Count, "problem")} found[/]: {Count(faults.Count, "lab fault")}{(faults.Count == 0 ? "" : $" ({string.Join(", ", faults)})")} and {Count(others, "other problem")}.");
-        }
-    }
-
-    const int DetailIndent = 3 + 10 + 2;
-
-    static void WriteDetails(IAnsiConsole console, int index, Finding finding)
-    {
-        console.WriteLine();
-        var heading = finding.Fault is { } number ? $"Fault {number}: {LabFaults.Get(number).Title}" : $"{(finding.Severity == Severity.Error ? "Problem" : "Warning")}: {finding.Summary}";
-        console.MarkupLineInterpolated($"[bold]{index}. {heading}[/]");
-        var location = string.Join("  ", new[] { finding.Location.FileAndLine, finding.Location.Resource, finding.Location.Field }.Where(p => !string.IsNullOrEmpty(p)));
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadLeft(3).PadRight(2)).AddColumn(new GridColumn().PadRight(0));
-        // The label column is 3 + "Root cause" + 2 wide; the text gets the rest of the line.
-        var room = console.Profile.Width - DetailIndent;
-        void Row(string label, string text) => grid.AddRow(new Text(label), new Text(TextWrap.Wrap(text, room)));
-        Row("Where", location);
-        if (finding.Fault is not null)
-        {
-            Row("Found", finding.Summary);
-        }
-        Row("Value", $"{finding.Value ?? "(not set)"}   expected: {finding.Expected ?? "-"}");
-        Row("Symptom", finding.Symptom);
-        Row("Root cause", finding.RootCause);
-        Row("Impact", finding.Impact);
-        Row("Fix", finding.Fix);
-        foreach (var (evidence, i) in finding.Evidence.Select((e, i) => (e, i)))
-        {
-            Row(i == 0 ? "Evidence" : "", "- " + evidence);
-        }
-        console.Write(grid);
-    }
-
-    static void WriteGrade(IAnsiConsole console, DiagnosisReport report, DiagnoseEnvironment environment, DiagnoseSettings settings)
-    {
-        var against = settings.Incident is null ? "" : settings.Seed is { } seed ? $" against seed {seed}" : $" against faults {string.Join(", ", settings.Incident)}";
-        console.MarkupLineInterpolated($"[bold]Grading {Title(report, environment)}{against}[/]");
-        var table = new Table().Boxed(console)
-            .AddColumn(new TableColumn("#").RightAligned()).AddColumn("Fault").AddColumn("State").AddColumn("Detail");
-        foreach (var fault in report.Faults)
-        {
-            var state = fault.State switch
-            {
-                FaultState.Fixed => "[green]fixed[/]",
-                FaultState.Present => settings.Incident is null ? "[red]still present[/]" : "[red]still broken[/]",
-                _ => "[yellow]not checked[/]",
-            };
-            table.AddRow(fault.Number.ToString(CultureInfo.InvariantCulture), Markup.Escape(fault.Title), state,
-                Markup.Escape(fault.State == FaultState.Fixed && fault.Detail == DiagnosisReport.FixedDetail ? "" : fault.Detail));
-        }
-        console.Write(table);
-        if (settings.Incident is { } key)
-        {
-            var added = report.Findings.Where(f => f.Fault is not { } n || !key.Contains(n)).ToList();
-            foreach (var problem in added)
-            {
-                console.MarkupLineInterpolated($"[red]new problem[/]: {problem.Summary}{(problem.Fault is { } n ? $" (catalog fault {n}, not part of this incident)" : "")}");
-            }
-        }
-        else if (report.Findings.Count(f => f.Fault is null) is var others && others > 0)
-        {
-            console.MarkupLineInterpolated($"Also {Count(others, "other problem")}, none of them a lab fault; run without --grade to see them.");
-        }
-        var color = report.FaultsFixed == report.FaultsTotal ? "green" : "red";
-        console.MarkupLine($"[{color}]{report.FaultsFixed} of {report.FaultsTotal} faults fixed[/]");
-    }
-
-    static string FaultCell(Finding finding) => finding.Fault is { } number
-        ? number.ToString(CultureInfo.InvariantCulture)
-        : finding.Severity == Severity.Error ? "-" : "warn";
-
-    static string FaultColour(Finding finding) => finding.Fault is null && finding.Severity != Severity.Error ? "yellow" : "red";
-
-    static string Title(DiagnosisReport report, DiagnoseEnvironment environment) =>
-        report.Mode == DiagnosisMode.Folder ? $"{Shown(report.Target, environment)} (folder)" : $"{report.Target} (cluster)";
-
-    static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
-
-    static string? Absolute(string? path, DiagnoseEnvironment environment) =>
-        path is null ? null : Path.GetFullPath(path, environment.WorkingDirectory);
-
-    /// <summary>A path relative to the working folder when it is under it, so it reads short.</summary>
-    static string Shown(string path, DiagnoseEnvironment environment)
-    {
-        var full = Path.GetFullPath(path, environment.WorkingDirectory);
-        var relative = Path.GetRelativePath(environment.WorkingDirectory, full);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
-    }
-
-    /// <summary>The message with the working folder's absolute path taken out of it, as the user typed the paths.</summary>
-    static string Relative(string message, DiagnoseEnvironment environment) =>
-        message.Replace(environment.WorkingDirectory.TrimEnd('/') + "/", "", StringComparison.Ordinal);
-
 }

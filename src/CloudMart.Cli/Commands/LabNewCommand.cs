@@ -1,3 +1,4 @@
+using System.CommandLine.Parsing;
 using CloudMart.Incidents;
 
 namespace CloudMart.Cli.Commands;
@@ -24,37 +25,7 @@ public static class LabNewCommand
         {
             options.Seed, options.Count, options.Fault, output,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetResult(output) is { } outResult && result.TryGet(output, out var dir) && dir is not null)
-            {
-                var full = Path.GetFullPath(dir, environment.WorkingDirectory);
-                if (File.Exists(full))
-                {
-                    outResult.AddError($"--out '{dir}' is a file, not a folder.");
-                }
-                else if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-                {
-                    outResult.AddError($"--out '{dir}' exists and is not empty; give a new or empty folder.");
-                }
-            }
-            if (!result.TryGet(options.Seed, out var seed) || !result.TryGet(options.Count, out var count))
-            {
-                return;
-            }
-            if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)
-            {
-                result.AddError(problem! + ".");
-                return;
-            }
-            var faults = result.GetValue(options.Fault) ?? [];
-            // Without --seed or --fault the seed is drawn at run time; --faults is checked against the catalog here.
-            IncidentOptions.Resolve(catalog, seed ?? (faults.Length == 0 ? 0 : null), count, faults, out problem);
-            if (problem is not null)
-            {
-                result.AddError(problem + ".");
-            }
-        });
+        command.Validators.Add(result => Validate(result, options, output, environment));
         command.SetAction(parse =>
         {
             var catalog = IncidentOptions.Catalog(environment.RepositoryRoot, out _)!;
@@ -81,6 +52,39 @@ public static class LabNewCommand
             return (int)ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>An --out that is a file or a folder with something in it, and a seed or faults the catalog cannot draw.</summary>
+    static void Validate(CommandResult result, IncidentOptions options, Option<string> output, DiagnoseEnvironment environment)
+    {
+        if (result.GetResult(output) is { } outResult && result.TryGet(output, out var dir) && dir is not null)
+        {
+            var full = Path.GetFullPath(dir, environment.WorkingDirectory);
+            if (File.Exists(full))
+            {
+                outResult.AddError($"--out '{dir}' is a file, not a folder.");
+            }
+            else if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+            {
+                outResult.AddError($"--out '{dir}' exists and is not empty; give a new or empty folder.");
+            }
+        }
+        if (!result.TryGet(options.Seed, out var seed) || !result.TryGet(options.Count, out var count))
+        {
+            return;
+        }
+        if (IncidentOptions.Catalog(environment.RepositoryRoot, out var problem) is not { } catalog)
+        {
+            result.AddError(problem! + ".");
+            return;
+        }
+        var faults = result.GetValue(options.Fault) ?? [];
+        // Without --seed or --fault the seed is drawn at run time; --faults is checked against the catalog here.
+        IncidentOptions.Resolve(catalog, seed ?? (faults.Length == 0 ? 0 : null), count, faults, out problem);
+        if (problem is not null)
+        {
+            result.AddError(problem + ".");
+        }
     }
 
     static void Describe(IAnsiConsole console, Incident incident, string folder, IReadOnlyList<IncidentFile> files, DiagnoseEnvironment environment, int? count)

@@ -36,53 +36,59 @@ public static class LabSummaryCommand
         command.SetAction(parse =>
         {
             var loaded = (parse.GetValue(reports) ?? []).Select(file => (Name: Path.GetFileNameWithoutExtension(file), Report: Read(file, out _)!)).ToList();
-            var faults = loaded.SelectMany(r => r.Report.Faults.Select(f => f.Number)).Distinct().Order().ToList();
-            var table = new Table().Boxed(consoles.Out).AddColumn("Report").AddColumn("Seed");
-            foreach (var fault in faults)
-            {
-                table.AddColumn(new TableColumn(fault.ToString(CultureInfo.InvariantCulture)).Centered());
-            }
-            table.AddColumn(new TableColumn("Fixed").RightAligned()).AddColumn(new TableColumn("New problems").RightAligned());
-            // Only reports graded with --verify carry a verify result; without any, the column would be empty.
-            var verified = loaded.Where(r => r.Report.Verify is not null).ToList();
-            if (verified.Count > 0)
-            {
-                table.AddColumn("Verify");
-            }
-            foreach (var (name, report) in loaded)
-            {
-                var cells = new List<string> { Markup.Escape(name), report.Seed?.ToString(CultureInfo.InvariantCulture) ?? "-" };
-                cells.AddRange(faults.Select(id => report.Faults.FirstOrDefault(f => f.Number == id) is { } status ? Cell(status.State) : ""));
-                cells.Add($"{report.FaultsFixed}/{report.Faults.Count}");
-                cells.Add(report.NewProblems.Count(p => p.Severity == Severity.Error).ToString(CultureInfo.InvariantCulture));
-                if (verified.Count > 0)
-                {
-                    cells.Add(report.Verify switch
-                    {
-                        null => "-",
-                        { Passed: true } => "passed",
-                        var failed => Markup.Escape($"failed: {string.Join(", ", failed.Failed)}"),
-                    });
-                }
-                table.AddRow(cells.ToArray());
-            }
-            var totals = new List<string> { "[bold]total[/]", "" };
-            totals.AddRange(faults.Select(id =>
-            {
-                var graded = loaded.Select(r => r.Report.Faults.FirstOrDefault(f => f.Number == id)).Where(f => f is not null).ToList();
-                return $"{graded.Count(f => f!.State == FaultState.Fixed)}/{graded.Count}";
-            }));
-            totals.Add($"{loaded.Sum(r => r.Report.FaultsFixed)}/{loaded.Sum(r => r.Report.Faults.Count)}");
-            totals.Add(loaded.Sum(r => r.Report.NewProblems.Count(p => p.Severity == Severity.Error)).ToString(CultureInfo.InvariantCulture));
-            if (verified.Count > 0)
-            {
-                totals.Add($"{verified.Count(r => r.Report.Verify!.Passed)}/{verified.Count} passed");
-            }
-            table.AddRow(totals.ToArray());
-            consoles.Out.Write(table);
+            consoles.Out.Write(ClassTable(loaded, consoles.Out));
             return (int)ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>One row per report, one column per fault of any of them, then the totals row.</summary>
+    static Table ClassTable(IReadOnlyList<(string Name, GradeReport Report)> loaded, IAnsiConsole console)
+    {
+        var faults = loaded.SelectMany(r => r.Report.Faults.Select(f => f.Number)).Distinct().Order().ToList();
+        var table = new Table().Boxed(console).AddColumn("Report").AddColumn("Seed");
+        foreach (var fault in faults)
+        {
+            table.AddColumn(new TableColumn(fault.ToString(CultureInfo.InvariantCulture)).Centered());
+        }
+        table.AddColumn(new TableColumn("Fixed").RightAligned()).AddColumn(new TableColumn("New problems").RightAligned());
+        // Only reports graded with --verify carry a verify result; without any, the column would be empty.
+        var verified = loaded.Where(r => r.Report.Verify is not null).ToList();
+        if (verified.Count > 0)
+        {
+            table.AddColumn("Verify");
+        }
+        foreach (var (name, report) in loaded)
+        {
+            var cells = new List<string> { Markup.Escape(name), report.Seed?.ToString(CultureInfo.InvariantCulture) ?? "-" };
+            cells.AddRange(faults.Select(id => report.Faults.FirstOrDefault(f => f.Number == id) is { } status ? Cell(status.State) : ""));
+            cells.Add($"{report.FaultsFixed}/{report.Faults.Count}");
+            cells.Add(report.NewProblems.Count(p => p.Severity == Severity.Error).ToString(CultureInfo.InvariantCulture));
+            if (verified.Count > 0)
+            {
+                cells.Add(report.Verify switch
+                {
+                    null => "-",
+                    { Passed: true } => "passed",
+                    var failed => Markup.Escape($"failed: {string.Join(", ", failed.Failed)}"),
+                });
+            }
+            table.AddRow(cells.ToArray());
+        }
+        var totals = new List<string> { "[bold]total[/]", "" };
+        totals.AddRange(faults.Select(id =>
+        {
+            var graded = loaded.Select(r => r.Report.Faults.FirstOrDefault(f => f.Number == id)).Where(f => f is not null).ToList();
+            return $"{graded.Count(f => f!.State == FaultState.Fixed)}/{graded.Count}";
+        }));
+        totals.Add($"{loaded.Sum(r => r.Report.FaultsFixed)}/{loaded.Sum(r => r.Report.Faults.Count)}");
+        totals.Add(loaded.Sum(r => r.Report.NewProblems.Count(p => p.Severity == Severity.Error)).ToString(CultureInfo.InvariantCulture));
+        if (verified.Count > 0)
+        {
+            totals.Add($"{verified.Count(r => r.Report.Verify!.Passed)}/{verified.Count} passed");
+        }
+        table.AddRow(totals.ToArray());
+        return table;
     }
 
     static string Cell(FaultState state) => state switch
