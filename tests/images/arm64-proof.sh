@@ -285,11 +285,14 @@ main() {
     # A copy of what the image builds see, so this publish does not touch the checkout's obj/ folders.
     mkdir -p "$work/src/services/day-4/broken-production"
     cp "$root"/global.json "$root"/Directory.Build.props "$root"/Directory.Packages.props "$work/src/"
+    # The services' projects and the catalog they build with (src/CloudMart.Catalog), as the
+    # Dockerfiles copy them.
     local dir
-    for dir in "$root"/services/day-4/broken-production/*/; do
+    for dir in "$root"/services/day-4/broken-production/*/ "$root"/src/CloudMart.Catalog/; do
         [[ -n $(compgen -G "$dir*.csproj") ]] || continue
-        mkdir -p "$work/src/services/day-4/broken-production/$(basename "$dir")"
-        tar -C "$dir" --exclude=./bin --exclude=./obj -c . | tar -C "$work/src/services/day-4/broken-production/$(basename "$dir")" -x
+        local rel=${dir#"$root"/}
+        mkdir -p "$work/src/$rel"
+        tar -C "$dir" --exclude=./bin --exclude=./obj -c . | tar -C "$work/src/$rel" -x
     done
 
     local run started=$SECONDS
