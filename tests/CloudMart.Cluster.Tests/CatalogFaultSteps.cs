@@ -41,14 +41,11 @@ public sealed partial class LabFlowTests
 
     async Task<string> StageIncidentAsync(int[] faults)
     {
-        await Cluster.DeleteNamespacesAsync(Ns, TrafficSource.Namespace);
+        await EmptyTheLabAsync();
         await lab.UseFixedOrderServiceAsync();
         var folder = Path.Combine(Directory.CreateTempSubdirectory("cloudmart-incident-").FullName, "incident");
         var written = await RealCluster.CloudmartAsync(TimeSpan.FromMinutes(1), ["lab", "new", .. faults.SelectMany(f => new[] { "--fault", $"{f}" }), "--out", folder]);
         Assert.True(written.ExitCode == 0, written.Output);
-        var volume = await RealCluster.PollAsync(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), async () =>
-            (await Cluster.KubectlAsync("get", "pv", "database-data", "-o", "jsonpath={.status.phase}")).StandardOutput is "Available" ? "Available" : null);
-        Assert.True(volume is not null, "the PersistentVolume database-data did not become Available again within 60 s");
         await Cluster.MustAsync("apply", "-f", folder);
         return folder;
     }
@@ -56,6 +53,15 @@ public sealed partial class LabFlowTests
     /// <summary>Each pod row whose name starts with the component's, as <c>kubectl get pods</c> prints it.</summary>
     async Task<List<Dictionary<string, string>>> PodsAsync(string component) =>
         [.. KubectlTable.Parse(await Cluster.MustAsync("get", "pods", "-n", Ns)).Where(p => p["NAME"].StartsWith(component + "-", StringComparison.Ordinal))];
+
+    /// <summary>One request through the guide's <c>kubectl port-forward svc/gateway</c>; the answer's status.</summary>
+    static async Task<HttpStatusCode> ThroughTheGatewayAsync(Func<Uri, HttpRequestMessage> request)
+    {
+        using var forward = await PortForward.StartAsync();
+        using var http = Http();
+        using var response = await http.SendAsync(request(forward.Url));
+        return response.StatusCode;
+    }
 
     /// <summary>The namespace's events as <c>kubectl get events</c> has them: reason, object, message.</summary>
     async Task<List<(string Reason, string Object, string Message)>> EventsAsync()
@@ -150,10 +156,9 @@ public sealed partial class LabFlowTests
             ["9: api-service logs the refused call to order-service"] = async () =>
             {
                 // A guest's checkout, the guide's curl, reaches the api-service; no order-service pod is ready.
-                using var forward = await PortForward.StartAsync();
-                using var http = Http();
-                using var response = await http.SendAsync(GuideOrder(forward.Url));
-                return await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to order-service failed", ":3000/");
+                await ThroughTheGatewayAsync(GuideOrder);
+                return await LogLineAsync(ServiceCatalog.Api.Name, LogEvents.DependencyCallFailed,
+                    $"Call to order-service failed: POST {ServiceCatalog.Order.ClusterUrl}/orders");
             },
         });
         await DiagnoseNamesExactlyAsync(PodIncident);
@@ -188,13 +193,12 @@ public sealed partial class LabFlowTests
         await SeeAllAsync("catalog incident 10 16", new Dictionary<string, Func<Task<string?>>>
         {
             ["10: a sign-in's call to auth-service fails"] = async () =>
-            {
-                using var forward = await PortForward.StartAsync();
-                using var http = Http();
-                using var response = await http.PostAsync(new Uri(forward.Url, "/api/token"),
-                    new StringContent("{\"username\": \"alice\", \"password\": \"wrong-on-purpose\"}", Encoding.UTF8, "application/json"));
-                return (int)response.StatusCode >= 500 ? await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to auth-service failed") : null;
-            },
+                (int)await ThroughTheGatewayAsync(gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/api/token"))
+                {
+                    Content = new StringContent("{\"username\": \"alice\", \"password\": \"wrong-on-purpose\"}", Encoding.UTF8, "application/json"),
+                }) >= 500
+                    ? await LogLineAsync(ServiceCatalog.Api.Name, LogEvents.DependencyCallFailed, "Call to auth-service failed")
+                    : null,
         });
 
         // Fault 16: a rollout stops each order-service pod into its drain. One pod's log, followed
@@ -229,12 +233,9 @@ public sealed partial class LabFlowTests
         await SeeAllAsync("catalog incident 17", new Dictionary<string, Func<Task<string?>>>
         {
             ["17: a guest checkout's call to order-service on port 8080 fails"] = async () =>
-            {
-                using var forward = await PortForward.StartAsync();
-                using var http = Http();
-                using var response = await http.SendAsync(GuideOrder(forward.Url));
-                return response.StatusCode != HttpStatusCode.OK ? await LogLineAsync("api-service", LogEvents.DependencyCallFailed, "Call to order-service failed", ":8080/") : null;
-            },
+                await ThroughTheGatewayAsync(GuideOrder) != HttpStatusCode.OK
+                    ? await LogLineAsync(ServiceCatalog.Api.Name, LogEvents.DependencyCallFailed, $"Call to order-service failed: POST {FaultValues.Of(17)}/orders")
+                    : null,
         });
         await DiagnoseNamesExactlyAsync(OrderUrlIncident);
     }

@@ -28,6 +28,16 @@ public sealed partial class LabFlowTests(LabOnCluster lab, ITestOutputHelper out
         output.WriteLine($"{phase}: {signal} after {after.TotalSeconds:0} s: {evidence}");
     }
 
+    /// <summary>No lab namespace left, and the database's volume Available again for the next claim.</summary>
+    async Task EmptyTheLabAsync()
+    {
+        await Cluster.DeleteNamespacesAsync(Ns, TrafficSource.Namespace);
+        // The harness makes the database's volume Available again once the old claim is gone.
+        var volume = await RealCluster.PollAsync(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), async () =>
+            (await Cluster.KubectlAsync("get", "pv", "database-data", "-o", "jsonpath={.status.phase}")).StandardOutput is "Available" ? "Available" : null);
+        Assert.True(volume is not null, "the PersistentVolume database-data did not become Available again within 60 s (tests/cluster/cluster.sh's agent recycles it)");
+    }
+
     static HttpClient Http() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(15) };
 
     static HttpRequestMessage GuideOrder(Uri gateway) => new(HttpMethod.Post, new Uri(gateway, "/api/orders"))
@@ -38,12 +48,7 @@ public sealed partial class LabFlowTests(LabOnCluster lab, ITestOutputHelper out
     [Fact]
     public async Task Step1_The_broken_lab_shows_each_of_the_guides_signals_in_kubectl_within_three_minutes()
     {
-        await Cluster.DeleteNamespacesAsync(Ns, TrafficSource.Namespace);
-        // The harness makes the database's volume Available again once the old claim is gone.
-        var volume = await RealCluster.PollAsync(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), async () =>
-            (await Cluster.KubectlAsync("get", "pv", "database-data", "-o", "jsonpath={.status.phase}")).StandardOutput is "Available" ? "Available" : null);
-        Assert.True(volume is not null, "the PersistentVolume database-data did not become Available again within 60 s (tests/cluster/cluster.sh's agent recycles it)");
-
+        await EmptyTheLabAsync();
         await Cluster.MustAsync("apply", "-f", "k8s/day-4/broken-production/");
         var clock = Stopwatch.StartNew();
         var seen = new Dictionary<string, (TimeSpan At, string Evidence)>();

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace CloudMart.Cluster.Tests.Support;
 
 /// <summary>
-/// A kubectl that runs until it ends by itself (<c>kubectl logs -f POD</c> ends when the container
-/// does), with each line it printed and when that line came; killed when disposed.
+/// A kubectl that runs in the background (<c>kubectl logs -f POD</c>, which ends when the container
+/// does; <c>kubectl port-forward</c>), with each line it printed and when that line came; killed when disposed.
 /// </summary>
 public sealed class KubectlFollow : IDisposable
 {
@@ -42,6 +42,8 @@ public sealed class KubectlFollow : IDisposable
     }
 
     public string Output => string.Join('\n', Lines.Select(l => l.Text));
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Since the start, when the process ended; null while it runs.</summary>
     public TimeSpan? EndedAt { get; private set; }

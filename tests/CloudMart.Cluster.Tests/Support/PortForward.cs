@@ -8,12 +8,11 @@ namespace CloudMart.Cluster.Tests.Support;
 /// </summary>
 public sealed class PortForward : IDisposable
 {
-    readonly Process _process;
-    readonly List<string> _output = [];
+    readonly KubectlFollow _kubectl;
 
-    PortForward(Process process, int port)
+    PortForward(KubectlFollow kubectl, int port)
     {
-        _process = process;
+        _kubectl = kubectl;
         Port = port;
     }
 
@@ -21,39 +20,16 @@ public sealed class PortForward : IDisposable
 
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string Output => _kubectl.Output;
 
     public static async Task<PortForward> StartAsync(string target = "svc/gateway", int remotePort = 80, string @namespace = ServiceCatalog.Namespace)
     {
         var port = LoopbackServer.FreePort();
-        var start = new ProcessStartInfo("kubectl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--kubeconfig", RealCluster.Kubeconfig, "port-forward", "-n", @namespace, "--address", "127.0.0.1", target, $"{port}:{remotePort}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var forward = new PortForward(Process.Start(start)!, port);
-        forward._process.OutputDataReceived += (_, e) => forward.Add(e.Data);
-        forward._process.ErrorDataReceived += (_, e) => forward.Add(e.Data);
-        forward._process.BeginOutputReadLine();
-        forward._process.BeginErrorReadLine();
+        var forward = new PortForward(KubectlFollow.Start("port-forward", "-n", @namespace, "--address", "127.0.0.1", target, $"{port}:{remotePort}"), port);
         var clock = Stopwatch.StartNew();
         while (!forward.Output.Contains($"Forwarding from 127.0.0.1:{port}", StringComparison.Ordinal))
         {
-            if (forward._process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
+            if (forward._kubectl.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
                 var output = forward.Output;
                 forward.Dispose();
@@ -64,16 +40,5 @@ public sealed class PortForward : IDisposable
         return forward;
     }
 
-    void Add(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.Add(line);
-            }
-        }
-    }
-
-    public void Dispose() => ProcessEnd.KillAndDispose(_process);
+    public void Dispose() => _kubectl.Dispose();
 }
